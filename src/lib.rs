@@ -1,0 +1,26 @@
+//! grove: a terminal multiplexer for parallel AI coding.
+//!
+//! A *workspace* is a git worktree on its own branch with an *agent* running in a
+//! *pane* (a PTY plus a terminal emulator). This crate is the library the server
+//! drives and the `grove` binary is a thin front over it:
+//!
+//! - [`config`] loads the layered YAML configuration (built-in, user, repository) and
+//!   is the only module that touches `serde_yaml`.
+//! - [`paths`] is the one place that knows where grove keeps files (XDG).
+//! - [`git`] runs the git CLI for anything that changes a repository and reads refs
+//!   through git2; [`workspace`] composes those steps into create / snapshot /
+//!   remove / restore, each of which either completes or leaves nothing behind.
+//! - [`state`] records the workspaces grove owns, written atomically.
+//! - [`pane`] owns a PTY, the emulator with its query shim, and the key encoder.
+//! - [`cli`] parses arguments and maps errors to exit codes.
+//!
+//! `docs/ARCHITECTURE.md` has the picture and the glossary.
+
+pub mod cli;
+pub mod config;
+pub mod git;
+pub mod pane;
+pub mod paths;
+pub mod state;
+pub mod sys;
+pub mod workspace;
