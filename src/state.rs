@@ -1,1 +1,253 @@
-//! The records of the workspaces grove owns.
+//! The records of the workspaces grove owns: repository, worktree path, branch,
+//! base and port, in `$XDG_STATE_HOME/grove/workspaces.yaml`.
+//!
+//! Every change is read-modify-write under an exclusive `flock`, so two grove
+//! processes (two shells, or a shell and the server) never lose each other's
+//! updates, and the file is replaced atomically (temp file, fsync, rename,
+//! fsync of the directory), so a crash or a full disk mid-write leaves the
+//! previous version intact. Files are 0600 and the directory 0700: the records
+//! name private paths.
+
+use std::fs::{self, File};
+use std::io::Write as _;
+use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use nix::fcntl::{Flock, FlockArg};
+use serde::{Deserialize, Serialize};
+
+/// The format version written into the file; a newer one is refused rather
+/// than misread.
+const VERSION: u32 = 1;
+
+/// One workspace grove made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceRecord {
+    pub name: String,
+    /// Root of the repository's main worktree.
+    pub repo: PathBuf,
+    /// The workspace's worktree.
+    pub path: PathBuf,
+    pub branch: String,
+    /// The ref the workspace started from and merges back into.
+    pub base: String,
+    /// `GROVE_PORT`, stable for the workspace's life.
+    pub port: u16,
+    /// Unix time of creation.
+    pub created: u64,
+    /// Whether the workspace is complete or still being made.
+    #[serde(default)]
+    pub phase: Phase,
+    /// Untracked paths grove copied or linked in at creation, relative to the
+    /// worktree; unchanged ones are not the agent's work.
+    #[serde(default)]
+    pub provisioned: Vec<PathBuf>,
+}
+
+/// How far a workspace has been made. A record is written as `Creating`
+/// before the first git step, so a workspace interrupted halfway is still
+/// known and can be cleaned up.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    Creating,
+    #[default]
+    Ready,
+}
+
+/// Everything in the state file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    pub version: u32,
+    #[serde(default)]
+    pub workspaces: Vec<WorkspaceRecord>,
+}
+
+impl State {
+    /// The workspace `name` of the repository rooted at `repo`.
+    pub fn find(&self, repo: &Path, name: &str) -> Option<&WorkspaceRecord> {
+        self.workspaces
+            .iter()
+            .find(|w| w.repo == repo && w.name == name)
+    }
+
+    /// Removes and returns the workspace `name` of `repo`.
+    pub fn take(&mut self, repo: &Path, name: &str) -> Option<WorkspaceRecord> {
+        let index = self
+            .workspaces
+            .iter()
+            .position(|w| w.repo == repo && w.name == name)?;
+        Some(self.workspaces.remove(index))
+    }
+}
+
+/// The state file and its lock.
+#[derive(Debug, Clone)]
+pub struct Store {
+    file: PathBuf,
+}
+
+impl Store {
+    pub fn new(file: PathBuf) -> Self {
+        Self { file }
+    }
+
+    /// Reads the current state (empty when the file does not exist yet).
+    pub fn load(&self) -> anyhow::Result<State> {
+        let _lock = self.lock()?;
+        self.read()
+    }
+
+    /// Applies `change` to the state under the lock and writes the result back.
+    /// Nothing is written when `change` fails.
+    pub fn update<R>(
+        &self,
+        change: impl FnOnce(&mut State) -> anyhow::Result<R>,
+    ) -> anyhow::Result<R> {
+        let _lock = self.lock()?;
+        let mut state = self.read()?;
+        let result = change(&mut state)?;
+        self.write(&state)?;
+        Ok(result)
+    }
+
+    fn dir(&self) -> &Path {
+        self.file.parent().unwrap_or(Path::new("."))
+    }
+
+    fn lock(&self) -> anyhow::Result<Flock<File>> {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(self.dir())
+            .with_context(|| {
+                format!("cannot create the state directory {}", self.dir().display())
+            })?;
+        let lock_path = self.file.with_extension("lock");
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(0o600)
+            .open(&lock_path)
+            .with_context(|| format!("cannot open the lock file {}", lock_path.display()))?;
+        Flock::lock(file, FlockArg::LockExclusive)
+            .map_err(|(_, errno)| anyhow::anyhow!("cannot lock {}: {errno}", lock_path.display()))
+    }
+
+    fn read(&self) -> anyhow::Result<State> {
+        let text = match fs::read_to_string(&self.file) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(State {
+                    version: VERSION,
+                    workspaces: Vec::new(),
+                });
+            }
+            Err(err) => {
+                return Err(err).with_context(|| format!("cannot read {}", self.file.display()));
+            }
+        };
+        let state: State = crate::config::from_yaml(&text)
+            .with_context(|| format!("{} is damaged", self.file.display()))?;
+        if state.version > VERSION {
+            anyhow::bail!(
+                "{} was written by a newer grove (format {}); upgrade grove",
+                self.file.display(),
+                state.version
+            );
+        }
+        Ok(state)
+    }
+
+    fn write(&self, state: &State) -> anyhow::Result<()> {
+        let state = State {
+            version: VERSION,
+            workspaces: state.workspaces.clone(),
+        };
+        let text = crate::config::to_yaml(&state)?;
+        let context = || format!("cannot write {}", self.file.display());
+        let mut temp = tempfile::NamedTempFile::new_in(self.dir()).with_context(context)?;
+        temp.write_all(text.as_bytes()).with_context(context)?;
+        temp.as_file().sync_all().with_context(context)?;
+        temp.persist(&self.file).with_context(context)?;
+        File::open(self.dir())
+            .and_then(|dir| dir.sync_all())
+            .with_context(context)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(name: &str) -> WorkspaceRecord {
+        WorkspaceRecord {
+            name: name.into(),
+            repo: "/r".into(),
+            path: format!("/w/{name}").into(),
+            branch: format!("grove/{name}"),
+            base: "main".into(),
+            port: 20001,
+            created: 1,
+            phase: Phase::Ready,
+            provisioned: vec![],
+        }
+    }
+
+    #[test]
+    fn round_trips_and_keeps_files_private() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("state/workspaces.yaml"));
+        assert!(store.load().unwrap().workspaces.is_empty());
+        store
+            .update(|state| {
+                state.workspaces.push(record("a"));
+                Ok(())
+            })
+            .unwrap();
+        let state = store.load().unwrap();
+        assert_eq!(state.find(Path::new("/r"), "a"), Some(&record("a")));
+        assert_eq!(state.find(Path::new("/other"), "a"), None);
+        let mode = fs::metadata(dir.path().join("state/workspaces.yaml"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let dir_mode = fs::metadata(dir.path().join("state"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(dir_mode & 0o777, 0o700);
+    }
+
+    #[test]
+    fn a_failed_change_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("workspaces.yaml"));
+        store
+            .update(|state| {
+                state.workspaces.push(record("a"));
+                Ok(())
+            })
+            .unwrap();
+        let failed: anyhow::Result<()> = store.update(|state| {
+            state.workspaces.clear();
+            anyhow::bail!("no")
+        });
+        assert!(failed.is_err());
+        assert_eq!(store.load().unwrap().workspaces.len(), 1);
+    }
+
+    #[test]
+    fn refuses_a_newer_format() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("workspaces.yaml");
+        fs::write(&file, "version: 99\nworkspaces: []\n").unwrap();
+        let err = Store::new(file).load().unwrap_err().to_string();
+        assert!(err.contains("newer grove"), "{err}");
+    }
+}

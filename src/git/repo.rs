@@ -1,0 +1,125 @@
+//! A repository as grove sees it: the main worktree's root, the shared git
+//! directory, and a short stable id that keeps worktree roots of two
+//! repositories with the same name apart.
+
+use std::path::{Path, PathBuf};
+
+use super::{Git, GitError, RepoError};
+
+/// A non-bare git repository, found from any directory inside it or inside one
+/// of its worktrees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repo {
+    /// The root of the main worktree (where `.grove.yaml` lives).
+    pub root: PathBuf,
+    /// The git directory shared by all worktrees.
+    pub common_dir: PathBuf,
+}
+
+impl Repo {
+    /// Finds the repository containing `dir`.
+    pub fn discover(git: &Git, dir: &Path) -> Result<Repo, RepoError> {
+        let common = git
+            .run(
+                dir,
+                ["rev-parse", "--path-format=absolute", "--git-common-dir"],
+            )
+            .map_err(|err| match outside_repository(&err) {
+                true => RepoError::NotARepository {
+                    path: dir.to_owned(),
+                },
+                false => RepoError::Git(err),
+            })?;
+        let common_dir = PathBuf::from(common);
+        if git.run(dir, ["rev-parse", "--is-bare-repository"])? == "true" {
+            return Err(RepoError::Bare { path: common_dir });
+        }
+        let listing = git.run(dir, ["worktree", "list", "--porcelain", "-z"])?;
+        let root = listing
+            .split('\0')
+            .find_map(|line| line.strip_prefix("worktree "))
+            .map(PathBuf::from)
+            .ok_or_else(|| RepoError::NotARepository {
+                path: dir.to_owned(),
+            })?;
+        let root = root.canonicalize().unwrap_or(root);
+        Ok(Repo { root, common_dir })
+    }
+
+    /// The repository's directory name, used in worktree paths and listings.
+    pub fn name(&self) -> String {
+        self.root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "repo".to_owned())
+    }
+
+    /// Eight hex digits derived from the root path: stable across runs, and
+    /// different for two checkouts that share a directory name.
+    pub fn short_id(&self) -> String {
+        short_hash(self.root.to_string_lossy().as_bytes())
+    }
+
+    /// The branch checked out at `dir` (a worktree of this repository).
+    pub fn current_branch(&self, git: &Git, dir: &Path) -> Result<String, RepoError> {
+        if !git.succeeds(dir, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])? {
+            return Err(RepoError::UnbornHead {
+                path: self.root.clone(),
+            });
+        }
+        git.run(dir, ["symbolic-ref", "--quiet", "--short", "HEAD"])
+            .map_err(|_| RepoError::DetachedHead {
+                path: dir.to_owned(),
+            })
+    }
+
+    /// The commit a revision names, or `None` when it names none.
+    pub fn resolve_commit(&self, git: &Git, rev: &str) -> Result<Option<String>, GitError> {
+        let spec = format!("{rev}^{{commit}}");
+        let args = [
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &spec,
+        ];
+        if !git.succeeds(&self.root, args)? {
+            return Ok(None);
+        }
+        git.run(&self.root, args).map(Some)
+    }
+
+    /// Whether `refs/heads/<branch>` exists.
+    pub fn branch_exists(&self, git: &Git, branch: &str) -> Result<bool, GitError> {
+        let refname = format!("refs/heads/{branch}");
+        git.succeeds(&self.root, ["show-ref", "--verify", "--quiet", &refname])
+    }
+
+    /// Opens the repository with git2 for reads.
+    pub fn open(&self) -> Result<git2::Repository, GitError> {
+        git2::Repository::open(&self.root).map_err(|source| GitError::Library {
+            context: "cannot open the repository".to_owned(),
+            dir: self.root.clone(),
+            source,
+        })
+    }
+}
+
+fn outside_repository(err: &GitError) -> bool {
+    match err {
+        GitError::Failed { stderr, .. } => stderr.contains("not a git repository"),
+        GitError::Spawn { .. }
+        | GitError::TooOld { .. }
+        | GitError::UnknownVersion { .. }
+        | GitError::Library { .. } => false,
+    }
+}
+
+/// The first eight hex digits of git's blob hash of `bytes`: a stable hash
+/// without another dependency.
+pub(crate) fn short_hash(bytes: &[u8]) -> String {
+    match git2::Oid::hash_object(git2::ObjectType::Blob, bytes) {
+        Ok(oid) => oid.to_string().chars().take(8).collect(),
+        Err(_) => format!("{:08x}", bytes.len()),
+    }
+}

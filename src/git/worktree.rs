@@ -1,0 +1,143 @@
+//! Worktrees through the git CLI: `git worktree add` runs checkout hooks and LFS
+//! filters that libgit2 would skip. grove never runs a repository-wide
+//! `git worktree prune`, which would forget any worktree whose directory is
+//! missing at that moment (an unmounted disk, a half-finished `mv`); it only
+//! ever removes the one worktree it was asked to.
+
+use std::path::{Path, PathBuf};
+
+use super::{Git, GitError, Repo};
+
+/// Where a new worktree's branch comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BranchSource<'a> {
+    /// Create the branch at this commit.
+    New { start: &'a str },
+    /// Check out a branch that already exists.
+    Existing,
+}
+
+/// Adds a worktree at `path` on `branch`, locked with `reason` so that no
+/// `git worktree prune` or `remove` (ours or anyone's) drops it while grove owns it.
+pub fn add(
+    git: &Git,
+    repo: &Repo,
+    path: &Path,
+    branch: &str,
+    source: BranchSource<'_>,
+    reason: &str,
+) -> Result<(), GitError> {
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "worktree".as_ref(),
+        "add".as_ref(),
+        "--quiet".as_ref(),
+        "--lock".as_ref(),
+        "--reason".as_ref(),
+        reason.as_ref(),
+    ];
+    match source {
+        BranchSource::New { start } => {
+            args.extend([
+                "-b".as_ref(),
+                branch.as_ref(),
+                path.as_os_str(),
+                start.as_ref(),
+            ]);
+        }
+        BranchSource::Existing => {
+            args.extend([path.as_os_str(), branch.as_ref()]);
+        }
+    }
+    git.run(&repo.root, args).map(drop)
+}
+
+/// Unlocks and removes the worktree at `path`. `--force` is needed because the
+/// caller has already snapshotted any uncommitted or untracked files.
+pub fn remove(git: &Git, repo: &Repo, path: &Path) -> Result<(), GitError> {
+    if let Some(entry) = find(git, repo, path)? {
+        if entry.locked {
+            git.run(
+                &repo.root,
+                ["worktree".as_ref(), "unlock".as_ref(), path.as_os_str()],
+            )?;
+        }
+        git.run(
+            &repo.root,
+            [
+                "worktree".as_ref(),
+                "remove".as_ref(),
+                "--force".as_ref(),
+                path.as_os_str(),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// One entry of `git worktree list --porcelain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub path: PathBuf,
+    /// `refs/heads/…` when a branch is checked out; `None` when detached.
+    pub branch: Option<String>,
+    pub locked: bool,
+}
+
+/// Every worktree of the repository, the main one first.
+pub fn list(git: &Git, repo: &Repo) -> Result<Vec<Entry>, GitError> {
+    let text = git.run(&repo.root, ["worktree", "list", "--porcelain", "-z"])?;
+    Ok(parse_list(&text))
+}
+
+/// The worktree registered at `path`, if any.
+pub fn find(git: &Git, repo: &Repo, path: &Path) -> Result<Option<Entry>, GitError> {
+    let wanted = path.canonicalize().unwrap_or_else(|_| path.to_owned());
+    Ok(list(git, repo)?.into_iter().find(|entry| {
+        entry.path == path || entry.path.canonicalize().ok().as_deref() == Some(wanted.as_path())
+    }))
+}
+
+/// Parses `git worktree list --porcelain -z`: attributes separated by NUL,
+/// records by an empty attribute.
+fn parse_list(text: &str) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    let mut current: Option<Entry> = None;
+    for field in text.split('\0') {
+        if let Some(path) = field.strip_prefix("worktree ") {
+            entries.extend(current.take());
+            current = Some(Entry {
+                path: PathBuf::from(path),
+                branch: None,
+                locked: false,
+            });
+        } else if let Some(entry) = current.as_mut() {
+            if let Some(branch) = field.strip_prefix("branch ") {
+                entry.branch = Some(branch.to_owned());
+            } else if field == "locked" || field.starts_with("locked ") {
+                entry.locked = true;
+            }
+        }
+    }
+    entries.extend(current);
+    entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_porcelain_listing() {
+        let text = "worktree /r\0HEAD 1111\0branch refs/heads/main\0\0\
+                    worktree /w/a b\0HEAD 2222\0branch refs/heads/grove/a b\0locked grove owns it\0\0\
+                    worktree /w/c\0HEAD 3333\0detached\0locked\0\0";
+        let entries = parse_list(text);
+        assert_eq!(entries.len(), 3);
+        assert_eq!(entries[0].branch.as_deref(), Some("refs/heads/main"));
+        assert!(!entries[0].locked);
+        assert_eq!(entries[1].path, PathBuf::from("/w/a b"));
+        assert!(entries[1].locked);
+        assert_eq!(entries[2].branch, None);
+        assert!(entries[2].locked);
+    }
+}

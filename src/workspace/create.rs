@@ -1,0 +1,188 @@
+//! Creating a workspace: validate, record, add the worktree on a new branch,
+//! provision it, run setup. Any failure undoes every finished step.
+
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use super::rollback::{Rollback, Undo};
+use super::setup::{self, SetupEnv};
+use super::{Context, WorkspaceError, WorkspaceName, occupied};
+use crate::git::worktree::{self, BranchSource};
+use crate::state::{Phase, WorkspaceRecord};
+
+/// What to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateRequest {
+    pub name: WorkspaceName,
+    /// The ref to start from; `None` means the branch checked out in `from_dir`.
+    pub base: Option<String>,
+    /// The directory the request came from (a worktree of the repository).
+    pub from_dir: PathBuf,
+}
+
+/// Creates the workspace and returns its record.
+pub fn create(ctx: &Context, request: &CreateRequest) -> Result<WorkspaceRecord, WorkspaceError> {
+    let name = request.name.as_str();
+    let branch = ctx.branch_for(&request.name);
+    check_branch_name(ctx, &branch)?;
+    let base = match &request.base {
+        Some(base) => base.clone(),
+        None => ctx.repo.current_branch(&ctx.git, &request.from_dir)?,
+    };
+    let start =
+        ctx.repo
+            .resolve_commit(&ctx.git, &base)?
+            .ok_or_else(|| WorkspaceError::MissingBase {
+                base: base.clone(),
+                repo: ctx.repo.root.clone(),
+            })?;
+    if let Ok(existing) = ctx.find(&request.name) {
+        return Err(WorkspaceError::Exists {
+            name: name.to_owned(),
+            path: existing.path,
+        });
+    }
+    if ctx.repo.branch_exists(&ctx.git, &branch)? {
+        return Err(WorkspaceError::BranchExists {
+            branch,
+            repo: ctx.repo.root.clone(),
+        });
+    }
+    let root = ctx.worktree_root();
+    std::fs::create_dir_all(&root).map_err(|source| WorkspaceError::Io {
+        action: "create directory".to_owned(),
+        path: root.clone(),
+        source,
+    })?;
+    let path = root.canonicalize().unwrap_or(root).join(name);
+    if occupied(&path) {
+        return Err(WorkspaceError::PathTaken { path });
+    }
+
+    let mut rollback = Rollback::new(ctx);
+    let record = reserve(ctx, &request.name, &path, &branch, &base)?;
+    rollback.push(Undo::Record {
+        name: name.to_owned(),
+    });
+
+    rollback.push(Undo::Branch {
+        branch: branch.clone(),
+        at: start.clone(),
+    });
+    rollback.push(Undo::Worktree { path: path.clone() });
+    worktree::add(
+        &ctx.git,
+        &ctx.repo,
+        &path,
+        &branch,
+        BranchSource::New { start: &start },
+        &lock_reason(name),
+    )?;
+
+    let record = finish_setup(ctx, record)?;
+    rollback.commit();
+    Ok(record)
+}
+
+/// Provisions files, runs the setup commands and marks the record ready; shared
+/// by create and restore.
+pub(super) fn finish_setup(
+    ctx: &Context,
+    mut record: WorkspaceRecord,
+) -> Result<WorkspaceRecord, WorkspaceError> {
+    record.provisioned = setup::provision(&ctx.config.workspace, &ctx.repo, &record.path)?;
+    let env = SetupEnv {
+        workspace: &record.name,
+        branch: &record.branch,
+        repo: &ctx.repo.root,
+        worktree: &record.path,
+        port: record.port,
+    };
+    setup::run_hooks(&ctx.config.workspace.setup, &env)?;
+    record.phase = Phase::Ready;
+    let saved = record.clone();
+    ctx.store
+        .update(|state| {
+            match state
+                .workspaces
+                .iter_mut()
+                .find(|w| w.repo == saved.repo && w.name == saved.name)
+            {
+                Some(slot) => *slot = saved,
+                None => state.workspaces.push(saved),
+            }
+            Ok(())
+        })
+        .map_err(WorkspaceError::State)?;
+    Ok(record)
+}
+
+/// Writes the record in phase `Creating`, refusing a name that is taken, and
+/// picks the port under the same lock so two creations never share one.
+pub(super) fn reserve(
+    ctx: &Context,
+    name: &WorkspaceName,
+    path: &std::path::Path,
+    branch: &str,
+    base: &str,
+) -> Result<WorkspaceRecord, WorkspaceError> {
+    let outcome = ctx.store.update(|state| {
+        if let Some(existing) = state.find(&ctx.repo.root, name.as_str()) {
+            return Ok(Err(WorkspaceError::Exists {
+                name: name.to_string(),
+                path: existing.path.clone(),
+            }));
+        }
+        let taken: Vec<u16> = state.workspaces.iter().map(|w| w.port).collect();
+        let range = ctx.config.workspace.ports;
+        let Some(port) = setup::pick_port(range, &ctx.repo, name.as_str(), &taken) else {
+            return Ok(Err(WorkspaceError::Config {
+                key: "workspace.ports".to_owned(),
+                message: format!(
+                    "every port in {}-{} is taken; widen the range",
+                    range.first, range.last
+                ),
+            }));
+        };
+        let record = WorkspaceRecord {
+            name: name.to_string(),
+            repo: ctx.repo.root.clone(),
+            path: path.to_owned(),
+            branch: branch.to_owned(),
+            base: base.to_owned(),
+            port,
+            created: unix_now(),
+            phase: Phase::Creating,
+            provisioned: Vec::new(),
+        };
+        state.workspaces.push(record.clone());
+        Ok(Ok(record))
+    });
+    outcome.map_err(WorkspaceError::State)?
+}
+
+/// git's own ref rules, checked on the full branch name (the prefix comes from
+/// the config and is not validated by [`WorkspaceName`]).
+fn check_branch_name(ctx: &Context, branch: &str) -> Result<(), WorkspaceError> {
+    let ok = ctx
+        .git
+        .succeeds(&ctx.repo.root, ["check-ref-format", "--branch", branch])?;
+    if ok {
+        return Ok(());
+    }
+    Err(WorkspaceError::Config {
+        key: "workspace.branch_prefix".to_owned(),
+        message: format!("{branch:?} is not a valid git branch name"),
+    })
+}
+
+pub(super) fn lock_reason(name: &str) -> String {
+    format!("grove workspace {name} (grove rm {name} removes it)")
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
