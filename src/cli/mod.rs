@@ -1,8 +1,54 @@
 //! The command line: argument parsing, dispatch, and exit codes.
+//!
+//! Each subcommand is a thin wrapper over the library: build a
+//! [`workspace::Context`](crate::workspace::Context) for the repository at hand,
+//! call one operation, print the outcome. Errors print as one line on stderr
+//! and map to the exit codes documented in `docs/cli.md`.
+
+// Printing is this module's job.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod args;
+mod commands;
+mod exit;
 
 use std::process::ExitCode;
 
+use clap::Parser as _;
+
+pub use args::{Args, Command, ConfigCommand};
+pub use exit::Exit;
+
 /// Runs the `grove` command line and returns its exit code.
 pub fn main() -> ExitCode {
-    ExitCode::SUCCESS
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(err) => {
+            // clap prints help and version to stdout with success, misuse to
+            // stderr with exit code 2.
+            let _ = err.print();
+            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+        }
+    };
+    init_logging();
+    match commands::run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("grove: {err:#}");
+            Exit::of(&err).into()
+        }
+    }
+}
+
+/// Warnings from the library (a rollback step that failed, a branch that moved)
+/// go to stderr; `GROVE_LOG` raises the level (`GROVE_LOG=debug`).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("GROVE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .with_target(false)
+        .try_init();
 }

@@ -1,0 +1,80 @@
+//! The argument types, declared with clap's derive API. Help text here is the
+//! user's first documentation, so every command has an example.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// grove: parallel AI coding agents, each in its own git worktree and branch.
+#[derive(Debug, Parser)]
+#[command(name = "grove", version, about, arg_required_else_help = true)]
+pub struct Args {
+    /// Run as if grove was started in DIR (like `git -C`).
+    #[arg(short = 'C', value_name = "DIR", global = true)]
+    pub dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a workspace: a locked worktree on branch grove/NAME.
+    #[command(after_help = "Examples:\n  grove new auth\n  grove new fix-login --base release/2.1")]
+    New {
+        /// Letters, digits, '-', '_' and '.'; becomes the branch grove/NAME.
+        name: String,
+        /// The ref to start from [default: the current branch].
+        #[arg(long, value_name = "REF")]
+        base: Option<String>,
+    },
+    /// List this repository's workspaces.
+    #[command(after_help = "Examples:\n  grove ls\n  grove ls --json | jq '.workspaces[].path'")]
+    Ls {
+        /// Print JSON: {"workspaces": [{"name", "repo", "path", "branch", "base", "port", ...}]}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save a workspace's whole working state under refs/grove/snapshots/NAME/.
+    #[command(after_help = "Example:\n  grove snapshot auth")]
+    Snapshot { name: String },
+    /// Remove a workspace: snapshot it, remove its worktree, delete its branch if merged.
+    #[command(
+        after_help = "Refuses a workspace with uncommitted or unmerged work unless --force;\n\
+                      the snapshot keeps that work either way (see `grove restore`).\n\n\
+                      Examples:\n  grove rm auth\n  grove rm spike --force"
+    )]
+    Rm {
+        name: String,
+        /// Remove even with uncommitted or unmerged work (an unmerged branch is kept).
+        #[arg(long, short)]
+        force: bool,
+    },
+    /// Bring a removed workspace back from its newest snapshot.
+    #[command(
+        after_help = "Examples:\n  grove restore auth\n  grove restore auth --list\n  grove restore auth --at 1763900000"
+    )]
+    Restore {
+        name: String,
+        /// Use the newest snapshot taken at or before this unix time.
+        #[arg(long, value_name = "UNIX_TIME")]
+        at: Option<u64>,
+        /// List the workspace's snapshots instead of restoring.
+        #[arg(long, conflicts_with = "at")]
+        list: bool,
+    },
+    /// Print the effective configuration and where each value came from.
+    #[command(
+        after_help = "Examples:\n  grove config\n  grove config check\n  grove config check .grove.yaml"
+    )]
+    Config {
+        #[command(subcommand)]
+        command: Option<ConfigCommand>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate a config file, or every layer in effect when FILE is omitted.
+    Check { file: Option<PathBuf> },
+}

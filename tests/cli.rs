@@ -1,0 +1,138 @@
+//! The `grove` binary as a user runs it: real repositories, real git, the
+//! exit codes and the one-line errors.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use support::repo::{TestRepo, hermetic_env, write_in};
+
+/// Runs `grove args…` in `dir` with the test's hermetic git and XDG dirs.
+fn grove(t: &TestRepo, dir: &Path, args: &[&str]) -> Output {
+    let xdg = t.dir.path().join("xdg");
+    Command::new(env!("CARGO_BIN_EXE_grove"))
+        .args(args)
+        .current_dir(dir)
+        .envs(hermetic_env(&t.dir.path().join("home")))
+        .env("XDG_CONFIG_HOME", xdg.join("config"))
+        .env("XDG_DATA_HOME", xdg.join("data"))
+        .env("XDG_STATE_HOME", xdg.join("state"))
+        .env_remove("GROVE_LOG")
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn new_ls_rm_restore_round_trip() {
+    let t = TestRepo::new();
+    let made = grove(&t, &t.root, &["new", "auth"]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    assert!(stdout(&made).contains("created workspace auth on branch grove/auth from main"));
+
+    let listed = grove(&t, &t.root, &["ls", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let entry = &json["workspaces"][0];
+    assert_eq!(entry["name"], "auth");
+    assert_eq!(entry["branch"], "grove/auth");
+    assert_eq!(entry["base"], "main");
+    assert_eq!(entry["repo"], t.root.to_str().unwrap());
+    let path = entry["path"].as_str().unwrap().to_owned();
+    assert!(Path::new(&path).join("README.md").exists());
+    for field in ["port", "created", "phase"] {
+        assert!(!entry[field].is_null(), "missing {field} in {entry}");
+    }
+
+    write_in(Path::new(&path), "work.txt", b"unsaved\n");
+    let refused = grove(&t, &t.root, &["rm", "auth"]);
+    assert_eq!(refused.status.code(), Some(3));
+    assert_eq!(stderr(&refused).lines().count(), 1, "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("1 uncommitted file"));
+
+    let removed = grove(&t, &t.root, &["rm", "auth", "--force"]);
+    assert!(removed.status.success(), "{}", stderr(&removed));
+    assert!(!Path::new(&path).exists());
+    assert!(stdout(&removed).contains("refs/grove/snapshots/auth/"));
+
+    let listed = grove(&t, &t.root, &["restore", "auth", "--list"]);
+    assert_eq!(stdout(&listed).lines().count(), 1, "{}", stdout(&listed));
+
+    let restored = grove(&t, &t.root, &["restore", "auth"]);
+    assert!(restored.status.success(), "{}", stderr(&restored));
+    assert_eq!(
+        std::fs::read(Path::new(&path).join("work.txt")).unwrap(),
+        b"unsaved\n"
+    );
+}
+
+#[test]
+fn works_from_inside_a_workspace_and_with_dash_c() {
+    let t = TestRepo::new();
+    let made = grove(
+        &t,
+        t.dir.path(),
+        &["-C", t.root.to_str().unwrap(), "new", "one"],
+    );
+    assert!(made.status.success(), "{}", stderr(&made));
+    let listed = grove(&t, &t.root, &["ls", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let inside = json["workspaces"][0]["path"].as_str().unwrap().to_owned();
+
+    let nested = grove(&t, Path::new(&inside), &["new", "two"]);
+    assert!(nested.status.success(), "{}", stderr(&nested));
+    assert!(
+        stdout(&nested).contains("from grove/one"),
+        "{}",
+        stdout(&nested)
+    );
+    let table = stdout(&grove(&t, Path::new(&inside), &["ls"]));
+    assert!(table.starts_with("NAME"), "{table}");
+    assert!(table.contains("one") && table.contains("two"), "{table}");
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_code_two() {
+    let t = TestRepo::new();
+    let outside = t.dir.path().join("elsewhere");
+    std::fs::create_dir_all(&outside).unwrap();
+    let cases: [(&Path, &[&str], &str); 4] = [
+        (&t.root, &["new", "../escape"], "invalid workspace name"),
+        (&outside, &["new", "x"], "is not inside a git repository"),
+        (
+            &t.root,
+            &["new", "x", "--base", "nope"],
+            "base nope does not name a commit",
+        ),
+        (&t.root, &["rm", "ghost"], "no workspace ghost in"),
+    ];
+    for (dir, args, expected) in cases {
+        let output = grove(&t, dir, args);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("grove: "), "{err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn help_shows_examples() {
+    let t = TestRepo::new();
+    let help = grove(&t, &t.root, &["rm", "--help"]);
+    assert!(help.status.success());
+    assert!(
+        stdout(&help).contains("grove rm spike --force"),
+        "{}",
+        stdout(&help)
+    );
+}
