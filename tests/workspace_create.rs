@@ -295,3 +295,20 @@ fn refuses_a_git_that_is_too_old() {
     let missing = Git::with_program(dir.path().join("nope"), Vec::new()).unwrap_err();
     assert!(matches!(missing, GitError::Spawn { .. }), "{missing}");
 }
+
+#[test]
+fn a_failing_checkout_hook_is_rolled_back_too() {
+    let t = TestRepo::new();
+    let hook = t.root.join(".git/hooks/post-checkout");
+    std::fs::write(&hook, "#!/bin/sh\necho hook says no >&2\nexit 1\n").unwrap();
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let ctx = t.ctx();
+    let err = workspace::create(&ctx, &t.request("hooked")).unwrap_err();
+    assert!(matches!(err, WorkspaceError::Git(_)), "{err}");
+    assert!(err.to_string().contains("hook says no"), "{err}");
+    assert!(!ctx.repo.branch_exists(&ctx.git, "grove/hooked").unwrap());
+    assert!(!ctx.worktree_root().join("hooked").exists());
+    let listing = t.git(&t.root, &["worktree", "list", "--porcelain"]);
+    assert!(!listing.contains("hooked"), "{listing}");
+    assert!(ctx.list().unwrap().is_empty());
+}

@@ -340,3 +340,26 @@ fn two_snapshots_in_one_second_get_distinct_refs() {
     assert_eq!(refs.len(), 3);
     assert_eq!(snapshot::list(&ctx.repo, "rapid").unwrap().len(), 3);
 }
+
+#[test]
+fn a_failed_restore_leaves_nothing_and_can_be_retried() {
+    let t = TestRepo::new();
+    let ctx = t.ctx();
+    let ws = workspace::create(&ctx, &t.request("retry")).unwrap();
+    write_in(&ws.path, "keep.txt", b"precious\n");
+    workspace::remove(&ctx, &name("retry"), RemoveMode::Force).unwrap();
+    let snap = workspace::pick_snapshot(&ctx, &name("retry"), None).unwrap();
+
+    let failing = t.ctx_with(|c| c.workspace.setup = vec!["exit 7".into()]);
+    let err = workspace::restore(&failing, &name("retry"), &snap).unwrap_err();
+    assert!(matches!(err, WorkspaceError::Setup { .. }), "{err}");
+    assert!(!ws.path.exists());
+    assert!(!ctx.repo.branch_exists(&ctx.git, "grove/retry").unwrap());
+    assert!(ctx.list().unwrap().is_empty());
+
+    workspace::restore(&ctx, &name("retry"), &snap).unwrap();
+    assert_eq!(
+        std::fs::read(ws.path.join("keep.txt")).unwrap(),
+        b"precious\n"
+    );
+}
