@@ -10,10 +10,12 @@
 //!
 //! - `event` folds crossterm's many spellings of one key into one shape;
 //! - `xterm` writes the legacy and modifyOtherKeys forms (tmux `input-keys.c`);
-//! - `kitty` writes the kitty keyboard protocol forms.
+//! - `kitty` writes the kitty keyboard protocol forms;
+//! - `paste` wraps and sanitises pasted text.
 
 mod event;
 mod kitty;
+mod paste;
 #[cfg(test)]
 mod tests;
 mod xterm;
@@ -93,5 +95,18 @@ pub fn encode_key(key: &KeyEvent, modes: &InputModes) -> Vec<u8> {
         kitty::encode(&press, modes.kitty)
     } else {
         xterm::encode(&press, modes.cursor_keys, modes.modify_other_keys)
+    }
+}
+
+/// The bytes to write to the pane for one paste.
+///
+/// Control characters other than tab, LF and CR are dropped in both modes: a
+/// paste is text, and an ESC inside it could end a bracketed paste early or
+/// drive the program as if typed. Plain mode turns line ends into CR, which
+/// is what the Enter key sends.
+pub fn encode_paste(text: &str, modes: &InputModes) -> Vec<u8> {
+    match modes.paste {
+        PasteMode::Bracketed => paste::bracketed(text),
+        PasteMode::Plain => paste::plain(text),
     }
 }

@@ -474,3 +474,65 @@ fn key_table_is_big_and_has_unique_rows() {
         "two rows share a description and modes"
     );
 }
+
+type PasteCase = (&'static str, &'static str, PasteMode, &'static [u8]);
+
+#[rustfmt::skip] // a table reads across: one row per line
+fn paste_cases() -> Vec<PasteCase> {
+    use PasteMode::{Bracketed, Plain};
+    vec![
+        ("plain text", "hello", Plain, b"hello"),
+        ("plain LF becomes CR", "a\nb", Plain, b"a\rb"),
+        ("plain CRLF becomes CR", "a\r\nb", Plain, b"a\rb"),
+        ("plain CR stays", "a\rb", Plain, b"a\rb"),
+        ("plain blank line", "a\n\nb", Plain, b"a\r\rb"),
+        ("plain trailing newline", "ls\n", Plain, b"ls\r"),
+        ("plain tab stays", "a\tb", Plain, b"a\tb"),
+        ("plain ESC dropped", "a\x1b[Ab", Plain, b"a[Ab"),
+        ("plain Ctrl+C dropped", "a\x03b", Plain, b"ab"),
+        ("plain Unicode", "日本語 😀", Plain, b"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e \xf0\x9f\x98\x80"),
+        ("plain empty", "", Plain, b""),
+        ("bracketed text", "hello", Bracketed, b"\x1b[200~hello\x1b[201~"),
+        ("bracketed keeps LF", "a\nb", Bracketed, b"\x1b[200~a\nb\x1b[201~"),
+        ("bracketed keeps CRLF", "a\r\nb", Bracketed, b"\x1b[200~a\r\nb\x1b[201~"),
+        ("bracketed keeps tab", "a\tb", Bracketed, b"\x1b[200~a\tb\x1b[201~"),
+        ("bracketed Unicode", "é漢😀", Bracketed, b"\x1b[200~\xc3\xa9\xe6\xbc\xa2\xf0\x9f\x98\x80\x1b[201~"),
+        ("end marker injection", "x\x1b[201~rm -rf ~\n", Bracketed, b"\x1b[200~xrm -rf ~\n\x1b[201~"),
+        ("end marker spliced from two halves", "\x1b[20\x1b[201~1~", Bracketed, b"\x1b[200~[201~\x1b[201~"),
+        ("start marker inside", "a\x1b[200~b", Bracketed, b"\x1b[200~ab\x1b[201~"),
+        ("two end markers", "\x1b[201~\x1b[201~", Bracketed, b""),
+        ("C0 controls dropped", "a\x03b\x07c\x00d\x7fe", Bracketed, b"\x1b[200~abcde\x1b[201~"),
+        ("C1 CSI dropped", "a\u{9b}201~b", Bracketed, b"\x1b[200~a201~b\x1b[201~"),
+        ("OSC 52 injection", "\x1b]52;c;AAAA\x07", Bracketed, b"\x1b[200~]52;c;AAAA\x1b[201~"),
+        ("lone ESC", "\x1b", Bracketed, b""),
+        ("bracketed empty", "", Bracketed, b""),
+    ]
+}
+
+#[test]
+fn pastes_encode_as_the_table_says() {
+    let failures: Vec<String> = paste_cases()
+        .into_iter()
+        .filter_map(|(what, text, paste, expected)| {
+            let modes = InputModes { paste, ..LEGACY };
+            let got = encode_paste(text, &modes);
+            (got != expected).then(|| {
+                format!(
+                    "{what}: expected b\"{}\", got b\"{}\"",
+                    escaped(expected),
+                    escaped(&got)
+                )
+            })
+        })
+        .collect();
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn paste_ignores_key_modes() {
+    let kitty_app = InputModes {
+        paste: PasteMode::Bracketed,
+        ..KITTY_DECCKM
+    };
+    assert_eq!(encode_paste("a\nb", &kitty_app), b"\x1b[200~a\nb\x1b[201~");
+}
