@@ -1,7 +1,7 @@
 //! The kitty keyboard protocol, for panes that pushed flags with `CSI > n u`.
 //!
-//! Modern agents (Codex through crossterm, Claude Code) turn this on so that
-//! Shift+Enter, Ctrl+i versus Tab and a lone Esc are told apart. The rules
+//! Agents such as Codex (through crossterm) turn this on so that Shift+Enter,
+//! Ctrl+i versus Tab and a lone Esc are told apart. The rules
 //! follow the spec at sw.kovidgoyal.net/kitty/keyboard-protocol and kitty's
 //! own encoder where the spec is terse:
 //!
