@@ -14,6 +14,7 @@
 mod error;
 mod layer;
 mod merge;
+mod render;
 mod schema;
 mod source;
 mod validate;
@@ -62,6 +63,11 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// The effective configuration as YAML, each value commented with its layer.
+    pub fn render_annotated(&self) -> String {
+        render::render(&self.config, &self.layers, &self.provenance)
+    }
+
     /// The layer that set the value at `path` (mapping keys from the top, e.g.
     /// `["agents", "claude", "command"]`).
     pub fn source_of(&self, path: &[&str]) -> &Source {
