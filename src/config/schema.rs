@@ -30,6 +30,7 @@ pub struct WorkspaceConfig {
     /// The branch of workspace NAME is `<branch_prefix>NAME`.
     pub branch_prefix: String,
     /// Where worktrees are created; `None` means under the XDG data directory.
+    /// Absolute, or relative to the repository root.
     pub root: Option<PathBuf>,
     /// Untracked paths or globs copied from the main worktree.
     pub copy: Vec<String>,

@@ -1,0 +1,239 @@
+//! Loading the three layers (built-in, user, repository) from a sandbox made
+//! with `Paths::under`: override order, merge rules, provenance, and errors
+//! that blame the right file.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use grove::config::{Config, ConfigError, Presence, Source, load};
+use grove::paths::Paths;
+
+/// A temporary home with optional user and repository files.
+struct Sandbox {
+    _dir: tempfile::TempDir,
+    paths: Paths,
+    repo: PathBuf,
+}
+
+impl Sandbox {
+    fn new(user: Option<&str>, repo: Option<&str>) -> std::io::Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let paths = Paths::under(dir.path());
+        let repo_root = dir.path().join("repo");
+        fs::create_dir_all(&repo_root)?;
+        if let Some(text) = user {
+            fs::create_dir_all(&paths.config_dir)?;
+            fs::write(paths.user_config(), text)?;
+        }
+        if let Some(text) = repo {
+            fs::write(repo_root.join(".grove.yaml"), text)?;
+        }
+        Ok(Self {
+            _dir: dir,
+            paths,
+            repo: repo_root,
+        })
+    }
+
+    fn load(&self) -> Result<grove::config::Loaded, ConfigError> {
+        load(&self.paths, Some(&self.repo))
+    }
+
+    fn user(&self) -> Source {
+        Source::User(self.paths.user_config())
+    }
+
+    fn repository(&self) -> Source {
+        Source::Repository(self.repo.join(".grove.yaml"))
+    }
+}
+
+#[test]
+fn without_files_the_builtins_apply() {
+    let sandbox = Sandbox::new(None, None).unwrap();
+    let loaded = sandbox.load().unwrap();
+    assert_eq!(loaded.config, Config::builtin().unwrap());
+    let presence: Vec<Presence> = loaded.layers.iter().map(|l| l.presence).collect();
+    assert_eq!(
+        presence,
+        [Presence::Found, Presence::Missing, Presence::Missing]
+    );
+    let outside_a_repository = load(&sandbox.paths, None).unwrap();
+    assert_eq!(outside_a_repository.layers.len(), 2);
+}
+
+#[test]
+fn each_layer_overrides_the_one_before() {
+    let sandbox = Sandbox::new(
+        Some("workspace:\n  branch_prefix: me/\n  setup: [make]\npane:\n  kill_grace_ms: 100\n"),
+        Some("workspace:\n  branch_prefix: team/\n"),
+    )
+    .unwrap();
+    let loaded = sandbox.load().unwrap();
+    let workspace = &loaded.config.workspace;
+    assert_eq!(workspace.branch_prefix, "team/");
+    assert_eq!(workspace.setup, ["make"]);
+    assert_eq!(loaded.config.pane.kill_grace_ms, 100);
+    assert_eq!(loaded.config.pane.scrollback_bytes, 8_388_608);
+    assert_eq!(
+        loaded.source_of(&["workspace", "branch_prefix"]),
+        &sandbox.repository()
+    );
+    assert_eq!(loaded.source_of(&["workspace", "setup"]), &sandbox.user());
+    assert_eq!(
+        loaded.source_of(&["pane", "scrollback_bytes"]),
+        &Source::Builtin
+    );
+}
+
+#[test]
+fn mappings_merge_and_lists_replace() {
+    let sandbox = Sandbox::new(
+        Some("agents:\n  lab:\n    command: [lab]\n  shell:\n    env: {EDITOR: vi}\n"),
+        Some("workspace:\n  copy: [.envrc]\n"),
+    )
+    .unwrap();
+    let config = sandbox.load().unwrap().config;
+    assert_eq!(config.agents.keys().collect::<Vec<_>>(), ["lab", "shell"]);
+    assert_eq!(config.agents["lab"].command, ["lab"]);
+    assert_eq!(config.agents["shell"].command, ["$SHELL"]);
+    assert_eq!(config.agents["shell"].env["EDITOR"], "vi");
+    assert_eq!(config.workspace.copy, [".envrc"]);
+}
+
+#[test]
+fn a_later_layer_can_use_what_an_earlier_one_defined() {
+    let sandbox = Sandbox::new(
+        Some("agents:\n  lab:\n    command: [lab]\n"),
+        Some("agent: lab\n"),
+    )
+    .unwrap();
+    assert_eq!(sandbox.load().unwrap().config.agent, "lab");
+}
+
+#[test]
+fn schema_errors_point_into_the_layer_file() {
+    let sandbox = Sandbox::new(
+        Some("workspace:\n  branch_prefix: me/\n"),
+        Some("# repo settings\nworkspace:\n  ports:\n    frist: 30000\n"),
+    )
+    .unwrap();
+    let error = sandbox.load().unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{}:4:5: workspace.ports.frist: unknown key, expected `first` or `last`",
+            sandbox.repository()
+        )
+    );
+}
+
+#[test]
+fn semantic_errors_blame_the_layer_that_set_the_value() {
+    let sandbox = Sandbox::new(
+        Some("workspace:\n  ports: {first: 25000}\n"),
+        Some("workspace:\n  ports: {last: 24000}\n"),
+    )
+    .unwrap();
+    let error = sandbox.load().unwrap_err();
+    let ConfigError::Invalid { layer, key, .. } = &error else {
+        panic!("expected a semantic error, got {error:?}");
+    };
+    assert_eq!(
+        (layer, key.as_str()),
+        (&sandbox.repository(), "workspace.ports")
+    );
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{}: workspace.ports: first (25000) is greater than last (24000)",
+            sandbox.repository()
+        )
+    );
+
+    let sandbox = Sandbox::new(Some("agent: lab\n"), Some("pane: {kill_grace_ms: 10}\n")).unwrap();
+    assert_eq!(
+        sandbox.load().unwrap_err().to_string(),
+        format!(
+            "{}: agent: no agent profile named `lab`; profiles: `shell`",
+            sandbox.user()
+        )
+    );
+}
+
+#[test]
+fn an_unreadable_user_file_is_an_error_naming_it() {
+    let sandbox = Sandbox::new(None, None).unwrap();
+    fs::create_dir_all(sandbox.paths.user_config()).unwrap();
+    let error = sandbox.load().unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{}: cannot read: Is a directory (os error 21)",
+            sandbox.paths.user_config().display()
+        )
+    );
+}
+
+#[test]
+fn render_annotated_names_the_source_of_every_value() {
+    let sandbox = Sandbox::new(
+        Some("agent: lab\nagents:\n  lab:\n    command: [lab, --fast]\n    env: {A: 0x10}\n"),
+        Some("workspace:\n  copy: [.env, 'a b']\n  ports: {last: 21000}\n"),
+    )
+    .unwrap();
+    let loaded = sandbox.load().unwrap();
+    let expected = format!(
+        "\
+# grove: the effective configuration. Each value names the layer that set it;
+# later layers override earlier ones.
+#   built-in    embedded in grove
+#   user        {user}
+#   repository  {repo}
+workspace:
+  branch_prefix: grove/      # built-in
+  root: null                 # built-in
+  copy: [.env, \"a b\"]        # repository
+  symlink: []                # built-in
+  setup: []                  # built-in
+  ports:
+    first: 20000             # built-in
+    last: 21000              # repository
+pane:
+  scrollback_bytes: 8388608  # built-in
+  kill_grace_ms: 2000        # built-in
+agent: lab                   # user
+agents:
+  lab:
+    command: [lab, --fast]   # user
+    env:
+      A: \"0x10\"              # user
+  shell:
+    command: [$SHELL]        # built-in
+    env: {{}}                  # built-in
+",
+        user = sandbox.paths.user_config().display(),
+        repo = sandbox.repo.join(".grove.yaml").display(),
+    );
+    assert_eq!(loaded.render_annotated(), expected);
+    let reread: Config = grove::config::from_yaml(&loaded.render_annotated()).unwrap();
+    assert_eq!(reread, loaded.config);
+}
+
+#[test]
+fn render_annotated_marks_missing_files() {
+    let sandbox = Sandbox::new(None, None).unwrap();
+    let text = sandbox.load().unwrap().render_annotated();
+    let header: Vec<&str> = text.lines().skip(3).take(2).collect();
+    let missing = |path: &Path| format!("{} (not found)", path.display());
+    assert_eq!(
+        header,
+        [
+            format!("#   user        {}", missing(&sandbox.paths.user_config())),
+            format!(
+                "#   repository  {}",
+                missing(&sandbox.repo.join(".grove.yaml"))
+            ),
+        ]
+    );
+}
