@@ -136,3 +136,39 @@ fn help_shows_examples() {
         stdout(&help)
     );
 }
+
+#[test]
+fn config_shows_provenance_and_check_names_file_line_column_and_key() {
+    let t = TestRepo::new();
+    t.write(".grove.yaml", "workspace:\n  branch_prefix: agent/\n");
+    let shown = grove(&t, &t.root, &["config"]);
+    assert!(shown.status.success(), "{}", stderr(&shown));
+    let text = stdout(&shown);
+    let line = text.lines().find(|l| l.contains("branch_prefix")).unwrap();
+    assert!(
+        line.contains("agent/") && line.ends_with("# repository"),
+        "{line}"
+    );
+    let made = grove(&t, &t.root, &["new", "x"]);
+    assert!(
+        stdout(&made).contains("branch agent/x"),
+        "{}",
+        stdout(&made)
+    );
+
+    t.write(".grove.yaml", "workspace:\n  copy: [.env]\n  setpu: []\n");
+    for args in [
+        &["config", "check"][..],
+        &["config", "check", ".grove.yaml"],
+        &["ls"],
+    ] {
+        let output = grove(&t, &t.root, args);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains(".grove.yaml:3:3: workspace.setpu: unknown key"),
+            "{err}"
+        );
+    }
+}

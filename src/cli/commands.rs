@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 
 use super::{Args, Command, ConfigCommand};
-use crate::config::{self, Config};
+use crate::config;
 use crate::git::{Git, Repo};
 use crate::paths::Paths;
 use crate::state::{Store, WorkspaceRecord};
@@ -34,7 +34,7 @@ fn context(cwd: &Path) -> anyhow::Result<workspace::Context> {
     let git = Git::from_path()?;
     let repo = Repo::discover(&git, cwd)?;
     let paths = Paths::from_env()?;
-    let config = load_config(&paths, Some(&repo.root))?;
+    let config = config::load(&paths, Some(&repo.root))?.config;
     Ok(workspace::Context {
         git,
         repo,
@@ -42,10 +42,6 @@ fn context(cwd: &Path) -> anyhow::Result<workspace::Context> {
         store: Store::new(paths.state_file()),
         paths,
     })
-}
-
-fn load_config(_paths: &Paths, _repo_root: Option<&Path>) -> anyhow::Result<Config> {
-    Config::builtin()
 }
 
 fn new(cwd: &Path, name: &str, base: Option<String>) -> anyhow::Result<()> {
@@ -202,12 +198,33 @@ fn restore(cwd: &Path, name: &str, at: Option<u64>, list: bool) -> anyhow::Resul
     Ok(())
 }
 
-fn config_show(_cwd: &Path) -> anyhow::Result<()> {
-    println!("{}", config::to_yaml(&Config::builtin()?)?);
+/// The repository around `cwd`, if there is one; the config commands work
+/// outside repositories too, with the repository layer absent.
+fn repo_root(cwd: &Path) -> Option<PathBuf> {
+    let git = Git::from_path().ok()?;
+    Repo::discover(&git, cwd).ok().map(|repo| repo.root)
+}
+
+fn config_show(cwd: &Path) -> anyhow::Result<()> {
+    let paths = Paths::from_env()?;
+    let loaded = config::load(&paths, repo_root(cwd).as_deref())?;
+    print!("{}", loaded.render_annotated());
     Ok(())
 }
 
-fn config_check(_cwd: &Path, _file: Option<&Path>) -> anyhow::Result<()> {
-    let _ = PathBuf::new();
+fn config_check(cwd: &Path, file: Option<&Path>) -> anyhow::Result<()> {
+    if let Some(file) = file {
+        config::check_file(file)?;
+        println!("{}: ok", file.display());
+        return Ok(());
+    }
+    let paths = Paths::from_env()?;
+    let loaded = config::load(&paths, repo_root(cwd).as_deref())?;
+    for layer in &loaded.layers {
+        match layer.presence {
+            config::Presence::Found => println!("{}: ok", layer.source),
+            config::Presence::Missing => println!("{}: not found (skipped)", layer.source),
+        }
+    }
     Ok(())
 }

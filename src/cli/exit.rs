@@ -27,6 +27,9 @@ impl Exit {
             if let Some(err) = cause.downcast_ref::<WorkspaceError>() {
                 return Exit::of_workspace(err);
             }
+            if cause.downcast_ref::<crate::config::ConfigError>().is_some() {
+                return Exit::Usage;
+            }
             if let Some(err) = cause.downcast_ref::<RepoError>() {
                 return Exit::of_repo(err);
             }
