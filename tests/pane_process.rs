@@ -88,8 +88,9 @@ fn exit_codes_are_recorded() {
     let dir = tempdir();
     let pane = spawn(sh("exit 7", dir.path()));
     assert_eq!(wait_for_exit(&pane), ProcessExit::Code { code: 7 });
-    // Killing a pane that already ended reports the same status.
+    // Killing a pane that already ended reports the same status and reaps it.
     assert_eq!(pane.kill().ok(), Some(ProcessExit::Code { code: 7 }));
+    assert_eq!(support::proc_state(pane.pid()), None);
 }
 
 #[test]

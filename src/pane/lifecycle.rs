@@ -4,11 +4,15 @@
 //! portable-pty makes the child a session and process-group leader (`setsid`),
 //! so its pid is also the group id that its tool processes, MCP servers and
 //! shells inherit. Killing only the pid would orphan those, so a kill signals
-//! the whole group: SIGTERM, a grace period, then SIGKILL. Signalling a group by
-//! number is only safe while the number cannot have been recycled, so the
-//! waiter thread waits for the exit *without* reaping, then reaps and records it
-//! under the same lock `kill` holds while it sends signals. After the leader is
-//! reaped, any process left in the group keeps the number reserved.
+//! the whole group: SIGTERM, a grace period, then SIGKILL.
+//!
+//! Signalling a group by number is only safe while the number cannot have been
+//! recycled (pid_max is often 32768, and a pane can sit exited for days). An
+//! exited child that is not yet reaped keeps its pid and group id reserved, so
+//! the waiter records the exit *without* reaping, and the child is reaped only
+//! by `kill` (or a dropped pane), after the group was signalled. From then on
+//! only processes still in the group hold the number, and they are dealt with
+//! within the same grace period.
 
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -27,7 +31,14 @@ const KILL_REAP_TIMEOUT: Duration = Duration::from_secs(1);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Leader {
     Running,
-    Reaped { exit: ProcessExit },
+    /// Exited and not reaped: the zombie reserves the group id.
+    Exited {
+        exit: ProcessExit,
+    },
+    /// Reaped after its group was signalled; nothing more is sent to it.
+    Reaped {
+        exit: ProcessExit,
+    },
 }
 
 /// Shared between the pane, its waiter thread and its reader thread.
@@ -61,26 +72,21 @@ impl Lifecycle {
         self.leader.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The waiter thread: blocks until the child exits, then reaps it and
-    /// publishes its status.
+    /// The waiter thread: blocks until the child exits and publishes how. The
+    /// zombie is left for [`Lifecycle::kill`] to reap.
     pub fn wait_for_exit(&self) {
         let exit = sys::wait_exit_keep_zombie(self.pid).unwrap_or_else(|error| {
             tracing::warn!(pid = self.pid, %error, "waiting for the pane's child failed");
             ProcessExit::Unknown
         });
-        let mut leader = self.lock();
-        if let Err(error) = sys::reap(self.pid) {
-            tracing::warn!(pid = self.pid, %error, "reaping the pane's child failed");
-        }
-        *leader = Leader::Reaped { exit };
-        drop(leader);
+        *self.lock() = Leader::Exited { exit };
         self.changed.notify_all();
         tracing::debug!(pid = self.pid, %exit, "pane process ended");
         self.exit.send_replace(Some(exit));
     }
 
-    /// Sends `signal` to the group if its leader has not been reaped; used to
-    /// ask for a repaint (SIGWINCH).
+    /// Sends `signal` to the group while its leader runs; used to ask for a
+    /// repaint (SIGWINCH).
     pub fn signal_if_running(&self, signal: Signal) {
         let leader = self.lock();
         if *leader == Leader::Running
@@ -90,10 +96,9 @@ impl Lifecycle {
         }
     }
 
-    /// Whether the leader is reaped and nothing is left in its group.
+    /// Whether a kill has already run to the end.
     pub fn finished(&self) -> bool {
         matches!(*self.lock(), Leader::Reaped { .. })
-            && matches!(sys::probe_group(self.pid), Ok(GroupSignal::NoSuchGroup))
     }
 
     /// Signals the group and, if it differs, the terminal's foreground group
@@ -106,7 +111,8 @@ impl Lifecycle {
         Ok(())
     }
 
-    fn wait_reaped_until<'a>(
+    /// Waits until the leader has exited, or the deadline passes.
+    fn wait_exit_until<'a>(
         &self,
         mut leader: MutexGuard<'a, Leader>,
         deadline: Instant,
@@ -124,23 +130,35 @@ impl Lifecycle {
         leader
     }
 
-    /// SIGTERM to the group, up to `grace` for it to exit, then SIGKILL; returns
-    /// once the leader is reaped, after at most `grace` + [`KILL_REAP_TIMEOUT`].
+    /// Reaps the zombie; the status from the waiter is the one kept.
+    fn reap(&self, leader: &mut Leader, exit: ProcessExit) {
+        if let Err(error) = sys::reap(self.pid) {
+            tracing::warn!(pid = self.pid, %error, "reaping the pane's child failed");
+        }
+        *leader = Leader::Reaped { exit };
+    }
+
+    /// SIGTERM to the group, up to `grace` for it to exit, then SIGKILL; reaps
+    /// the child and returns how it ended, after at most `grace` +
+    /// [`KILL_REAP_TIMEOUT`]. Every signal is sent while the leader is unreaped.
     pub fn kill(&self, grace: Duration, foreground: Option<u32>) -> Result<ProcessExit, PaneError> {
         let deadline = Instant::now() + grace;
         let mut leader = self.lock();
-        if *leader == Leader::Running {
-            // Signalled under the lock: the leader cannot be reaped meanwhile,
-            // so the group id is still ours.
-            self.signal(Signal::SIGTERM, foreground)?;
-            // A stopped process acts on SIGTERM only once it is continued.
-            self.signal(Signal::SIGCONT, foreground)?;
-            leader = self.wait_reaped_until(leader, deadline);
-        } else {
-            self.term_leftovers()?;
+        match *leader {
+            Leader::Reaped { exit } => return Ok(exit),
+            // Exited on its own: only what it left in its group is signalled.
+            Leader::Exited { .. } => self.signal(Signal::SIGTERM, None)?,
+            Leader::Running => {
+                self.signal(Signal::SIGTERM, foreground)?;
+                // A stopped process acts on SIGTERM only once it is continued.
+                self.signal(Signal::SIGCONT, foreground)?;
+                leader = self.wait_exit_until(leader, deadline);
+            }
         }
         match *leader {
-            Leader::Reaped { exit } => {
+            Leader::Reaped { exit } => Ok(exit),
+            Leader::Exited { exit } => {
+                self.reap(&mut leader, exit);
                 drop(leader);
                 self.kill_leftovers(deadline)?;
                 Ok(exit)
@@ -148,8 +166,13 @@ impl Lifecycle {
             Leader::Running => {
                 tracing::info!(pid = self.pid, "pane ignored SIGTERM; sending SIGKILL");
                 self.signal(Signal::SIGKILL, foreground)?;
-                let leader = self.wait_reaped_until(leader, Instant::now() + KILL_REAP_TIMEOUT);
+                leader = self.wait_exit_until(leader, Instant::now() + KILL_REAP_TIMEOUT);
                 match *leader {
+                    Leader::Exited { exit } => {
+                        self.reap(&mut leader, exit);
+                        Ok(exit)
+                    }
+                    // A concurrent kill (a dropped pane's) got there first.
                     Leader::Reaped { exit } => Ok(exit),
                     Leader::Running => Err(PaneError::Unkillable { pid: self.pid }),
                 }
@@ -157,22 +180,11 @@ impl Lifecycle {
         }
     }
 
-    /// The leader exited on its own earlier; its group may still hold
-    /// processes it left behind.
-    fn term_leftovers(&self) -> Result<(), PaneError> {
-        match sys::signal_group(self.pid, Signal::SIGTERM) {
-            Ok(GroupSignal::Delivered | GroupSignal::NoSuchGroup) => Ok(()),
-            Err(source) => Err(PaneError::Signal {
-                pgid: self.pid,
-                source,
-            }),
-        }
-    }
-
-    /// After the leader is reaped: whatever is left in the group gets the rest
-    /// of the grace period, then SIGKILL. Nothing notifies us when processes we
-    /// did not start exit, so this is a plain timed wait, and only when the
-    /// group is not already empty.
+    /// After the leader is reaped, anything still in its group (it ignored
+    /// SIGTERM, or is slow to exit) holds the group id, so probing and
+    /// signalling it stays safe. Nothing notifies us when processes we did not
+    /// start exit, so this is a plain timed wait for the rest of the grace
+    /// period, and only when the group is not already empty.
     fn kill_leftovers(&self, deadline: Instant) -> Result<(), PaneError> {
         let signal_error = |source| PaneError::Signal {
             pgid: self.pid,

@@ -225,7 +225,10 @@ impl Pane {
         self.output.clone()
     }
 
-    /// `None` while the child runs, then how it ended.
+    /// `None` while the child runs, then how it ended. An exited child stays a
+    /// zombie until [`Pane::kill`] or drop reaps it: the zombie keeps its
+    /// process-group id from being recycled while grove may still signal
+    /// whatever the program left in that group.
     pub fn exit_status(&self) -> watch::Receiver<Option<ProcessExit>> {
         self.lifecycle.exit_status()
     }
