@@ -1,11 +1,13 @@
-//! The few operating-system calls grove makes directly: signalling process groups
-//! and asking who we are.
+//! The few operating-system calls grove makes directly: signalling process groups,
+//! waiting for and reaping a pane's child, and asking who we are.
 //!
 //! Everything goes through nix's safe wrappers. The crate denies `unsafe_code`;
 //! if a call ever needs an `unsafe` block it belongs here, with a comment saying
 //! which syscall and why no safe wrapper exists.
 
+use nix::errno::Errno;
 use nix::sys::signal::{Signal, killpg};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{Pid, Uid};
 
 /// The real uid of this process.
@@ -22,12 +24,108 @@ pub enum GroupSignal {
     NoSuchGroup,
 }
 
+/// How a process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProcessExit {
+    /// It called `exit(code)`.
+    Code { code: i32 },
+    /// A signal ended it (the raw signal number, so real-time signals survive).
+    Signal { signal: i32 },
+    /// The status was lost: someone else reaped it, or the kernel reported a
+    /// signal nix cannot name.
+    Unknown,
+}
+
+impl std::fmt::Display for ProcessExit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProcessExit::Code { code } => write!(f, "exited with code {code}"),
+            ProcessExit::Signal { signal } => match Signal::try_from(*signal) {
+                Ok(named) => write!(f, "killed by {}", named.as_str()),
+                Err(_) => write!(f, "killed by signal {signal}"),
+            },
+            ProcessExit::Unknown => write!(f, "exited (status unknown)"),
+        }
+    }
+}
+
+fn raw_pid(pid: u32) -> std::io::Result<Pid> {
+    i32::try_from(pid)
+        .map(Pid::from_raw)
+        .map_err(|_| std::io::Error::other(format!("pid {pid} out of range")))
+}
+
 /// Sends `signal` to every process in the group `pgid`.
 pub fn signal_group(pgid: u32, signal: Signal) -> std::io::Result<GroupSignal> {
-    let raw = i32::try_from(pgid).map_err(|_| std::io::Error::other("pgid out of range"))?;
-    match killpg(Pid::from_raw(raw), signal) {
+    deliver(pgid, Some(signal))
+}
+
+/// Whether any process is left in the group `pgid` (signal 0: nothing is sent).
+pub fn probe_group(pgid: u32) -> std::io::Result<GroupSignal> {
+    deliver(pgid, None)
+}
+
+fn deliver(pgid: u32, signal: Option<Signal>) -> std::io::Result<GroupSignal> {
+    match killpg(raw_pid(pgid)?, signal) {
         Ok(()) => Ok(GroupSignal::Delivered),
-        Err(nix::errno::Errno::ESRCH) => Ok(GroupSignal::NoSuchGroup),
+        Err(Errno::ESRCH) => Ok(GroupSignal::NoSuchGroup),
         Err(errno) => Err(std::io::Error::from(errno)),
+    }
+}
+
+fn exit_of(status: WaitStatus) -> ProcessExit {
+    match status {
+        WaitStatus::Exited(_, code) => ProcessExit::Code { code },
+        WaitStatus::Signaled(_, signal, _) => ProcessExit::Signal {
+            signal: signal as i32,
+        },
+        // Only `WEXITED` is asked for, so the other states cannot be reported.
+        WaitStatus::Stopped(..)
+        | WaitStatus::Continued(_)
+        | WaitStatus::StillAlive
+        | WaitStatus::PtraceEvent(..)
+        | WaitStatus::PtraceSyscall(_) => ProcessExit::Unknown,
+    }
+}
+
+/// Blocks until our child `pid` has exited, **without reaping it**.
+///
+/// The zombie keeps its pid, and with it the process-group id, reserved: the
+/// caller can still signal whatever is left of the group (grandchildren that
+/// ignored SIGTERM) with no risk of hitting an unrelated process that was given
+/// the recycled id. [`reap`] releases it.
+#[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+pub fn wait_exit_keep_zombie(pid: u32) -> std::io::Result<ProcessExit> {
+    use nix::sys::wait::{Id, waitid};
+    let id = raw_pid(pid)?;
+    loop {
+        match waitid(Id::Pid(id), WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT) {
+            Ok(status) => return Ok(exit_of(status)),
+            Err(Errno::EINTR) => {}
+            // The process did exit but its signal has no name in nix.
+            Err(Errno::EINVAL) => return Ok(ProcessExit::Unknown),
+            Err(errno) => return Err(std::io::Error::from(errno)),
+        }
+    }
+}
+
+/// Where `waitid(WNOWAIT)` is missing (macOS) the child is reaped at once, so the
+/// group can no longer be signalled safely after the leader exits.
+#[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
+pub fn wait_exit_keep_zombie(pid: u32) -> std::io::Result<ProcessExit> {
+    reap(pid)
+}
+
+/// Reaps our exited child `pid` and returns its status; blocks if it is still
+/// running. A child already reaped elsewhere reports [`ProcessExit::Unknown`].
+pub fn reap(pid: u32) -> std::io::Result<ProcessExit> {
+    let id = raw_pid(pid)?;
+    loop {
+        match waitpid(id, None) {
+            Ok(status) => return Ok(exit_of(status)),
+            Err(Errno::EINTR) => {}
+            Err(Errno::ECHILD | Errno::EINVAL) => return Ok(ProcessExit::Unknown),
+            Err(errno) => return Err(std::io::Error::from(errno)),
+        }
     }
 }

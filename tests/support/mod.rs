@@ -1,6 +1,15 @@
-//! Shared helpers for the integration tests.
-#![allow(dead_code)]
-// Test helpers fail loudly by design; clippy only exempts `#[test]` functions.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Shared helpers for the integration tests: real repositories (`repo`) and
+//! real programs in panes (`pane`).
 
+#![allow(dead_code, reason = "each test binary uses a different subset")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a helper fails its calling test by panicking"
+)]
+
+pub mod pane;
 pub mod repo;
+
+pub use pane::*;

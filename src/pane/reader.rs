@@ -1,0 +1,67 @@
+//! The reader thread: drains the PTY into the emulator and answers queries.
+//!
+//! It is the only thread that parses, holds the emulator lock only while one
+//! read is parsed, and never blocks on anything but the PTY read, so a slow
+//! renderer or a program that is not reading its input cannot stall output.
+
+use std::io::Read;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use nix::sys::signal::Signal;
+use tokio::sync::watch;
+
+use super::emulator::{Emulator, ParserHealth};
+use super::error::WriteError;
+use super::lifecycle::Lifecycle;
+use super::writer::WriteQueue;
+
+/// One read from the PTY. Big enough that a program redrawing a large screen is
+/// parsed in a few locks rather than hundreds.
+const READ_BUFFER_BYTES: usize = 64 * 1024;
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The reader thread's state.
+pub(super) struct Reading {
+    pub(super) emulator: Arc<Mutex<Emulator>>,
+    pub(super) replies: WriteQueue,
+    pub(super) changes: watch::Sender<u64>,
+    pub(super) lifecycle: Arc<Lifecycle>,
+}
+
+impl Reading {
+    pub(super) fn run(self, mut reader: Box<dyn Read + Send>) {
+        let mut buffer = vec![0u8; READ_BUFFER_BYTES];
+        loop {
+            let read = match reader.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(read) => read,
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(error) => {
+                    tracing::debug!(pid = self.lifecycle.pid(), %error, "pane output ended");
+                    break;
+                }
+            };
+            let processed = lock(&self.emulator).process(&buffer[..read]);
+            match self.replies.try_write(&processed.replies) {
+                Ok(()) => {}
+                // Blocking here would deadlock against a program that is not
+                // reading its input; an unanswered query is the lesser harm.
+                Err(
+                    error @ (WriteError::Full | WriteError::Closed | WriteError::TooLarge { .. }),
+                ) => {
+                    tracing::debug!(pid = self.lifecycle.pid(), %error, "dropped a query reply");
+                }
+            }
+            match processed.parser {
+                ParserHealth::Intact => {}
+                // The screen was lost; ask the program to draw it again.
+                ParserHealth::Rebuilt => self.lifecycle.signal_if_running(Signal::SIGWINCH),
+            }
+            self.changes
+                .send_modify(|generation| *generation = generation.wrapping_add(1));
+        }
+    }
+}
