@@ -6,11 +6,11 @@ mod support;
 use std::time::Duration;
 
 use grove::pane::{PaneSpec, ProcessExit};
-use support::{gone_or_foreign_zombie, proc_state, sh, spawn, tempdir, wait_for_exit};
+use support::pane::{gone_or_foreign_zombie, proc_state, sh, spawn, tempdir, wait_for_exit};
 
 /// Reads "PIDS <child> <grandchild>" from the screen.
 fn pids(pane: &grove::pane::Pane) -> (u32, u32) {
-    let screen = support::wait_for_screen(pane, "the PIDS line", |s| {
+    let screen = support::pane::wait_for_screen(pane, "the PIDS line", |s| {
         s.lines()
             .any(|l| l.starts_with("PIDS ") && l.split_whitespace().count() == 3)
     });
@@ -53,7 +53,7 @@ fn kill_takes_down_a_child_and_grandchild_that_ignore_sigterm() {
         None,
         "child {child} still has a /proc entry"
     );
-    support::wait_until("the grandchild to be gone", || {
+    support::pane::wait_until("the grandchild to be gone", || {
         gone_or_foreign_zombie(grandchild)
     });
 }
@@ -85,7 +85,7 @@ fn leftovers_of_an_exited_program_are_killed_with_the_pane() {
         "the grandchild should have outlived its parent"
     );
     assert_eq!(pane.kill().ok(), Some(ProcessExit::Code { code: 3 }));
-    support::wait_until("the leftover grandchild to be gone", || {
+    support::pane::wait_until("the leftover grandchild to be gone", || {
         gone_or_foreign_zombie(grandchild)
     });
 }
@@ -101,10 +101,10 @@ fn dropping_a_pane_kills_it() {
     let pane = spawn(spec);
     let (child, grandchild) = pids(&pane);
     drop(pane);
-    support::wait_until("the dropped pane's child to be reaped", || {
+    support::pane::wait_until("the dropped pane's child to be reaped", || {
         proc_state(child).is_none()
     });
-    support::wait_until("the dropped pane's grandchild to be gone", || {
+    support::pane::wait_until("the dropped pane's grandchild to be gone", || {
         gone_or_foreign_zombie(grandchild)
     });
 }

@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use grove::pane::{Pane, PaneError, PaneSize, PaneSpec, ProcessExit, WriteError};
-use support::{sh, spawn, tempdir, wait_for_exit, wait_for_screen, wait_for_text};
+use support::pane::{sh, spawn, tempdir, wait_for_exit, wait_for_screen, wait_for_text};
 
 #[test]
 fn shell_output_reaches_the_screen() {
@@ -90,7 +90,7 @@ fn exit_codes_are_recorded() {
     assert_eq!(wait_for_exit(&pane), ProcessExit::Code { code: 7 });
     // Killing a pane that already ended reports the same status and reaps it.
     assert_eq!(pane.kill().ok(), Some(ProcessExit::Code { code: 7 }));
-    assert_eq!(support::proc_state(pane.pid()), None);
+    assert_eq!(support::pane::proc_state(pane.pid()), None);
 }
 
 #[test]
@@ -150,7 +150,7 @@ fn resize_reaches_the_program_and_is_clamped() {
     );
     assert_eq!(pane.write(b"\r"), Ok(()));
     let size_file = dir.path().join("size.txt");
-    support::wait_until("the program to see a 2x2 terminal", || {
+    support::pane::wait_until("the program to see a 2x2 terminal", || {
         std::fs::read_to_string(&size_file).is_ok_and(|s| s.trim() == "2 2")
     });
 }

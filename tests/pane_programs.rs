@@ -4,10 +4,12 @@
 mod support;
 
 use grove::pane::{PaneSpec, ProcessExit};
-use support::{installed, note, spawn, tempdir, wait_for_exit, wait_for_screen, wait_for_text};
+use support::pane::{
+    installed, note, spawn, tempdir, wait_for_exit, wait_for_screen, wait_for_text,
+};
 
 fn file_with_text(dir: &std::path::Path) -> std::path::PathBuf {
-    support::write_file(dir, "notes.txt", "hello from grove\nsecond line\n")
+    support::pane::write_file(dir, "notes.txt", "hello from grove\nsecond line\n")
 }
 
 #[test]

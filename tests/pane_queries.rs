@@ -6,7 +6,7 @@ mod support;
 use std::io::Write;
 
 use grove::pane::PaneSpec;
-use support::{sh, spawn, tempdir, wait_for_exit, wait_for_text};
+use support::pane::{sh, spawn, tempdir, wait_for_exit, wait_for_text};
 
 /// The probe's child process is this test binary re-run with this variable set.
 const PROBE_ENV: &str = "GROVE_TEST_CPR_PROBE";

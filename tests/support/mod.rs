@@ -11,5 +11,3 @@
 
 pub mod pane;
 pub mod repo;
-
-pub use pane::*;

@@ -1,7 +1,6 @@
 //! Helpers for tests that run real programs in panes: waiting for a screen or
 //! an exit with a deadline, and dumping the screen when the deadline passes.
 
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
