@@ -21,6 +21,8 @@ pub mod config;
 pub mod git;
 pub mod pane;
 pub mod paths;
+pub mod protocol;
 pub mod state;
 pub mod sys;
+pub mod ui;
 pub mod workspace;

@@ -1,0 +1,293 @@
+//! Every message between a client and the server, and how they are framed.
+//!
+//! The wire: a 4-byte little-endian length, then that many bytes of a
+//! postcard-encoded message. Frames over [`MAX_FRAME`] are refused before
+//! anything is allocated, so a broken or hostile peer cannot make the server
+//! reserve memory; a frame that does not decode closes that one connection.
+//!
+//! Every connection opens with [`ClientMsg::Hello`]; the server answers
+//! [`ServerMsg::Welcome`] or [`ServerMsg::VersionMismatch`]. After that a
+//! client either attaches a dashboard ([`ClientMsg::Attach`], then input and
+//! resizes one way and terminal output the other) or sends one
+//! [`ClientMsg::Request`] and reads one [`ServerMsg::Response`].
+//!
+//! Bump [`VERSION`] whenever a message changes shape.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+/// The protocol version; a client and a server must agree on it exactly.
+pub const VERSION: u32 = 1;
+
+/// The largest frame either side accepts. A full redraw of a 500×200
+/// terminal in truecolour is about 2 MB; this leaves room without letting a
+/// peer make us allocate without bound.
+pub const MAX_FRAME: usize = 16 << 20;
+
+/// A terminal size in cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermSize {
+    pub cols: u16,
+    pub rows: u16,
+}
+
+/// Client → server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ClientMsg {
+    Hello {
+        version: u32,
+    },
+    /// Start a dashboard for the repository containing `cwd`.
+    Attach {
+        cwd: PathBuf,
+        size: TermSize,
+    },
+    /// A terminal event: a key, a paste, the mouse, focus, or a resize.
+    Input {
+        event: crossterm::event::Event,
+    },
+    /// A one-shot command; the server answers with one `Response`.
+    Request {
+        request: Request,
+    },
+}
+
+/// Server → client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ServerMsg {
+    Welcome {
+        version: u32,
+        pid: u32,
+    },
+    VersionMismatch {
+        server: u32,
+        client: u32,
+    },
+    /// Bytes for the attached terminal: a frame diff or a full redraw.
+    Output {
+        bytes: Vec<u8>,
+    },
+    /// The dashboard is over; the client restores the terminal and exits.
+    Detached {
+        reason: DetachReason,
+    },
+    Response {
+        response: Response,
+    },
+}
+
+/// Why an attached client was let go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DetachReason {
+    /// The user pressed the detach key.
+    Requested,
+    /// `grove kill-server`.
+    ServerExiting,
+}
+
+impl std::fmt::Display for DetachReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DetachReason::Requested => "detached; `grove` reattaches",
+            DetachReason::ServerExiting => "the grove server exited",
+        })
+    }
+}
+
+/// One-shot commands from the command line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Request {
+    /// Create a workspace in the repository at `cwd` and start its agent.
+    New {
+        cwd: PathBuf,
+        name: String,
+        agent: Option<String>,
+        prompt: Option<String>,
+        base: Option<String>,
+    },
+    /// Workspaces of the repository at `cwd`, or of every repository.
+    List { cwd: Option<PathBuf> },
+    /// Stop a workspace's agent; keep its worktree and branch.
+    Kill { cwd: PathBuf, name: String },
+    /// Stop the agent, then remove the workspace (see `workspace::remove`).
+    Remove {
+        cwd: PathBuf,
+        name: String,
+        force: bool,
+    },
+    /// Stop every agent and exit.
+    KillServer,
+}
+
+/// Answers to [`Request`]s.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Response {
+    Created { workspace: WorkspaceInfo },
+    Listing { workspaces: Vec<WorkspaceInfo> },
+    Killed { name: String },
+    Removed { summary: String },
+    ServerExiting,
+    Failed { message: String, kind: FailureKind },
+}
+
+/// How a failed request maps onto the command line's exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FailureKind {
+    /// Exit 1: the operation failed.
+    Failure,
+    /// Exit 2: bad input.
+    Usage,
+    /// Exit 3: refused to protect work.
+    Refused,
+}
+
+/// What `grove ls --json` prints for each workspace. The serialized field
+/// names are a public interface (docs/cli.md): add fields, never rename.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceInfo {
+    pub name: String,
+    pub repo: PathBuf,
+    pub path: PathBuf,
+    pub branch: String,
+    pub base: String,
+    /// The agent profile, when one was started.
+    pub agent: Option<String>,
+    pub status: AgentStatus,
+    pub port: u16,
+    pub created: u64,
+}
+
+/// The state of a workspace's agent as the server sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum AgentStatus {
+    /// The agent's process is running.
+    Running,
+    /// The agent exited on its own; its last screen is kept.
+    Exited { how: String },
+    /// No process: never started here, killed, or the server restarted.
+    Stopped,
+}
+
+/// Why a frame could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum ProtocolError {
+    #[error("connection closed")]
+    Closed,
+    #[error("frame of {len} bytes is larger than the {max}-byte limit")]
+    TooLarge { len: usize, max: usize },
+    #[error("malformed message: {0}")]
+    Decode(#[from] postcard::Error),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Writes one message as a frame.
+pub async fn write_frame<W, T>(writer: &mut W, message: &T) -> Result<(), ProtocolError>
+where
+    W: AsyncWrite + Unpin,
+    T: Serialize,
+{
+    let payload = postcard::to_stdvec(message)?;
+    if payload.len() > MAX_FRAME {
+        return Err(ProtocolError::TooLarge {
+            len: payload.len(),
+            max: MAX_FRAME,
+        });
+    }
+    let len = u32::try_from(payload.len()).map_err(|_| ProtocolError::TooLarge {
+        len: payload.len(),
+        max: MAX_FRAME,
+    })?;
+    let mut frame = Vec::with_capacity(4 + payload.len());
+    frame.extend_from_slice(&len.to_le_bytes());
+    frame.extend_from_slice(&payload);
+    writer.write_all(&frame).await?;
+    writer.flush().await?;
+    Ok(())
+}
+
+/// Reads one frame and decodes it. A clean end of stream before a frame
+/// starts is [`ProtocolError::Closed`].
+pub async fn read_frame<R, T>(reader: &mut R) -> Result<T, ProtocolError>
+where
+    R: AsyncRead + Unpin,
+    T: for<'de> Deserialize<'de>,
+{
+    let mut header = [0u8; 4];
+    match reader.read_exact(&mut header).await {
+        Ok(_) => {}
+        Err(err) if err.kind() == std::io::ErrorKind::UnexpectedEof => {
+            return Err(ProtocolError::Closed);
+        }
+        Err(err) => return Err(err.into()),
+    }
+    let len = u32::from_le_bytes(header) as usize;
+    if len > MAX_FRAME {
+        return Err(ProtocolError::TooLarge {
+            len,
+            max: MAX_FRAME,
+        });
+    }
+    let mut payload = vec![0u8; len];
+    reader.read_exact(&mut payload).await?;
+    Ok(postcard::from_bytes(&payload)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn messages_round_trip() {
+        let messages = vec![
+            ClientMsg::Hello { version: VERSION },
+            ClientMsg::Attach {
+                cwd: "/r".into(),
+                size: TermSize { cols: 80, rows: 24 },
+            },
+            ClientMsg::Input {
+                event: crossterm::event::Event::Paste("héllo\n".into()),
+            },
+            ClientMsg::Request {
+                request: Request::New {
+                    cwd: "/r".into(),
+                    name: "a".into(),
+                    agent: Some("shell".into()),
+                    prompt: None,
+                    base: None,
+                },
+            },
+        ];
+        let mut wire = Vec::new();
+        for message in &messages {
+            write_frame(&mut wire, message).await.unwrap();
+        }
+        let mut reader = wire.as_slice();
+        for message in &messages {
+            let back: ClientMsg = read_frame(&mut reader).await.unwrap();
+            assert_eq!(&back, message);
+        }
+        let end: Result<ClientMsg, _> = read_frame(&mut reader).await;
+        assert!(matches!(end, Err(ProtocolError::Closed)));
+    }
+
+    #[tokio::test]
+    async fn oversized_and_garbage_frames_are_errors() {
+        let mut wire = ((MAX_FRAME + 1) as u32).to_le_bytes().to_vec();
+        let result: Result<ClientMsg, _> = read_frame(&mut wire.as_slice()).await;
+        assert!(matches!(result, Err(ProtocolError::TooLarge { .. })));
+
+        wire = 3u32.to_le_bytes().to_vec();
+        wire.extend_from_slice(&[0xff, 0xff, 0xff]);
+        let result: Result<ClientMsg, _> = read_frame(&mut wire.as_slice()).await;
+        assert!(matches!(result, Err(ProtocolError::Decode(_))));
+
+        wire = 10u32.to_le_bytes().to_vec();
+        wire.extend_from_slice(&[1, 2]);
+        let result: Result<ClientMsg, _> = read_frame(&mut wire.as_slice()).await;
+        assert!(matches!(result, Err(ProtocolError::Io(_))));
+    }
+}

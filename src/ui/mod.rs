@@ -1,0 +1,125 @@
+//! The dashboard's views: pure functions from a [`DashboardView`] (a borrowed
+//! snapshot of what one client should see) to a ratatui frame. Nothing here
+//! does IO or keeps state between frames; the server builds a view, draws it
+//! into a client's in-memory terminal and sends the diff.
+//!
+//! [`layout::compute`] is the single source of pane rectangles: the server
+//! sizes PTYs and routes mouse clicks with the same numbers the views draw.
+
+pub mod keymap;
+pub mod layout;
+
+use crate::protocol::AgentStatus;
+
+/// How panes are arranged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LayoutMode {
+    /// A grid of equal tiles.
+    #[default]
+    Tiled,
+    /// The focused pane large on the left, the others stacked on the right.
+    MainStack,
+    /// Only the focused pane, full size.
+    Zoom,
+}
+
+impl LayoutMode {
+    /// The next mode in the `prefix space` cycle.
+    pub fn next(self) -> LayoutMode {
+        match self {
+            LayoutMode::Tiled => LayoutMode::MainStack,
+            LayoutMode::MainStack => LayoutMode::Zoom,
+            LayoutMode::Zoom => LayoutMode::Tiled,
+        }
+    }
+}
+
+/// One workspace's pane as the view needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct PaneView<'a> {
+    pub name: &'a str,
+    pub branch: &'a str,
+    pub agent: &'a str,
+    pub status: &'a AgentStatus,
+    /// The emulator's screen; `None` when no process ran since the server
+    /// started (the pane shows how to start it).
+    pub screen: Option<&'a vt100::Screen>,
+}
+
+/// One line of the sidebar.
+#[derive(Debug, Clone, Copy)]
+pub struct SidebarEntry<'a> {
+    pub repo: &'a str,
+    pub name: &'a str,
+    pub status: &'a AgentStatus,
+    /// Whether the entry is the focused pane of this dashboard.
+    pub focused: bool,
+}
+
+/// Whether the next key is a command (after the prefix) or goes to the pane.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum InputMode {
+    #[default]
+    Normal,
+    Prefix,
+}
+
+/// A modal on top of the dashboard.
+#[derive(Debug, Clone, Copy)]
+pub enum Overlay<'a> {
+    None,
+    /// Every key binding, from [`keymap::Keymap::describe`].
+    Help {
+        bindings: &'a [keymap::BindingHelp],
+    },
+    /// The new-workspace form.
+    NewWorkspace {
+        form: &'a NewWorkspaceForm,
+    },
+    /// A yes/no question, e.g. before killing an agent.
+    Confirm {
+        question: &'a str,
+    },
+}
+
+/// The fields of the new-workspace form (`prefix c`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewWorkspaceForm {
+    pub name: String,
+    pub agent: String,
+    pub base: String,
+    pub prompt: String,
+    pub field: FormField,
+    /// A validation error to show under the form.
+    pub error: Option<String>,
+}
+
+/// Which field of the form has the cursor.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FormField {
+    #[default]
+    Name,
+    Agent,
+    Base,
+    Prompt,
+}
+
+/// Everything one client's dashboard shows.
+#[derive(Debug, Clone)]
+pub struct DashboardView<'a> {
+    /// The repository this dashboard is for.
+    pub repo: &'a str,
+    /// This repository's workspaces, in order; numbered 1… in the UI.
+    pub panes: Vec<PaneView<'a>>,
+    /// Every workspace the server knows, grouped by repository.
+    pub sidebar: Vec<SidebarEntry<'a>>,
+    pub layout: LayoutMode,
+    /// Index into `panes`.
+    pub focus: Option<usize>,
+    pub input: InputMode,
+    pub overlay: Overlay<'a>,
+    /// A one-line message for the status bar (an error, a confirmation).
+    pub message: Option<&'a str>,
+    /// Short key hints for the status bar, e.g. "C-b c new  C-b d detach".
+    pub hints: &'a str,
+}
