@@ -34,6 +34,9 @@ pub struct WorkspaceRecord {
     pub base: String,
     /// `GROVE_PORT`, stable for the workspace's life.
     pub port: u16,
+    /// The agent profile last started in the workspace.
+    #[serde(default)]
+    pub agent: Option<String>,
     /// Unix time of creation.
     pub created: u64,
     /// Whether the workspace is complete or still being made.
@@ -191,6 +194,7 @@ mod tests {
             branch: format!("grove/{name}"),
             base: "main".into(),
             port: 20001,
+            agent: None,
             created: 1,
             phase: Phase::Ready,
             provisioned: vec![],

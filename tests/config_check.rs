@@ -72,7 +72,7 @@ fn unknown_nested_key() {
     assert_eq!(
         error.to_string(),
         format!(
-            "{}:4:5: agents.lab.comand: unknown key, expected `command` or `env`",
+            "{}:4:5: agents.lab.comand: unknown key, expected one of `command`, `env`, `resume`",
             path.display()
         )
     );

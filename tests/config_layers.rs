@@ -208,9 +208,11 @@ agents:
     command: [lab, --fast]   # user
     env:
       A: \"0x10\"              # user
+    resume: []               # user
   shell:
     command: [$SHELL]        # built-in
     env: {{}}                  # built-in
+    resume: []               # built-in
 ",
         user = sandbox.paths.user_config().display(),
         repo = sandbox.repo.join(".grove.yaml").display(),

@@ -199,7 +199,7 @@ mod tests {
     fn unknown_key_in_a_map_entry_has_the_full_path() {
         assert_eq!(
             error_for("agents:\n  lab:\n    comand: [x]\n"),
-            "u.yaml:3:5: agents.lab.comand: unknown key, expected `command` or `env`"
+            "u.yaml:3:5: agents.lab.comand: unknown key, expected one of `command`, `env`, `resume`"
         );
     }
 

@@ -68,4 +68,7 @@ pub struct AgentProfile {
     pub command: Vec<String>,
     /// Extra environment for the agent.
     pub env: BTreeMap<String, String>,
+    /// argv to continue an earlier session after a restart; empty means
+    /// starting `command` again.
+    pub resume: Vec<String>,
 }

@@ -200,6 +200,13 @@ impl Pane {
         f(lock(&self.emulator).screen())
     }
 
+    /// The emulator itself, locked. The reader thread waits while the guard
+    /// lives, so hold it only to read a frame's worth of state; rendering
+    /// several panes at once takes several of these.
+    pub fn lock_emulator(&self) -> MutexGuard<'_, Emulator> {
+        lock(&self.emulator)
+    }
+
     /// Runs `f` on the emulator (modes, title, bells) under its lock.
     pub fn with_emulator<R>(&self, f: impl FnOnce(&Emulator) -> R) -> R {
         f(&lock(&self.emulator))

@@ -31,3 +31,30 @@ pub struct BindingHelp {
     pub keys: String,
     pub description: String,
 }
+
+// PLACEHOLDER until the keys helper's keymap lands.
+use crossterm::event::KeyEvent;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyOutcome {
+    Forward,
+    PrefixPressed,
+    Action(Action),
+    Unbound,
+    Ignore,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Keymap;
+
+impl Keymap {
+    pub fn handle(&self, _mode: &mut super::InputMode, _key: &KeyEvent) -> KeyOutcome {
+        KeyOutcome::Forward
+    }
+    pub fn describe(&self) -> Vec<BindingHelp> {
+        Vec::new()
+    }
+    pub fn hints(&self) -> String {
+        String::new()
+    }
+}

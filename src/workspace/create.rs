@@ -151,6 +151,7 @@ pub(super) fn reserve(
             branch: branch.to_owned(),
             base: base.to_owned(),
             port,
+            agent: None,
             created: unix_now(),
             phase: Phase::Creating,
             provisioned: Vec::new(),
