@@ -17,11 +17,14 @@
 //! `docs/ARCHITECTURE.md` has the picture and the glossary.
 
 pub mod cli;
+pub mod client;
 pub mod config;
+pub mod failure;
 pub mod git;
 pub mod pane;
 pub mod paths;
 pub mod protocol;
+pub mod server;
 pub mod state;
 pub mod sys;
 pub mod ui;

@@ -96,10 +96,12 @@ impl std::fmt::Display for DetachReason {
     }
 }
 
-/// One-shot commands from the command line.
+/// One-shot commands from the command line. The command line finds the
+/// repository (`repo` is the root of its main worktree) so the server never
+/// runs git on a connection's behalf before answering.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Request {
-    /// Create a workspace in the repository at `cwd` and start its agent.
+    /// Create a workspace and start its agent; `cwd` decides the default base.
     New {
         cwd: PathBuf,
         name: String,
@@ -107,16 +109,18 @@ pub enum Request {
         prompt: Option<String>,
         base: Option<String>,
     },
-    /// Workspaces of the repository at `cwd`, or of every repository.
-    List { cwd: Option<PathBuf> },
+    /// Workspaces of one repository, or of every repository.
+    List { repo: Option<PathBuf> },
     /// Stop a workspace's agent; keep its worktree and branch.
-    Kill { cwd: PathBuf, name: String },
+    Kill { repo: PathBuf, name: String },
     /// Stop the agent, then remove the workspace (see `workspace::remove`).
     Remove {
-        cwd: PathBuf,
+        repo: PathBuf,
         name: String,
         force: bool,
     },
+    /// Counters for tests and diagnostics.
+    Stats,
     /// Stop every agent and exit.
     KillServer,
 }
@@ -128,8 +132,25 @@ pub enum Response {
     Listing { workspaces: Vec<WorkspaceInfo> },
     Killed { name: String },
     Removed { summary: String },
+    Stats { stats: Stats },
     ServerExiting,
     Failed { message: String, kind: FailureKind },
+}
+
+/// What the server has done since it started; tests count frames and bytes
+/// with these instead of timing anything.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    /// Times the session loop woke up (an event or a timer).
+    pub wakeups: u64,
+    /// Frames drawn and sent to clients.
+    pub frames: u64,
+    /// Bytes of terminal output sent to clients.
+    pub bytes: u64,
+    /// Full redraws forced because a client fell behind.
+    pub full_redraws: u64,
+    /// Frames skipped because nothing visible changed.
+    pub skipped: u64,
 }
 
 /// How a failed request maps onto the command line's exit codes.

@@ -7,31 +7,58 @@ use clap::{Parser, Subcommand};
 
 /// grove: parallel AI coding agents, each in its own git worktree and branch.
 #[derive(Debug, Parser)]
-#[command(name = "grove", version, about, arg_required_else_help = true)]
+#[command(
+    name = "grove",
+    version,
+    about,
+    after_help = "Run `grove` with no command inside a git repository to open the dashboard\n\
+                  (starting the server if none runs); C-b d detaches, `grove` reattaches."
+)]
 pub struct Args {
     /// Run as if grove was started in DIR (like `git -C`).
     #[arg(short = 'C', value_name = "DIR", global = true)]
     pub dir: Option<PathBuf>,
 
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a workspace: a locked worktree on branch grove/NAME.
-    #[command(after_help = "Examples:\n  grove new auth\n  grove new fix-login --base release/2.1")]
+    /// Create a workspace (a locked worktree on branch grove/NAME) and start its agent.
+    #[command(
+        after_help = "Examples:\n  grove new auth\n  grove new fix-login --base release/2.1\n  \
+                      grove new tests --agent claude --prompt 'add tests for src/auth.rs'"
+    )]
     New {
         /// Letters, digits, '-', '_' and '.'; becomes the branch grove/NAME.
         name: String,
+        /// The agent profile to run [default: the config's `agent`].
+        #[arg(long, value_name = "PROFILE")]
+        agent: Option<String>,
+        /// A first prompt, typed into the agent once it is ready.
+        #[arg(long, value_name = "TEXT")]
+        prompt: Option<String>,
         /// The ref to start from [default: the current branch].
         #[arg(long, value_name = "REF")]
         base: Option<String>,
     },
+    /// Open the dashboard of a running server (`grove` also starts one).
+    #[command(after_help = "Example:\n  grove attach")]
+    Attach,
+    /// Stop a workspace's agent; its worktree and branch stay.
+    #[command(after_help = "Example:\n  grove kill auth")]
+    Kill { name: String },
+    /// Stop every agent and the server; workspaces stay and can be resumed.
+    #[command(name = "kill-server", after_help = "Example:\n  grove kill-server")]
+    KillServer,
+    /// Run the server in this process (the client starts it for you).
+    #[command(hide = true)]
+    Server,
     /// List this repository's workspaces.
     #[command(after_help = "Examples:\n  grove ls\n  grove ls --json | jq '.workspaces[].path'")]
     Ls {
-        /// Print JSON: {"workspaces": [{"name", "repo", "path", "branch", "base", "port", ...}]}.
+        /// Print JSON: {"workspaces": [{"name", "repo", "path", "branch", "base", "agent", "status", ...}]}.
         #[arg(long)]
         json: bool,
     },

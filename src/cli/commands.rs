@@ -4,21 +4,35 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
+use super::remote::{self, Start};
 use super::{Args, Command, ConfigCommand};
 use crate::config;
 use crate::git::{Git, Repo};
 use crate::paths::Paths;
-use crate::state::{Store, WorkspaceRecord};
-use crate::workspace::{self, BranchOutcome, CreateRequest, RemoveMode, WorkspaceName};
+use crate::protocol::{AgentStatus, Request, Response, WorkspaceInfo};
+use crate::state::{Phase, Store};
+use crate::workspace::{self, RemoveMode, WorkspaceName};
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let cwd = match &args.dir {
         Some(dir) => dir.clone(),
         None => std::env::current_dir().context("cannot read the current directory")?,
     };
-    match args.command {
-        Command::New { name, base } => new(&cwd, &name, base),
+    let Some(command) = args.command else {
+        return remote::dashboard(&Paths::from_env()?, &cwd, Start::IfNeeded);
+    };
+    match command {
+        Command::New {
+            name,
+            agent,
+            prompt,
+            base,
+        } => new(&cwd, name, agent, prompt, base),
+        Command::Attach => remote::dashboard(&Paths::from_env()?, &cwd, Start::Never),
         Command::Ls { json } => ls(&cwd, json),
+        Command::Kill { name } => kill(&cwd, name),
+        Command::KillServer => kill_server(),
+        Command::Server => server(),
         Command::Snapshot { name } => snapshot(&cwd, &name),
         Command::Rm { name, force } => rm(&cwd, &name, force),
         Command::Restore { name, at, list } => restore(&cwd, &name, at, list),
@@ -44,79 +58,107 @@ fn context(cwd: &Path) -> anyhow::Result<workspace::Context> {
     })
 }
 
-fn new(cwd: &Path, name: &str, base: Option<String>) -> anyhow::Result<()> {
-    let name = WorkspaceName::parse(name)?;
-    let ctx = context(cwd)?;
-    let request = CreateRequest {
+/// `grove new`: the server creates the workspace and runs its agent.
+fn new(
+    cwd: &Path,
+    name: String,
+    agent: Option<String>,
+    prompt: Option<String>,
+    base: Option<String>,
+) -> anyhow::Result<()> {
+    WorkspaceName::parse(&name)?;
+    let request = Request::New {
+        cwd: cwd.to_owned(),
         name,
+        agent,
+        prompt,
         base,
-        from_dir: cwd.to_owned(),
     };
-    let record = workspace::create(&ctx, &request)?;
+    let response = remote::request(&Paths::from_env()?, Start::IfNeeded, request)?;
+    let response = response.map(remote::check).transpose()?;
+    let Some(Response::Created { workspace }) = response else {
+        anyhow::bail!("unexpected answer from the server: {response:?}");
+    };
     println!(
-        "created workspace {} on branch {} from {} (GROVE_PORT={})",
-        record.name, record.branch, record.base, record.port
+        "created workspace {} on branch {} from {}, running {} (GROVE_PORT={})",
+        workspace.name,
+        workspace.branch,
+        workspace.base,
+        workspace.agent.as_deref().unwrap_or("its agent"),
+        workspace.port
     );
-    println!("  {}", record.path.display());
+    println!("  {}", workspace.path.display());
     Ok(())
 }
 
+/// `grove ls`: from the server when one runs (with each agent's state),
+/// otherwise from the records, every agent stopped.
 fn ls(cwd: &Path, json: bool) -> anyhow::Result<()> {
-    let ctx = context(cwd)?;
-    let workspaces = ctx.list()?;
+    let paths = Paths::from_env()?;
+    let repo = remote::repo_root(cwd);
+    let asked = remote::request(&paths, Start::Never, Request::List { repo: repo.clone() })?;
+    let workspaces = match asked.map(remote::check).transpose()? {
+        Some(Response::Listing { workspaces }) => workspaces,
+        None => offline_listing(&paths, repo.as_deref())?,
+        Some(other) => anyhow::bail!("unexpected answer from the server: {other:?}"),
+    };
     if json {
-        println!("{}", listing_json(&workspaces)?);
+        let entries: Vec<_> = workspaces.iter().map(remote::info_json).collect();
+        let listing = serde_json::json!({ "workspaces": entries });
+        println!("{}", serde_json::to_string_pretty(&listing)?);
         return Ok(());
     }
     if workspaces.is_empty() {
-        println!(
-            "no workspaces in {}; create one with `grove new NAME`",
-            ctx.repo.root.display()
-        );
+        match &repo {
+            Some(root) => println!(
+                "no workspaces in {}; create one with `grove new NAME`",
+                root.display()
+            ),
+            None => println!("no workspaces; create one with `grove new NAME` in a repository"),
+        }
         return Ok(());
     }
     print!("{}", listing_table(&workspaces));
     Ok(())
 }
 
-/// The `--json` form of `grove ls`. Field names are part of grove's interface
-/// (documented in docs/cli.md): add fields, never rename them.
-fn listing_json(workspaces: &[WorkspaceRecord]) -> anyhow::Result<String> {
-    let entries: Vec<serde_json::Value> = workspaces
-        .iter()
-        .map(|w| {
-            serde_json::json!({
-                "name": w.name,
-                "repo": w.repo,
-                "path": w.path,
-                "branch": w.branch,
-                "base": w.base,
-                "port": w.port,
-                "created": w.created,
-                "phase": w.phase,
-            })
+fn offline_listing(paths: &Paths, repo: Option<&Path>) -> anyhow::Result<Vec<WorkspaceInfo>> {
+    let state = Store::new(paths.state_file()).load()?;
+    Ok(state
+        .workspaces
+        .into_iter()
+        .filter(|w| repo.is_none_or(|r| w.repo == r))
+        .filter(|w| w.phase == Phase::Ready)
+        .map(|w| WorkspaceInfo {
+            name: w.name,
+            repo: w.repo,
+            path: w.path,
+            branch: w.branch,
+            base: w.base,
+            agent: w.agent,
+            status: AgentStatus::Stopped,
+            port: w.port,
+            created: w.created,
         })
-        .collect();
-    Ok(serde_json::to_string_pretty(
-        &serde_json::json!({ "workspaces": entries }),
-    )?)
+        .collect())
 }
 
-fn listing_table(workspaces: &[WorkspaceRecord]) -> String {
-    let rows: Vec<[String; 5]> = workspaces
+fn listing_table(workspaces: &[WorkspaceInfo]) -> String {
+    let rows: Vec<[String; 6]> = workspaces
         .iter()
         .map(|w| {
             [
                 w.name.clone(),
+                w.agent.clone().unwrap_or_else(|| "-".to_owned()),
+                remote::status_word(&w.status).to_owned(),
                 w.branch.clone(),
                 w.base.clone(),
-                w.port.to_string(),
                 w.path.display().to_string(),
             ]
         })
         .collect();
-    let header = ["NAME", "BRANCH", "BASE", "PORT", "PATH"].map(str::to_owned);
-    let widths: Vec<usize> = (0..4)
+    let header = ["NAME", "AGENT", "STATUS", "BRANCH", "BASE", "PATH"].map(str::to_owned);
+    let widths: Vec<usize> = (0..5)
         .map(|i| {
             std::iter::once(&header)
                 .chain(&rows)
@@ -130,10 +172,46 @@ fn listing_table(workspaces: &[WorkspaceRecord]) -> String {
         for (cell, width) in row.iter().zip(&widths) {
             out.push_str(&format!("{cell:<width$}  "));
         }
-        out.push_str(&row[4]);
+        out.push_str(&row[5]);
         out.push('\n');
     }
     out
+}
+
+fn kill(cwd: &Path, name: String) -> anyhow::Result<()> {
+    WorkspaceName::parse(&name)?;
+    let repo = remote::require_repo(cwd)?;
+    let response = remote::request(
+        &Paths::from_env()?,
+        Start::Never,
+        Request::Kill { repo, name },
+    )?;
+    match response.map(remote::check).transpose()? {
+        Some(Response::Killed { name }) => {
+            println!("stopped the agent in {name}; its worktree and branch stay");
+            Ok(())
+        }
+        Some(other) => anyhow::bail!("unexpected answer from the server: {other:?}"),
+        None => anyhow::bail!("no grove server is running, so no agent is either"),
+    }
+}
+
+fn kill_server() -> anyhow::Result<()> {
+    let response = remote::request(&Paths::from_env()?, Start::Never, Request::KillServer)?;
+    match response.map(remote::check).transpose()? {
+        Some(_) => {
+            println!("stopped the grove server and its agents; `grove` resumes them");
+            Ok(())
+        }
+        None => anyhow::bail!("no grove server is running"),
+    }
+}
+
+/// `grove server`: leaves the terminal's session, logs to the state
+/// directory, and serves until `kill-server`.
+fn server() -> anyhow::Result<()> {
+    crate::server::daemon::detach_from_terminal()?;
+    crate::server::run(Paths::from_env()?)
 }
 
 fn snapshot(cwd: &Path, name: &str) -> anyhow::Result<()> {
@@ -146,27 +224,31 @@ fn snapshot(cwd: &Path, name: &str) -> anyhow::Result<()> {
 
 fn rm(cwd: &Path, name: &str, force: bool) -> anyhow::Result<()> {
     let name = WorkspaceName::parse(name)?;
-    let ctx = context(cwd)?;
-    let mode = match force {
-        true => RemoveMode::Force,
-        false => RemoveMode::Safe,
+    let repo = remote::require_repo(cwd)?;
+    // A running server may have the workspace's agent: it stops it first.
+    let request = Request::Remove {
+        repo,
+        name: name.to_string(),
+        force,
     };
-    let removal = workspace::remove(&ctx, &name, mode)?;
-    match &removal.snapshot {
-        Some(snapshot) => println!(
-            "removed workspace {name}; its files are saved as {}",
-            snapshot.refname
-        ),
-        None => println!("removed workspace {name} (its directory was already gone)"),
+    match remote::request(&Paths::from_env()?, Start::Never, request)? {
+        Some(response) => {
+            let response = remote::check(response)?;
+            let Response::Removed { summary } = response else {
+                anyhow::bail!("unexpected answer from the server: {response:?}");
+            };
+            println!("{summary}");
+        }
+        None => {
+            let ctx = context(cwd)?;
+            let mode = match force {
+                true => RemoveMode::Force,
+                false => RemoveMode::Safe,
+            };
+            let removal = workspace::remove(&ctx, &name, mode)?;
+            println!("{}", workspace::removal_summary(&name, &removal));
+        }
     }
-    match removal.branch {
-        BranchOutcome::Deleted => println!("deleted branch {} (merged)", removal.record.branch),
-        BranchOutcome::Kept => println!(
-            "kept branch {}: it has work its base lacks",
-            removal.record.branch
-        ),
-    }
-    println!("bring it back with `grove restore {name}`");
     Ok(())
 }
 
@@ -190,6 +272,9 @@ fn restore(cwd: &Path, name: &str, at: Option<u64>, list: bool) -> anyhow::Resul
     }
     let snapshot = workspace::pick_snapshot(&ctx, &name, at)?;
     let record = workspace::restore(&ctx, &name, &snapshot)?;
+    // A running server re-reads the records when asked for them, so attached
+    // dashboards show the workspace again.
+    let _ = remote::request(&ctx.paths, Start::Never, Request::List { repo: None });
     println!(
         "restored workspace {} on branch {} from {}",
         record.name, record.branch, snapshot.refname

@@ -9,8 +9,7 @@
 
 use std::process::ExitCode;
 
-use crate::git::RepoError;
-use crate::workspace::WorkspaceError;
+use crate::protocol::FailureKind;
 
 /// The categories above.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,54 +22,19 @@ pub enum Exit {
 impl Exit {
     /// Classifies an error by the typed errors in its chain.
     pub fn of(err: &anyhow::Error) -> Exit {
-        for cause in err.chain() {
-            if let Some(err) = cause.downcast_ref::<WorkspaceError>() {
-                return Exit::of_workspace(err);
-            }
-            if cause.downcast_ref::<crate::config::ConfigError>().is_some() {
-                return Exit::Usage;
-            }
-            if let Some(err) = cause.downcast_ref::<RepoError>() {
-                return Exit::of_repo(err);
-            }
-            if cause
-                .downcast_ref::<crate::workspace::NameError>()
-                .is_some()
-            {
-                return Exit::Usage;
-            }
+        if let Some(failed) = err.downcast_ref::<RemoteFailure>() {
+            return Exit::from(failed.kind);
         }
-        Exit::Failure
-    }
-
-    fn of_workspace(err: &WorkspaceError) -> Exit {
-        match err {
-            WorkspaceError::HasWork { .. } => Exit::Refused,
-            WorkspaceError::Name(_)
-            | WorkspaceError::Config { .. }
-            | WorkspaceError::MissingBase { .. }
-            | WorkspaceError::NotFound { .. }
-            | WorkspaceError::NoSnapshot { .. }
-            | WorkspaceError::Exists { .. }
-            | WorkspaceError::BranchExists { .. }
-            | WorkspaceError::PathTaken { .. } => Exit::Usage,
-            WorkspaceError::Repo(repo) => Exit::of_repo(repo),
-            WorkspaceError::Git(_)
-            | WorkspaceError::Setup { .. }
-            | WorkspaceError::Io { .. }
-            | WorkspaceError::State(_) => Exit::Failure,
-        }
+        Exit::from(crate::failure::kind_of(err))
     }
 }
 
-impl Exit {
-    fn of_repo(err: &RepoError) -> Exit {
-        match err {
-            RepoError::NotARepository { .. }
-            | RepoError::Bare { .. }
-            | RepoError::UnbornHead { .. }
-            | RepoError::DetachedHead { .. } => Exit::Usage,
-            RepoError::Git(_) => Exit::Failure,
+impl From<FailureKind> for Exit {
+    fn from(kind: FailureKind) -> Exit {
+        match kind {
+            FailureKind::Failure => Exit::Failure,
+            FailureKind::Usage => Exit::Usage,
+            FailureKind::Refused => Exit::Refused,
         }
     }
 }
@@ -83,4 +47,13 @@ impl From<Exit> for ExitCode {
             Exit::Refused => 3,
         })
     }
+}
+
+/// A request the server answered with a failure; its message is already the
+/// one line to print.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct RemoteFailure {
+    pub message: String,
+    pub kind: FailureKind,
 }

@@ -11,6 +11,7 @@
 mod args;
 mod commands;
 mod exit;
+mod remote;
 
 use std::process::ExitCode;
 
@@ -30,7 +31,10 @@ pub fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
         }
     };
-    init_logging();
+    init_logging(match args.command {
+        Some(Command::Server) => "info",
+        Some(_) | None => "warn",
+    });
     match commands::run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -41,10 +45,11 @@ pub fn main() -> ExitCode {
 }
 
 /// Warnings from the library (a rollback step that failed, a branch that moved)
-/// go to stderr; `GROVE_LOG` raises the level (`GROVE_LOG=debug`).
-fn init_logging() {
+/// go to stderr, which for the server is its log file; `GROVE_LOG` changes the
+/// level (`GROVE_LOG=debug`).
+fn init_logging(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("GROVE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

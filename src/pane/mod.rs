@@ -11,6 +11,7 @@ mod filter;
 pub mod keys;
 mod kitty;
 mod lifecycle;
+pub mod mouse;
 mod process;
 mod query;
 mod reader;

@@ -11,6 +11,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use tokio::sync::Notify;
 
+use crate::protocol::DetachReason;
+
 /// Past this many unsent bytes the client is considered behind.
 pub const LIMIT: usize = 4 << 20;
 
@@ -26,7 +28,25 @@ pub enum Continuity {
 struct Pending {
     bytes: Vec<u8>,
     continuity: Continuity,
-    closed: bool,
+    end: End,
+}
+
+/// Whether the stream goes on, and how it ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    Open,
+    /// Tell the client why, then stop.
+    Detach(DetachReason),
+    /// Stop without a word (the client is already gone).
+    Closed,
+}
+
+/// What the connection's writer should do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    Bytes(Vec<u8>),
+    Detach(DetachReason),
+    Closed,
 }
 
 /// Shared by the session (which pushes) and the connection (which sends).
@@ -42,7 +62,7 @@ impl Default for Outbox {
             pending: Mutex::new(Pending {
                 bytes: Vec::new(),
                 continuity: Continuity::Intact,
-                closed: false,
+                end: End::Open,
             }),
             ready: Notify::new(),
         }
@@ -84,22 +104,40 @@ impl Outbox {
         self.lock().continuity
     }
 
-    /// Ends the stream: the writer sends what is queued, then stops.
+    /// Ends the stream after what is queued, telling the client why.
+    pub fn detach(&self, reason: DetachReason) {
+        self.end(End::Detach(reason));
+    }
+
+    /// Ends the stream after what is queued.
     pub fn close(&self) {
-        self.lock().closed = true;
+        self.end(End::Closed);
+    }
+
+    fn end(&self, end: End) {
+        let mut pending = self.lock();
+        if pending.end == End::Open {
+            pending.end = end;
+        }
+        drop(pending);
         self.ready.notify_one();
     }
 
-    /// Waits for bytes; `None` once closed and drained.
-    pub async fn next(&self) -> Option<Vec<u8>> {
+    /// Waits for the next thing to send.
+    pub async fn next(&self) -> Next {
         loop {
             {
                 let mut pending = self.lock();
                 if !pending.bytes.is_empty() {
-                    return Some(std::mem::take(&mut pending.bytes));
+                    return Next::Bytes(std::mem::take(&mut pending.bytes));
                 }
-                if pending.closed {
-                    return None;
+                match pending.end {
+                    End::Open => {}
+                    End::Detach(reason) => {
+                        pending.end = End::Closed;
+                        return Next::Detach(reason);
+                    }
+                    End::Closed => return Next::Closed,
                 }
             }
             self.ready.notified().await;
@@ -116,9 +154,12 @@ mod tests {
         let outbox = Outbox::default();
         assert_eq!(outbox.push(b"ab"), Continuity::Intact);
         assert_eq!(outbox.push(b"cd"), Continuity::Intact);
-        assert_eq!(outbox.next().await, Some(b"abcd".to_vec()));
-        outbox.close();
-        assert_eq!(outbox.next().await, None);
+        assert_eq!(outbox.next().await, Next::Bytes(b"abcd".to_vec()));
+        outbox.push(b"last");
+        outbox.detach(DetachReason::Requested);
+        assert_eq!(outbox.next().await, Next::Bytes(b"last".to_vec()));
+        assert_eq!(outbox.next().await, Next::Detach(DetachReason::Requested));
+        assert_eq!(outbox.next().await, Next::Closed);
     }
 
     #[tokio::test]
@@ -132,6 +173,6 @@ mod tests {
         assert_eq!(outbox.continuity(), Continuity::Broken);
         outbox.replace(b"full");
         assert_eq!(outbox.continuity(), Continuity::Intact);
-        assert_eq!(outbox.next().await, Some(b"full".to_vec()));
+        assert_eq!(outbox.next().await, Next::Bytes(b"full".to_vec()));
     }
 }

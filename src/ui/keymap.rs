@@ -45,7 +45,9 @@ pub enum KeyOutcome {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Keymap;
+pub struct Keymap {
+    _private: (),
+}
 
 impl Keymap {
     pub fn handle(&self, _mode: &mut super::InputMode, _key: &KeyEvent) -> KeyOutcome {
@@ -56,5 +58,11 @@ impl Keymap {
     }
     pub fn hints(&self) -> String {
         String::new()
+    }
+    pub fn prefix_key(&self) -> KeyEvent {
+        KeyEvent::new(
+            crossterm::event::KeyCode::Char('b'),
+            crossterm::event::KeyModifiers::CONTROL,
+        )
     }
 }

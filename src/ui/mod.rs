@@ -126,3 +126,18 @@ pub struct DashboardView<'a> {
 
 // PLACEHOLDER until the ui helper's views land.
 pub fn render(_view: &DashboardView<'_>, _frame: &mut ratatui::Frame<'_>) {}
+
+// PLACEHOLDER until the ui helper's form lands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormOutcome {
+    Editing,
+    Submit,
+    Cancel,
+}
+
+impl NewWorkspaceForm {
+    pub fn handle_key(&mut self, _key: &crossterm::event::KeyEvent) -> FormOutcome {
+        FormOutcome::Editing
+    }
+    pub fn handle_paste(&mut self, _text: &str) {}
+}

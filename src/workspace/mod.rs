@@ -18,7 +18,9 @@ use std::path::{Path, PathBuf};
 
 pub use create::{CreateRequest, create};
 pub use name::{NameError, WorkspaceName};
-pub use remove::{BranchOutcome, Removal, RemoveMode, Work, assess, remove, snapshot};
+pub use remove::{
+    BranchOutcome, Removal, RemoveMode, Work, assess, removal_summary, remove, snapshot,
+};
 pub use restore::{pick_snapshot, restore};
 pub use setup::SetupEnv;
 

@@ -78,6 +78,25 @@ pub struct Removal {
     pub branch: BranchOutcome,
 }
 
+/// What `grove rm` tells the user: where the work went and how to get it back.
+pub fn removal_summary(name: &WorkspaceName, removal: &Removal) -> String {
+    let saved = match &removal.snapshot {
+        Some(snapshot) => format!(
+            "removed workspace {name}; its files are saved as {}",
+            snapshot.refname
+        ),
+        None => format!("removed workspace {name} (its directory was already gone)"),
+    };
+    let branch = match removal.branch {
+        BranchOutcome::Deleted => format!("deleted branch {} (merged)", removal.record.branch),
+        BranchOutcome::Kept => format!(
+            "kept branch {}: it has work its base lacks",
+            removal.record.branch
+        ),
+    };
+    format!("{saved}\n{branch}\nbring it back with `grove restore {name}`")
+}
+
 /// Looks at a workspace's worktree and branch without changing anything.
 pub fn assess(ctx: &Context, record: &WorkspaceRecord) -> Result<Work, WorkspaceError> {
     let uncommitted = match record.path.is_dir() {

@@ -1,0 +1,117 @@
+//! The commands that talk to the server: the dashboard, `new` (the agent runs
+//! in the server), `kill`, `kill-server`, and the server-aware forms of `ls`
+//! and `rm`. Each opens one connection, sends one message, prints the answer.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+use super::exit::RemoteFailure;
+use crate::client::attach::{self, Ending};
+use crate::client::connect::{self, ClientConn};
+use crate::git::{Git, Repo};
+use crate::paths::Paths;
+use crate::protocol::{AgentStatus, ClientMsg, Request, Response, ServerMsg, WorkspaceInfo};
+
+/// Whether to start a server when none runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    IfNeeded,
+    Never,
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+async fn open(paths: &Paths, start: Start) -> anyhow::Result<Option<ClientConn>> {
+    match start {
+        Start::IfNeeded => {
+            let exe = std::env::current_exe().context("cannot find the grove executable")?;
+            Ok(Some(connect::connect_or_start(paths, &exe).await?))
+        }
+        Start::Never => Ok(connect::connect(paths).await?),
+    }
+}
+
+/// Sends one request; `None` when no server runs and `start` is `Never`.
+pub fn request(paths: &Paths, start: Start, request: Request) -> anyhow::Result<Option<Response>> {
+    runtime()?.block_on(async {
+        let Some(mut conn) = open(paths, start).await? else {
+            return Ok(None);
+        };
+        conn.send(&ClientMsg::Request { request }).await?;
+        let message = conn.recv().await?;
+        let ServerMsg::Response { response } = message else {
+            anyhow::bail!("the server answered {message:?} to a request");
+        };
+        Ok(Some(response))
+    })
+}
+
+/// Turns a failure answer into an error that exits with its kind's code.
+pub fn check(response: Response) -> anyhow::Result<Response> {
+    if let Response::Failed { message, kind } = response {
+        return Err(RemoteFailure { message, kind }.into());
+    }
+    Ok(response)
+}
+
+/// `grove` and `grove attach`.
+pub fn dashboard(paths: &Paths, cwd: &Path, start: Start) -> anyhow::Result<()> {
+    let ending = runtime()?.block_on(async {
+        let Some(conn) = open(paths, start).await? else {
+            anyhow::bail!("no grove server is running; run `grove` to start one");
+        };
+        attach::attach(conn, cwd.to_owned()).await
+    })?;
+    match ending {
+        Ending::Detached(reason) => println!("[{reason}]"),
+        Ending::TerminalGone => {}
+        Ending::ServerLost => anyhow::bail!("lost the connection to the grove server"),
+    }
+    Ok(())
+}
+
+/// The repository root at `cwd`, when there is one.
+pub fn repo_root(cwd: &Path) -> Option<PathBuf> {
+    let git = Git::from_path().ok()?;
+    Repo::discover(&git, cwd).ok().map(|repo| repo.root)
+}
+
+/// The repository root at `cwd`, or the reason there is none.
+pub fn require_repo(cwd: &Path) -> anyhow::Result<PathBuf> {
+    let git = Git::from_path()?;
+    Ok(Repo::discover(&git, cwd)?.root)
+}
+
+/// The `status` string of `grove ls --json`.
+pub fn status_word(status: &AgentStatus) -> &'static str {
+    match status {
+        AgentStatus::Running => "running",
+        AgentStatus::Exited { .. } => "exited",
+        AgentStatus::Stopped => "stopped",
+    }
+}
+
+/// One workspace as `grove ls --json` prints it (docs/cli.md).
+pub fn info_json(w: &WorkspaceInfo) -> serde_json::Value {
+    let mut value = serde_json::json!({
+        "name": w.name,
+        "repo": w.repo,
+        "path": w.path,
+        "branch": w.branch,
+        "base": w.base,
+        "agent": w.agent,
+        "status": status_word(&w.status),
+        "port": w.port,
+        "created": w.created,
+    });
+    if let (AgentStatus::Exited { how }, Some(map)) = (&w.status, value.as_object_mut()) {
+        map.insert("exit".to_owned(), serde_json::Value::String(how.clone()));
+    }
+    value
+}

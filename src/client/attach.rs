@@ -1,0 +1,168 @@
+//! Attaching a dashboard: the outer terminal in raw mode on the alternate
+//! screen with mouse, bracketed paste, focus events and (where the terminal
+//! supports it) the kitty keyboard protocol, so Shift+Enter is distinct from
+//! Enter. Events go to the server as they come; frames come back as bytes for
+//! stdout. Whatever ends the attach — the detach key, the server exiting, the
+//! terminal closing, SIGHUP or SIGTERM — the terminal is restored on the way
+//! out.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use crossterm::event::{
+    DisableBracketedPaste, DisableFocusChange, DisableMouseCapture, EnableBracketedPaste,
+    EnableFocusChange, EnableMouseCapture, Event, EventStream, KeyEventKind,
+    KeyboardEnhancementFlags, PopKeyboardEnhancementFlags, PushKeyboardEnhancementFlags,
+};
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
+use futures::StreamExt as _;
+use tokio::io::AsyncWriteExt as _;
+use tokio::signal::unix::{SignalKind, signal};
+
+use super::connect::ClientConn;
+use crate::protocol::{ClientMsg, DetachReason, ServerMsg, TermSize};
+
+/// How an attach ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// The server let us go (detach key, or the server is exiting).
+    Detached(DetachReason),
+    /// Our terminal went away or we were told to stop (SIGHUP, SIGTERM).
+    TerminalGone,
+    /// The connection to the server broke.
+    ServerLost,
+}
+
+/// Raw mode and the terminal modes we turned on; restored on drop.
+struct TerminalGuard {
+    keyboard: Keyboard,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keyboard {
+    Legacy,
+    Enhanced,
+}
+
+impl TerminalGuard {
+    fn enter() -> anyhow::Result<TerminalGuard> {
+        crossterm::terminal::enable_raw_mode().context("cannot put the terminal in raw mode")?;
+        let keyboard = match crossterm::terminal::supports_keyboard_enhancement() {
+            Ok(true) => Keyboard::Enhanced,
+            Ok(false) | Err(_) => Keyboard::Legacy,
+        };
+        let mut out = std::io::stdout();
+        crossterm::execute!(
+            out,
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste,
+            EnableFocusChange
+        )?;
+        if keyboard == Keyboard::Enhanced {
+            crossterm::execute!(
+                out,
+                PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
+            )?;
+        }
+        Ok(TerminalGuard { keyboard })
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        let mut out = std::io::stdout();
+        if self.keyboard == Keyboard::Enhanced {
+            let _ = crossterm::execute!(out, PopKeyboardEnhancementFlags);
+        }
+        let _ = crossterm::execute!(
+            out,
+            DisableFocusChange,
+            DisableBracketedPaste,
+            DisableMouseCapture,
+            crossterm::cursor::Show,
+            crossterm::style::ResetColor,
+            LeaveAlternateScreen
+        );
+        let _ = out.flush();
+        let _ = crossterm::terminal::disable_raw_mode();
+    }
+}
+
+/// Runs a dashboard for the repository at `cwd` until it ends.
+pub async fn attach(conn: ClientConn, cwd: PathBuf) -> anyhow::Result<Ending> {
+    let (cols, rows) = crossterm::terminal::size().context("cannot read the terminal size")?;
+    let guard = TerminalGuard::enter()?;
+    let ending = run(conn, cwd, TermSize { cols, rows }).await;
+    drop(guard);
+    ending
+}
+
+async fn run(mut conn: ClientConn, cwd: PathBuf, size: TermSize) -> anyhow::Result<Ending> {
+    conn.send(&ClientMsg::Attach { cwd, size }).await?;
+    let ClientConn {
+        mut reader,
+        mut writer,
+    } = conn;
+    let mut events = EventStream::new();
+    let mut hangup = signal(SignalKind::hangup())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut stdout = tokio::io::stdout();
+    // Frames are read on their own task so a big one never delays input.
+    let (frames_tx, mut frames) = tokio::sync::mpsc::channel::<ServerMsg>(64);
+    let reading = tokio::spawn(async move {
+        while let Ok(message) = crate::protocol::read_frame::<_, ServerMsg>(&mut reader).await {
+            if frames_tx.send(message).await.is_err() {
+                break;
+            }
+        }
+    });
+    let ending = loop {
+        tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => {
+                    if is_release(&event) {
+                        continue;
+                    }
+                    let message = ClientMsg::Input { event };
+                    if crate::protocol::write_frame(&mut writer, &message).await.is_err() {
+                        break Ending::ServerLost;
+                    }
+                }
+                Some(Err(_)) | None => break Ending::TerminalGone,
+            },
+            message = frames.recv() => match message {
+                Some(ServerMsg::Output { bytes }) => {
+                    if stdout.write_all(&bytes).await.is_err() || stdout.flush().await.is_err() {
+                        break Ending::TerminalGone;
+                    }
+                }
+                Some(ServerMsg::Detached { reason }) => break Ending::Detached(reason),
+                Some(
+                    ServerMsg::Welcome { .. }
+                    | ServerMsg::VersionMismatch { .. }
+                    | ServerMsg::Response { .. },
+                ) => {}
+                None => break Ending::ServerLost,
+            },
+            _ = hangup.recv() => break Ending::TerminalGone,
+            _ = terminate.recv() => break Ending::TerminalGone,
+        }
+    };
+    reading.abort();
+    Ok(ending)
+}
+
+/// Key releases (reported once the kitty protocol is on) carry nothing the
+/// server uses.
+fn is_release(event: &Event) -> bool {
+    match event {
+        Event::Key(key) => key.kind == KeyEventKind::Release,
+        Event::FocusGained
+        | Event::FocusLost
+        | Event::Mouse(_)
+        | Event::Paste(_)
+        | Event::Resize(..) => false,
+    }
+}

@@ -1,0 +1,56 @@
+//! Sorting errors into the three kinds the command line reports with
+//! different exit codes (docs/cli.md): the operation failed, the input was
+//! bad, or grove refused in order to protect work. Both the command line and
+//! the server (which answers requests for it) classify errors here.
+
+use crate::config::ConfigError;
+use crate::git::RepoError;
+use crate::protocol::FailureKind;
+use crate::workspace::{NameError, WorkspaceError};
+
+/// The kind of the first typed error found in the chain.
+pub fn kind_of(err: &anyhow::Error) -> FailureKind {
+    for cause in err.chain() {
+        if let Some(err) = cause.downcast_ref::<WorkspaceError>() {
+            return workspace_kind(err);
+        }
+        if let Some(err) = cause.downcast_ref::<RepoError>() {
+            return repo_kind(err);
+        }
+        if cause.downcast_ref::<ConfigError>().is_some()
+            || cause.downcast_ref::<NameError>().is_some()
+        {
+            return FailureKind::Usage;
+        }
+    }
+    FailureKind::Failure
+}
+
+fn workspace_kind(err: &WorkspaceError) -> FailureKind {
+    match err {
+        WorkspaceError::HasWork { .. } => FailureKind::Refused,
+        WorkspaceError::Name(_)
+        | WorkspaceError::Config { .. }
+        | WorkspaceError::MissingBase { .. }
+        | WorkspaceError::NotFound { .. }
+        | WorkspaceError::NoSnapshot { .. }
+        | WorkspaceError::Exists { .. }
+        | WorkspaceError::BranchExists { .. }
+        | WorkspaceError::PathTaken { .. } => FailureKind::Usage,
+        WorkspaceError::Repo(repo) => repo_kind(repo),
+        WorkspaceError::Git(_)
+        | WorkspaceError::Setup { .. }
+        | WorkspaceError::Io { .. }
+        | WorkspaceError::State(_) => FailureKind::Failure,
+    }
+}
+
+fn repo_kind(err: &RepoError) -> FailureKind {
+    match err {
+        RepoError::NotARepository { .. }
+        | RepoError::Bare { .. }
+        | RepoError::UnbornHead { .. }
+        | RepoError::DetachedHead { .. } => FailureKind::Usage,
+        RepoError::Git(_) => FailureKind::Failure,
+    }
+}

@@ -1,0 +1,188 @@
+//! Turning an agent profile into a pane: the argv (with `$NAME` arguments taken
+//! from the environment), a check that the program exists before anything is
+//! created, and the environment every agent gets.
+//!
+//! Profiles are argv lists, never shell strings, so a workspace name or a
+//! prompt can never be parsed by a shell on the way to the agent.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::config::{AgentProfile, Config};
+use crate::pane::{PaneSize, PaneSpec};
+use crate::state::WorkspaceRecord;
+use crate::workspace::SetupEnv;
+
+/// Which of a profile's commands to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Launch {
+    /// The profile's `command`.
+    Start,
+    /// The profile's `resume` command, or `command` when it has none.
+    Resume,
+}
+
+/// A profile chosen by name, or the config's default.
+pub fn profile<'c>(
+    config: &'c Config,
+    name: Option<&str>,
+) -> anyhow::Result<(&'c str, &'c AgentProfile)> {
+    let name = name.unwrap_or(&config.agent);
+    match config.agents.get_key_value(name) {
+        Some((name, profile)) => Ok((name.as_str(), profile)),
+        None => {
+            let known: Vec<&str> = config.agents.keys().map(String::as_str).collect();
+            anyhow::bail!(
+                "no agent profile {name:?}; the config defines {}",
+                known.join(", ")
+            )
+        }
+    }
+}
+
+/// The argv for `launch`, with `$NAME` / `${NAME}` arguments replaced from
+/// `lookup`, and the program checked to exist.
+pub fn argv(
+    name: &str,
+    profile: &AgentProfile,
+    launch: Launch,
+    lookup: impl Fn(&str) -> Option<OsString>,
+) -> anyhow::Result<Vec<OsString>> {
+    let template = match launch {
+        Launch::Resume if !profile.resume.is_empty() => &profile.resume,
+        Launch::Resume | Launch::Start => &profile.command,
+    };
+    let mut argv = Vec::with_capacity(template.len());
+    for arg in template {
+        argv.push(expand(name, arg, &lookup)?);
+    }
+    let Some(program) = argv.first() else {
+        anyhow::bail!("agent profile {name:?} has an empty command");
+    };
+    if find_program(Path::new(program), &lookup).is_none() {
+        anyhow::bail!(
+            "agent {name:?} needs `{}`, which is not installed or not on PATH",
+            program.to_string_lossy()
+        );
+    }
+    Ok(argv)
+}
+
+fn expand(
+    profile: &str,
+    arg: &str,
+    lookup: &impl Fn(&str) -> Option<OsString>,
+) -> anyhow::Result<OsString> {
+    let var = arg
+        .strip_prefix("${")
+        .and_then(|rest| rest.strip_suffix('}'))
+        .or_else(|| arg.strip_prefix('$'));
+    let Some(var) = var.filter(|v| !v.is_empty()) else {
+        return Ok(OsString::from(arg));
+    };
+    if var == "SHELL" {
+        // A login without $SHELL (some containers) still deserves a shell.
+        return Ok(lookup(var).unwrap_or_else(|| OsString::from("/bin/sh")));
+    }
+    lookup(var).ok_or_else(|| anyhow::anyhow!("agent {profile:?} uses ${var}, which is not set"))
+}
+
+/// `program` itself when it contains a slash, else the first match on PATH.
+fn find_program(program: &Path, lookup: &impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    if program.components().count() > 1 {
+        return program.is_file().then(|| program.to_owned());
+    }
+    let path = lookup("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The pane for a workspace's agent: its worktree as cwd, the `GROVE_*`
+/// variables, the profile's environment.
+pub fn pane_spec(
+    config: &Config,
+    record: &WorkspaceRecord,
+    profile: &AgentProfile,
+    argv: Vec<OsString>,
+    size: PaneSize,
+) -> PaneSpec {
+    let mut spec = PaneSpec::new(argv, &record.path);
+    spec.size = size;
+    spec.scrollback_bytes = config.pane.scrollback_bytes;
+    spec.kill_grace = Duration::from_millis(config.pane.kill_grace_ms);
+    let setup = SetupEnv {
+        workspace: &record.name,
+        branch: &record.branch,
+        repo: &record.repo,
+        worktree: &record.path,
+        port: record.port,
+    };
+    for (key, value) in setup.vars() {
+        spec.env.insert(key.into(), value.into());
+    }
+    for (key, value) in &profile.env {
+        spec.env.insert(key.into(), value.into());
+    }
+    spec
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(command: &[&str], resume: &[&str]) -> AgentProfile {
+        AgentProfile {
+            command: command.iter().map(|s| s.to_string()).collect(),
+            env: Default::default(),
+            resume: resume.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn env(var: &str) -> Option<OsString> {
+        match var {
+            "SHELL" => Some("/bin/bash".into()),
+            "MODEL" => Some("big one".into()),
+            "PATH" => std::env::var_os("PATH"),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn expands_whole_variable_arguments_only() {
+        let p = profile(&["sh", "-c", "echo $HOME", "${MODEL}", "$MODEL"], &[]);
+        let argv = argv("x", &p, Launch::Start, env).unwrap();
+        assert_eq!(argv, ["sh", "-c", "echo $HOME", "big one", "big one"]);
+    }
+
+    #[test]
+    fn shell_falls_back_to_bin_sh_and_other_variables_must_exist() {
+        let p = profile(&["$SHELL"], &[]);
+        assert_eq!(argv("s", &p, Launch::Start, env).unwrap(), ["/bin/bash"]);
+        let none = |var: &str| (var == "PATH").then(|| std::env::var_os("PATH")).flatten();
+        assert_eq!(argv("s", &p, Launch::Start, none).unwrap(), ["/bin/sh"]);
+        let missing = profile(&["sh", "$NOPE"], &[]);
+        let err = argv("m", &missing, Launch::Start, env).unwrap_err();
+        assert_eq!(err.to_string(), "agent \"m\" uses $NOPE, which is not set");
+    }
+
+    #[test]
+    fn a_missing_program_is_named() {
+        let p = profile(&["no-such-agent-cli", "--fast"], &[]);
+        let err = argv("lab", &p, Launch::Start, env).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "agent \"lab\" needs `no-such-agent-cli`, which is not installed or not on PATH"
+        );
+    }
+
+    #[test]
+    fn resume_uses_the_resume_command_when_there_is_one() {
+        let p = profile(&["sh"], &["sh", "-c", "echo resumed"]);
+        assert_eq!(argv("a", &p, Launch::Resume, env).unwrap()[1], "-c");
+        assert_eq!(argv("a", &p, Launch::Start, env).unwrap(), ["sh"]);
+        let plain = profile(&["sh"], &[]);
+        assert_eq!(argv("a", &plain, Launch::Resume, env).unwrap(), ["sh"]);
+    }
+}

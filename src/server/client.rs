@@ -1,0 +1,483 @@
+//! One attached dashboard: its size, its own view (focus, layout, prefix mode,
+//! overlay) and its in-memory terminal, and how its input becomes effects.
+//!
+//! Input handling is a pure-ish update: `Client::handle` changes the view state
+//! and returns [`Effect`]s (bytes for a pane, a workspace to create, an agent
+//! to stop) that the session carries out. Keeping IO out of here keeps it
+//! testable without PTYs.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Rect, Size};
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
+use super::backend::FrameBackend;
+use super::outbox::Outbox;
+use crate::pane::keys::{InputModes, encode_key, encode_paste};
+use crate::pane::{FocusReporting, mouse};
+use crate::protocol::TermSize;
+use crate::ui::keymap::{Action, BindingHelp, KeyOutcome, Keymap};
+use crate::ui::layout::{self, DashboardLayout};
+use crate::ui::{FormOutcome, InputMode, LayoutMode, NewWorkspaceForm};
+
+/// Identifies a client for the lifetime of the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClientId(pub u64);
+
+/// The modal a client has open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientOverlay {
+    None,
+    Help,
+    NewWorkspace(NewWorkspaceForm),
+    ConfirmKill { name: String },
+}
+
+/// Whether a client's screen needs drawing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dirty {
+    Clean,
+    Changed,
+}
+
+/// Whether a pane has a process to send input to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Running {
+    Yes,
+    No,
+}
+
+/// What input routing needs to know about one pane of the client's repository.
+#[derive(Debug, Clone)]
+pub struct PaneFacts {
+    pub name: String,
+    pub running: Running,
+    pub modes: InputModes,
+    pub mouse: (vt100::MouseProtocolMode, vt100::MouseProtocolEncoding),
+    pub focus_reporting: FocusReporting,
+}
+
+/// What the session must do for a client's input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Bytes for the named workspace's agent.
+    Write {
+        name: String,
+        bytes: Vec<u8>,
+    },
+    /// Create a workspace from the form.
+    Create {
+        form: NewWorkspaceForm,
+    },
+    /// Stop the named workspace's agent.
+    Kill {
+        name: String,
+    },
+    /// Start (or resume) the named workspace's agent.
+    Start {
+        name: String,
+    },
+    Detach,
+    /// Focus or layout changed: pane sizes may change.
+    Relayout,
+}
+
+/// One attached dashboard.
+pub struct Client {
+    pub id: ClientId,
+    /// The repository shown; `None` shows every repository's workspaces.
+    pub repo: Option<PathBuf>,
+    pub repo_name: String,
+    pub size: TermSize,
+    pub terminal: Terminal<FrameBackend>,
+    pub outbox: Arc<Outbox>,
+    pub keymap: Keymap,
+    pub hints: String,
+    pub help: Vec<BindingHelp>,
+    pub layout: LayoutMode,
+    /// The layout to go back to when zoom is toggled off.
+    pub unzoomed: LayoutMode,
+    /// The focused workspace, by name.
+    pub focus: Option<String>,
+    pub input: InputMode,
+    pub overlay: ClientOverlay,
+    pub message: Option<String>,
+    pub dirty: Dirty,
+    /// When this client last sent input, in session ticks; the most recent
+    /// client decides pane sizes.
+    pub activity: u64,
+}
+
+fn area(size: TermSize) -> Rect {
+    Rect::new(0, 0, size.cols.max(1), size.rows.max(1))
+}
+
+impl Client {
+    pub fn new(
+        id: ClientId,
+        repo: Option<PathBuf>,
+        size: TermSize,
+        outbox: Arc<Outbox>,
+        keymap: Keymap,
+    ) -> std::io::Result<Client> {
+        let rect = area(size);
+        let backend = FrameBackend::new(Size::new(rect.width, rect.height));
+        let terminal = Terminal::with_options(
+            backend,
+            TerminalOptions {
+                viewport: Viewport::Fixed(rect),
+            },
+        )?;
+        let repo_name = match &repo {
+            Some(root) => root
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| root.display().to_string()),
+            None => "all repositories".to_owned(),
+        };
+        Ok(Client {
+            id,
+            repo,
+            repo_name,
+            size,
+            terminal,
+            outbox,
+            hints: keymap.hints(),
+            help: keymap.describe(),
+            keymap,
+            layout: LayoutMode::Tiled,
+            unzoomed: LayoutMode::Tiled,
+            focus: None,
+            input: InputMode::Normal,
+            overlay: ClientOverlay::None,
+            message: None,
+            dirty: Dirty::Changed,
+            activity: 0,
+        })
+    }
+
+    /// The index of the focused pane among `panes`, defaulting to the first.
+    pub fn focus_index(&self, panes: &[PaneFacts]) -> Option<usize> {
+        let named = self
+            .focus
+            .as_ref()
+            .and_then(|name| panes.iter().position(|p| &p.name == name));
+        named.or(if panes.is_empty() { None } else { Some(0) })
+    }
+
+    /// The layout for `count` panes at this client's size.
+    pub fn layout_for(&self, count: usize, focus: Option<usize>) -> DashboardLayout {
+        layout::compute(area(self.size), count, self.layout, focus)
+    }
+
+    /// Applies one terminal event and returns what the session must do.
+    pub fn handle(&mut self, event: &Event, panes: &[PaneFacts]) -> Vec<Effect> {
+        self.dirty = Dirty::Changed;
+        match event {
+            Event::Key(key) => self.key(key, panes),
+            Event::Paste(text) => self.paste(text, panes),
+            Event::Mouse(mouse) => self.mouse(mouse, panes),
+            Event::Resize(cols, rows) => {
+                self.resize(TermSize {
+                    cols: *cols,
+                    rows: *rows,
+                });
+                vec![Effect::Relayout]
+            }
+            Event::FocusGained => self.focus_event(panes, b"\x1b[I"),
+            Event::FocusLost => self.focus_event(panes, b"\x1b[O"),
+        }
+    }
+
+    /// Takes a new terminal size.
+    pub fn resize(&mut self, size: TermSize) {
+        self.size = size;
+        let rect = area(size);
+        self.terminal
+            .backend_mut()
+            .set_size(Size::new(rect.width, rect.height));
+        if let Err(error) = self.terminal.resize(rect) {
+            tracing::warn!(client = self.id.0, %error, "resizing a client's terminal");
+        }
+        self.dirty = Dirty::Changed;
+    }
+
+    fn focused<'p>(&self, panes: &'p [PaneFacts]) -> Option<&'p PaneFacts> {
+        self.focus_index(panes).and_then(|i| panes.get(i))
+    }
+
+    fn key(&mut self, key: &KeyEvent, panes: &[PaneFacts]) -> Vec<Effect> {
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        match &mut self.overlay {
+            ClientOverlay::Help => {
+                self.overlay = ClientOverlay::None;
+                return Vec::new();
+            }
+            ClientOverlay::NewWorkspace(form) => {
+                return match form.handle_key(key) {
+                    FormOutcome::Editing => Vec::new(),
+                    FormOutcome::Cancel => {
+                        self.overlay = ClientOverlay::None;
+                        Vec::new()
+                    }
+                    FormOutcome::Submit => self.submit_form(),
+                };
+            }
+            ClientOverlay::ConfirmKill { name } => {
+                let name = name.clone();
+                self.overlay = ClientOverlay::None;
+                let confirmed = matches!(key.code, KeyCode::Char('y' | 'Y'));
+                return match confirmed {
+                    true => vec![Effect::Kill { name }],
+                    false => Vec::new(),
+                };
+            }
+            ClientOverlay::None => {}
+        }
+        match self.keymap.handle(&mut self.input, key) {
+            KeyOutcome::Forward => self.forward_key(key, panes),
+            KeyOutcome::Action(action) => self.action(action, panes),
+            KeyOutcome::PrefixPressed | KeyOutcome::Unbound | KeyOutcome::Ignore => Vec::new(),
+        }
+    }
+
+    fn forward_key(&mut self, key: &KeyEvent, panes: &[PaneFacts]) -> Vec<Effect> {
+        let Some(pane) = self.focused(panes) else {
+            return Vec::new();
+        };
+        match pane.running {
+            Running::Yes => {
+                let bytes = encode_key(key, &pane.modes);
+                if bytes.is_empty() {
+                    return Vec::new();
+                }
+                vec![Effect::Write {
+                    name: pane.name.clone(),
+                    bytes,
+                }]
+            }
+            Running::No if key.code == KeyCode::Enter => vec![Effect::Start {
+                name: pane.name.clone(),
+            }],
+            Running::No => Vec::new(),
+        }
+    }
+
+    fn submit_form(&mut self) -> Vec<Effect> {
+        let ClientOverlay::NewWorkspace(form) = &mut self.overlay else {
+            return Vec::new();
+        };
+        if form.name.trim().is_empty() {
+            form.error = Some("a workspace needs a name".to_owned());
+            return Vec::new();
+        }
+        if self.repo.is_none() {
+            form.error = Some("run grove inside a repository to create workspaces".to_owned());
+            return Vec::new();
+        }
+        let form = form.clone();
+        self.focus = Some(form.name.trim().to_owned());
+        self.overlay = ClientOverlay::None;
+        self.message = Some(format!("creating {}…", form.name.trim()));
+        vec![Effect::Create { form }]
+    }
+
+    fn action(&mut self, action: Action, panes: &[PaneFacts]) -> Vec<Effect> {
+        match action {
+            Action::NewWorkspace => {
+                self.overlay = ClientOverlay::NewWorkspace(NewWorkspaceForm::default());
+                Vec::new()
+            }
+            Action::FocusLeft => self.move_focus(panes, Direction::Left),
+            Action::FocusRight => self.move_focus(panes, Direction::Right),
+            Action::FocusUp => self.move_focus(panes, Direction::Up),
+            Action::FocusDown => self.move_focus(panes, Direction::Down),
+            Action::FocusNumber { n } => {
+                let index = usize::from(n).saturating_sub(1);
+                match panes.get(index) {
+                    Some(pane) => self.set_focus(pane.name.clone()),
+                    None => Vec::new(),
+                }
+            }
+            Action::NextLayout => {
+                self.layout = self.layout.next();
+                vec![Effect::Relayout]
+            }
+            Action::ToggleZoom => {
+                self.layout = match self.layout {
+                    LayoutMode::Zoom => self.unzoomed,
+                    LayoutMode::Tiled | LayoutMode::MainStack => {
+                        self.unzoomed = self.layout;
+                        LayoutMode::Zoom
+                    }
+                };
+                vec![Effect::Relayout]
+            }
+            Action::Detach => vec![Effect::Detach],
+            Action::Help => {
+                self.overlay = ClientOverlay::Help;
+                Vec::new()
+            }
+            Action::KillAgent => match self.focused(panes) {
+                Some(pane) if pane.running == Running::Yes => {
+                    self.overlay = ClientOverlay::ConfirmKill {
+                        name: pane.name.clone(),
+                    };
+                    Vec::new()
+                }
+                Some(_) | None => Vec::new(),
+            },
+            Action::ResumeAgent => match self.focused(panes) {
+                Some(pane) if pane.running == Running::No => vec![Effect::Start {
+                    name: pane.name.clone(),
+                }],
+                Some(_) | None => Vec::new(),
+            },
+            Action::SendPrefix => match self.focused(panes) {
+                Some(pane) if pane.running == Running::Yes => vec![Effect::Write {
+                    name: pane.name.clone(),
+                    bytes: encode_key(&self.keymap.prefix_key(), &pane.modes),
+                }],
+                Some(_) | None => Vec::new(),
+            },
+        }
+    }
+
+    fn set_focus(&mut self, name: String) -> Vec<Effect> {
+        if self.focus.as_ref() == Some(&name) {
+            return Vec::new();
+        }
+        self.focus = Some(name);
+        vec![Effect::Relayout]
+    }
+
+    fn move_focus(&mut self, panes: &[PaneFacts], direction: Direction) -> Vec<Effect> {
+        let Some(from) = self.focus_index(panes) else {
+            return Vec::new();
+        };
+        let layout = self.layout_for(panes.len(), Some(from));
+        match neighbor(&layout, from, direction).and_then(|i| panes.get(i)) {
+            Some(pane) => self.set_focus(pane.name.clone()),
+            None => Vec::new(),
+        }
+    }
+
+    fn paste(&mut self, text: &str, panes: &[PaneFacts]) -> Vec<Effect> {
+        if let ClientOverlay::NewWorkspace(form) = &mut self.overlay {
+            form.handle_paste(text);
+            return Vec::new();
+        }
+        match self.focused(panes) {
+            Some(pane) if pane.running == Running::Yes => vec![Effect::Write {
+                name: pane.name.clone(),
+                bytes: encode_paste(text, &pane.modes),
+            }],
+            Some(_) | None => Vec::new(),
+        }
+    }
+
+    fn mouse(&mut self, event: &MouseEvent, panes: &[PaneFacts]) -> Vec<Effect> {
+        let focus = self.focus_index(panes);
+        let layout = self.layout_for(panes.len(), focus);
+        let Some(index) = layout::pane_at(&layout, event.column, event.row) else {
+            return Vec::new();
+        };
+        let mut effects = Vec::new();
+        if let MouseEventKind::Down(MouseButton::Left) = event.kind
+            && focus != Some(index)
+            && let Some(pane) = panes.get(index)
+        {
+            effects.extend(self.set_focus(pane.name.clone()));
+            // The click that focuses a pane is not also a click in it.
+            return effects;
+        }
+        let (Some(pane), Some(slot)) = (panes.get(index), layout.panes.get(index)) else {
+            return effects;
+        };
+        if pane.running == Running::No || focus != Some(index) {
+            return effects;
+        }
+        let origin = (slot.inner.x, slot.inner.y);
+        if let Some(bytes) = mouse::encode_mouse(event, origin, pane.mouse.0, pane.mouse.1) {
+            effects.push(Effect::Write {
+                name: pane.name.clone(),
+                bytes,
+            });
+        }
+        effects
+    }
+
+    fn focus_event(&mut self, panes: &[PaneFacts], bytes: &[u8]) -> Vec<Effect> {
+        match self.focused(panes) {
+            Some(pane)
+                if pane.running == Running::Yes && pane.focus_reporting == FocusReporting::On =>
+            {
+                vec![Effect::Write {
+                    name: pane.name.clone(),
+                    bytes: bytes.to_vec(),
+                }]
+            }
+            Some(_) | None => Vec::new(),
+        }
+    }
+}
+
+/// A direction to move focus in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Left,
+    Right,
+    Up,
+    Down,
+}
+
+/// The visible pane nearest to `from` in `direction`: among panes entirely on
+/// that side, the one whose span overlaps `from`'s most, then the closest.
+fn neighbor(layout: &DashboardLayout, from: usize, direction: Direction) -> Option<usize> {
+    let origin = layout.panes.get(from)?.outer;
+    let visible = |slot: &layout::PaneSlot| slot.visible == layout::Visibility::Visible;
+    layout
+        .panes
+        .iter()
+        .enumerate()
+        .filter(|(i, slot)| *i != from && visible(slot))
+        .filter_map(|(i, slot)| {
+            let r = slot.outer;
+            let (beyond, distance, overlap) = match direction {
+                Direction::Left => (
+                    r.right() <= origin.x,
+                    origin.x - r.right().min(origin.x),
+                    span(r.y, r.bottom(), origin.y, origin.bottom()),
+                ),
+                Direction::Right => (
+                    r.x >= origin.right(),
+                    r.x.saturating_sub(origin.right()),
+                    span(r.y, r.bottom(), origin.y, origin.bottom()),
+                ),
+                Direction::Up => (
+                    r.bottom() <= origin.y,
+                    origin.y - r.bottom().min(origin.y),
+                    span(r.x, r.right(), origin.x, origin.right()),
+                ),
+                Direction::Down => (
+                    r.y >= origin.bottom(),
+                    r.y.saturating_sub(origin.bottom()),
+                    span(r.x, r.right(), origin.x, origin.right()),
+                ),
+            };
+            beyond.then_some((i, distance, overlap))
+        })
+        .min_by_key(|(i, distance, overlap)| (*distance, std::cmp::Reverse(*overlap), *i))
+        .map(|(i, _, _)| i)
+}
+
+/// How much the ranges `[a0, a1)` and `[b0, b1)` overlap.
+fn span(a0: u16, a1: u16, b0: u16, b1: u16) -> u16 {
+    a1.min(b1).saturating_sub(a0.max(b0))
+}

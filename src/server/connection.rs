@@ -1,0 +1,145 @@
+//! One client connection, after the listener has checked the peer and the
+//! protocol version. The first message decides what the connection is: a
+//! dashboard (`Attach`: input in, frames out until detach) or a one-shot
+//! request (`Request`: one response). A message that makes no sense closes
+//! this connection and nothing else.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::{mpsc, oneshot};
+
+use super::client::ClientId;
+use super::outbox::{Next, Outbox};
+use super::session::Event;
+use crate::git::{Git, Repo};
+use crate::paths::Paths;
+use crate::protocol::{ClientMsg, ProtocolError, Response, ServerMsg, read_frame, write_frame};
+use crate::ui::keymap::Keymap;
+
+/// Serves one connection until it ends.
+pub async fn serve<R, W>(
+    mut reader: R,
+    mut writer: W,
+    events: mpsc::Sender<Event>,
+    paths: Paths,
+    ids: Arc<AtomicU64>,
+) where
+    R: AsyncRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
+    let first: ClientMsg = match read_frame(&mut reader).await {
+        Ok(message) => message,
+        Err(error) => return log_end(error),
+    };
+    match first {
+        ClientMsg::Attach { cwd, size } => {
+            let id = ClientId(ids.fetch_add(1, Ordering::Relaxed));
+            let outbox = Arc::new(Outbox::default());
+            let (repo, keymap, message) = dashboard_setup(paths, cwd).await;
+            let attach = Event::Attach {
+                client: id,
+                repo,
+                size,
+                keymap,
+                message,
+                outbox: Arc::clone(&outbox),
+            };
+            if events.send(attach).await.is_err() {
+                return;
+            }
+            let sender = tokio::spawn(send_frames(writer, outbox));
+            loop {
+                match read_frame::<_, ClientMsg>(&mut reader).await {
+                    Ok(ClientMsg::Input { event }) => {
+                        if events
+                            .send(Event::Input { client: id, event })
+                            .await
+                            .is_err()
+                        {
+                            break;
+                        }
+                    }
+                    Ok(other) => {
+                        tracing::warn!(client = id.0, ?other, "unexpected message; closing");
+                        break;
+                    }
+                    Err(error) => {
+                        log_end(error);
+                        break;
+                    }
+                }
+            }
+            let _ = events.send(Event::Gone { client: id }).await;
+            let _ = sender.await;
+        }
+        ClientMsg::Request { request } => {
+            let (reply, answer) = oneshot::channel();
+            if events
+                .send(Event::Request { request, reply })
+                .await
+                .is_err()
+            {
+                return;
+            }
+            let response = answer.await.unwrap_or(Response::ServerExiting);
+            let _ = write_frame(&mut writer, &ServerMsg::Response { response }).await;
+        }
+        ClientMsg::Hello { .. } | ClientMsg::Input { .. } => {
+            tracing::warn!("a connection began with neither Attach nor Request; closing");
+        }
+    }
+}
+
+/// Writes the outbox to the socket until the session ends the stream.
+async fn send_frames<W: AsyncWrite + Unpin>(mut writer: W, outbox: Arc<Outbox>) {
+    loop {
+        let message = match outbox.next().await {
+            Next::Bytes(bytes) => ServerMsg::Output { bytes },
+            Next::Detach(reason) => ServerMsg::Detached { reason },
+            Next::Closed => return,
+        };
+        let last = matches!(message, ServerMsg::Detached { .. });
+        if write_frame(&mut writer, &message).await.is_err() || last {
+            outbox.close();
+            return;
+        }
+    }
+}
+
+/// The repository a dashboard shows and its key bindings. Outside a
+/// repository the dashboard shows every workspace; a broken config still
+/// attaches (with the built-in keys) and says what is wrong.
+async fn dashboard_setup(
+    paths: Paths,
+    cwd: std::path::PathBuf,
+) -> (Option<std::path::PathBuf>, Keymap, Option<String>) {
+    let found = tokio::task::spawn_blocking(move || {
+        let repo = find_repo(&cwd);
+        let loaded = crate::config::load(&paths, repo.as_deref());
+        (repo, loaded)
+    })
+    .await;
+    match found {
+        // MERGE: Keymap::from_config(&loaded.config.keys) once keys are configurable.
+        Ok((repo, Ok(_loaded))) => (repo, Keymap::default(), None),
+        Ok((repo, Err(error))) => (repo, Keymap::default(), Some(format!("config: {error}"))),
+        Err(error) => (None, Keymap::default(), Some(error.to_string())),
+    }
+}
+
+fn find_repo(cwd: &Path) -> Option<std::path::PathBuf> {
+    let git = Git::from_path().ok()?;
+    Repo::discover(&git, cwd).ok().map(|repo| repo.root)
+}
+
+fn log_end(error: ProtocolError) {
+    match error {
+        ProtocolError::Closed => {}
+        ProtocolError::TooLarge { .. } | ProtocolError::Decode(_) | ProtocolError::Io(_) => {
+            tracing::warn!(%error, "closing a connection");
+        }
+    }
+}

@@ -1,0 +1,511 @@
+//! Requests and the slow work they need. Anything that runs git, reads config
+//! files or waits for a process to die runs as a job on tokio's blocking pool;
+//! its [`JobOutcome`] comes back to the session as an event, so the session
+//! never blocks and keeps drawing while a workspace is created.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+use super::agent::{self, Launch};
+use super::client::ClientId;
+use super::session::{Event, Lifecycle, Session};
+use super::workspaces::{Live, PaneId, PendingPrompt, PromptStage};
+use crate::config;
+use crate::git::{Git, Repo};
+use crate::pane::keys::encode_paste;
+use crate::pane::{Pane, PaneSize, ProcessExit};
+use crate::paths::Paths;
+use crate::protocol::{AgentStatus, FailureKind, Request, Response};
+use crate::state::Store;
+use crate::ui::NewWorkspaceForm;
+use crate::workspace::{self, Context, CreateRequest, RemoveMode, WorkspaceName};
+
+/// Who is waiting for a job.
+pub enum Reply {
+    /// A command-line request.
+    Cli(oneshot::Sender<Response>),
+    /// A dashboard: errors go to its status line.
+    Client(ClientId),
+}
+
+/// An agent that a job started.
+pub struct Started {
+    pub repo: PathBuf,
+    pub name: String,
+    pub agent: String,
+    pub pane: Pane,
+    pub size: PaneSize,
+}
+
+/// What a job reports back.
+pub enum JobOutcome {
+    Started {
+        result: Result<Started, Failed>,
+        prompt: Option<String>,
+        reply: Reply,
+    },
+    Killed {
+        name: String,
+        result: Result<ProcessExit, Failed>,
+        reply: Option<Reply>,
+    },
+    Removed {
+        result: Result<String, Failed>,
+        reply: Reply,
+    },
+    AllStopped {
+        reply: oneshot::Sender<Response>,
+    },
+}
+
+/// An error as the requester sees it.
+pub struct Failed {
+    pub message: String,
+    pub kind: FailureKind,
+}
+
+impl From<anyhow::Error> for Failed {
+    fn from(err: anyhow::Error) -> Failed {
+        Failed {
+            kind: crate::failure::kind_of(&err),
+            message: format!("{err:#}"),
+        }
+    }
+}
+
+/// The size a new agent starts at before the layout gives it its own.
+const START_SIZE: PaneSize = PaneSize { rows: 24, cols: 80 };
+
+impl Session {
+    pub(super) fn request(&mut self, request: Request, reply: oneshot::Sender<Response>) {
+        match request {
+            Request::New {
+                cwd,
+                name,
+                agent,
+                prompt,
+                base,
+            } => {
+                let paths = self.paths.clone();
+                self.spawn_job(move || {
+                    let result = create_and_start(&paths, &cwd, &name, agent.as_deref(), base);
+                    JobOutcome::Started {
+                        result: result.map_err(Failed::from),
+                        prompt,
+                        reply: Reply::Cli(reply),
+                    }
+                });
+            }
+            Request::List { repo } => {
+                self.reload();
+                let workspaces = match &repo {
+                    Some(repo) => self.table.of_repo(repo).map(|w| w.info()).collect(),
+                    None => self.table.all().map(|w| w.info()).collect(),
+                };
+                let _ = reply.send(Response::Listing { workspaces });
+            }
+            Request::Kill { repo, name } => {
+                self.kill_agent(Some(&repo), &name, Some(Reply::Cli(reply)));
+            }
+            Request::Remove { repo, name, force } => self.remove(repo, name, force, reply),
+            Request::Stats => {
+                let _ = reply.send(Response::Stats { stats: self.stats });
+            }
+            Request::KillServer => {
+                self.lifecycle = Lifecycle::Stopping;
+                for client in std::mem::take(&mut self.clients).into_values() {
+                    client
+                        .outbox
+                        .detach(crate::protocol::DetachReason::ServerExiting);
+                }
+                let panes: Vec<Live> = self.table.take_all_live();
+                self.spawn_job(move || {
+                    let killers: Vec<_> = panes
+                        .into_iter()
+                        .map(|live| std::thread::spawn(move || live.pane.kill()))
+                        .collect();
+                    for killer in killers {
+                        let _ = killer.join();
+                    }
+                    JobOutcome::AllStopped { reply }
+                });
+            }
+        }
+    }
+
+    pub(super) fn create_from_form(&mut self, client: ClientId, form: NewWorkspaceForm) {
+        let Some(repo) = self.clients.get(&client).and_then(|c| c.repo.clone()) else {
+            return;
+        };
+        let paths = self.paths.clone();
+        let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let agent = optional(&form.agent);
+        let base = optional(&form.base);
+        let prompt = optional(&form.prompt);
+        let name = form.name.trim().to_owned();
+        self.spawn_job(move || {
+            let result = create_and_start(&paths, &repo, &name, agent.as_deref(), base);
+            JobOutcome::Started {
+                result: result.map_err(Failed::from),
+                prompt,
+                reply: Reply::Client(client),
+            }
+        });
+    }
+
+    /// Starts (or resumes) the agent of a stopped or exited workspace.
+    pub(super) fn start_agent(&mut self, client: ClientId, repo: Option<&Path>, name: &str) {
+        let Some(workspace) = self.shown(repo).find(|w| w.record.name == name) else {
+            return;
+        };
+        let record = workspace.record.clone();
+        let launch = match workspace.live.as_ref().map(|l| &l.status) {
+            // Never started by this server: continue the earlier session.
+            None => Launch::Resume,
+            Some(AgentStatus::Exited { .. } | AgentStatus::Stopped | AgentStatus::Running) => {
+                Launch::Start
+            }
+        };
+        let paths = self.paths.clone();
+        self.spawn_job(move || {
+            let result = (|| {
+                let (_, repo) = open_repo(&record.repo)?;
+                let config = config::load(&paths, Some(&repo.root))?.config;
+                let (agent_name, profile) = agent::profile(&config, record.agent.as_deref())?;
+                let argv = agent::argv(agent_name, profile, launch, |v| std::env::var_os(v))?;
+                let spec = agent::pane_spec(&config, &record, profile, argv, START_SIZE);
+                Ok(Started {
+                    repo: record.repo.clone(),
+                    name: record.name.clone(),
+                    agent: agent_name.to_owned(),
+                    pane: Pane::spawn(spec)?,
+                    size: START_SIZE,
+                })
+            })();
+            JobOutcome::Started {
+                result: result.map_err(|err: anyhow::Error| Failed::from(err)),
+                prompt: None,
+                reply: Reply::Client(client),
+            }
+        });
+    }
+
+    /// Stops a workspace's agent; the workspace shows as stopped at once.
+    pub(super) fn kill_agent(&mut self, repo: Option<&Path>, name: &str, reply: Option<Reply>) {
+        let live = self
+            .table
+            .all_mut()
+            .find(|w| w.record.name == name && repo.is_none_or(|r| w.record.repo == r))
+            .and_then(|w| w.live.take());
+        let Some(live) = live else {
+            if let Some(Reply::Cli(reply)) = reply {
+                let _ = reply.send(Response::Failed {
+                    message: format!("no agent is running in workspace {name}"),
+                    kind: FailureKind::Usage,
+                });
+            }
+            return;
+        };
+        if let Some(repo) = repo {
+            self.touch_repo(repo);
+        }
+        let name = name.to_owned();
+        self.spawn_job(move || JobOutcome::Killed {
+            result: live
+                .pane
+                .kill()
+                .map_err(|e| Failed::from(anyhow::Error::from(e))),
+            name,
+            reply,
+        });
+    }
+
+    fn remove(
+        &mut self,
+        repo: PathBuf,
+        name: String,
+        force: bool,
+        reply: oneshot::Sender<Response>,
+    ) {
+        let pane = self
+            .table
+            .find(&repo, &name)
+            .and_then(|w| w.live.as_ref())
+            .map(|l| Arc::clone(&l.pane));
+        let paths = self.paths.clone();
+        self.spawn_job(move || {
+            let result = (|| {
+                let name = WorkspaceName::parse(&name)?;
+                let ctx = context(&paths, &repo)?;
+                let mode = match force {
+                    true => RemoveMode::Force,
+                    false => RemoveMode::Safe,
+                };
+                let record = ctx.find(&name)?;
+                let work = workspace::assess(&ctx, &record)?;
+                if mode == RemoveMode::Safe && !work.is_empty() {
+                    return Err(workspace::WorkspaceError::HasWork {
+                        name: name.to_string(),
+                        work,
+                    }
+                    .into());
+                }
+                // The agent stops before its files are saved, so nothing it
+                // writes afterwards can be lost.
+                if let Some(pane) = pane {
+                    pane.kill()?;
+                }
+                let removal = workspace::remove(&ctx, &name, mode)?;
+                Ok(workspace::removal_summary(&name, &removal))
+            })();
+            JobOutcome::Removed {
+                result: result.map_err(|err: anyhow::Error| Failed::from(err)),
+                reply: Reply::Cli(reply),
+            }
+        });
+    }
+
+    pub(super) fn job_done(&mut self, outcome: JobOutcome) {
+        match outcome {
+            JobOutcome::Started {
+                result,
+                prompt,
+                reply,
+            } => match result {
+                Ok(started) => {
+                    let info = self.install(started, prompt);
+                    match (reply, info) {
+                        (Reply::Cli(reply), Some(workspace)) => {
+                            let _ = reply.send(Response::Created { workspace });
+                        }
+                        (Reply::Cli(reply), None) => {
+                            let _ = reply.send(Response::Failed {
+                                message: "the workspace vanished while its agent started".into(),
+                                kind: FailureKind::Failure,
+                            });
+                        }
+                        (Reply::Client(id), _) => self.set_message(id, None),
+                    }
+                }
+                Err(failed) => self.fail(reply, failed),
+            },
+            JobOutcome::Killed {
+                name,
+                result,
+                reply,
+            } => match (result, reply) {
+                (Ok(_), Some(Reply::Cli(reply))) => {
+                    let _ = reply.send(Response::Killed { name });
+                }
+                (Err(failed), Some(reply)) => self.fail(reply, failed),
+                (Ok(_), Some(Reply::Client(_)) | None) => {}
+                (Err(failed), None) => {
+                    tracing::warn!(name, "stopping an agent: {}", failed.message)
+                }
+            },
+            JobOutcome::Removed { result, reply } => {
+                self.reload();
+                self.mark_dirty(|_| true);
+                match result {
+                    Ok(summary) => {
+                        if let Reply::Cli(reply) = reply {
+                            let _ = reply.send(Response::Removed { summary });
+                        }
+                    }
+                    Err(failed) => self.fail(reply, failed),
+                }
+            }
+            JobOutcome::AllStopped { reply } => {
+                let _ = reply.send(Response::ServerExiting);
+                self.lifecycle = Lifecycle::Stopped;
+            }
+        }
+    }
+
+    fn fail(&mut self, reply: Reply, failed: Failed) {
+        match reply {
+            Reply::Cli(reply) => {
+                let _ = reply.send(Response::Failed {
+                    message: failed.message,
+                    kind: failed.kind,
+                });
+            }
+            Reply::Client(id) => self.set_message(id, Some(failed.message)),
+        }
+    }
+
+    fn set_message(&mut self, id: ClientId, message: Option<String>) {
+        if let Some(client) = self.clients.get_mut(&id) {
+            client.message = message;
+        }
+        self.mark_dirty(|c| c.id == id);
+    }
+
+    /// Puts a started agent into its workspace and starts watching it.
+    fn install(
+        &mut self,
+        started: Started,
+        prompt: Option<String>,
+    ) -> Option<crate::protocol::WorkspaceInfo> {
+        self.reload();
+        let id = PaneId(self.next_pane);
+        self.next_pane += 1;
+        let pane = Arc::new(started.pane);
+        let record_agent = started.agent.clone();
+        let workspace = self.table.find_mut(&started.repo, &started.name)?;
+        workspace.record.agent = Some(record_agent);
+        let old = workspace.live.replace(Live {
+            id,
+            pane: Arc::clone(&pane),
+            status: AgentStatus::Running,
+            size: started.size,
+            prompt: prompt.map(|text| PendingPrompt::new(text, Instant::now())),
+        });
+        drop(old);
+        let info = workspace.info();
+        remember_agent(&self.store, &started.repo, &started.name, &started.agent);
+        self.watch(id, &pane);
+        self.resize_panes();
+        self.touch_repo(&started.repo);
+        Some(info)
+    }
+
+    /// Forwards a pane's output ticks and its exit to the session.
+    fn watch(&self, id: PaneId, pane: &Pane) {
+        let mut output = pane.output_changes();
+        let events = self.events.clone();
+        tokio::spawn(async move {
+            while output.changed().await.is_ok() {
+                if events.send(Event::PaneOutput { pane: id }).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let mut exit = pane.exit_status();
+        let events = self.events.clone();
+        tokio::spawn(async move {
+            loop {
+                let status = *exit.borrow_and_update();
+                if let Some(exit) = status {
+                    let _ = events.send(Event::PaneExited { pane: id, exit }).await;
+                    break;
+                }
+                if exit.changed().await.is_err() {
+                    break;
+                }
+            }
+        });
+    }
+
+    /// Types due `--prompt`s: the paste first, Enter a moment later.
+    pub(super) fn type_prompts(&mut self, now: Instant) {
+        for workspace in self.table.all_mut() {
+            let Some(live) = workspace.live.as_mut() else {
+                continue;
+            };
+            let Some(prompt) = live.prompt.as_mut() else {
+                continue;
+            };
+            match prompt.stage {
+                PromptStage::Paste { due } if due <= now => {
+                    let modes = live.pane.input_modes();
+                    if let Err(error) = live.pane.write(&encode_paste(&prompt.text, &modes)) {
+                        tracing::warn!(%error, "typing the prompt");
+                    }
+                    prompt.stage = PromptStage::Enter {
+                        due: now + super::session::PROMPT_ENTER_DELAY,
+                    };
+                }
+                PromptStage::Enter { due } if due <= now => {
+                    if let Err(error) = live.pane.write(b"\r") {
+                        tracing::warn!(%error, "sending Enter after the prompt");
+                    }
+                    live.prompt = None;
+                }
+                PromptStage::Paste { .. } | PromptStage::Enter { .. } => {}
+            }
+        }
+    }
+
+    fn spawn_job(&self, work: impl FnOnce() -> JobOutcome + Send + 'static) {
+        let events = self.events.clone();
+        tokio::spawn(async move {
+            match tokio::task::spawn_blocking(work).await {
+                Ok(outcome) => {
+                    let _ = events.send(Event::JobDone { outcome }).await;
+                }
+                Err(error) => tracing::error!(%error, "a background job failed"),
+            }
+        });
+    }
+}
+
+/// Finds the repository at `root` (the root of a main worktree).
+fn open_repo(root: &Path) -> anyhow::Result<(Git, Repo)> {
+    let git = Git::from_path()?;
+    let repo = Repo::discover(&git, root)?;
+    Ok((git, repo))
+}
+
+fn context(paths: &Paths, dir: &Path) -> anyhow::Result<Context> {
+    let (git, repo) = open_repo(dir)?;
+    let config = config::load(paths, Some(&repo.root))?.config;
+    Ok(Context {
+        git,
+        repo,
+        config,
+        paths: paths.clone(),
+        store: Store::new(paths.state_file()),
+    })
+}
+
+/// `grove new`: checks the agent can run before creating anything, creates
+/// the workspace, then starts the agent in it.
+fn create_and_start(
+    paths: &Paths,
+    cwd: &Path,
+    name: &str,
+    agent: Option<&str>,
+    base: Option<String>,
+) -> anyhow::Result<Started> {
+    let name = WorkspaceName::parse(name)?;
+    let ctx = context(paths, cwd)?;
+    let (agent_name, profile) = agent::profile(&ctx.config, agent)?;
+    let argv = agent::argv(agent_name, profile, Launch::Start, |v| std::env::var_os(v))?;
+    let request = CreateRequest {
+        name,
+        base,
+        from_dir: cwd.to_owned(),
+    };
+    let record = workspace::create(&ctx, &request)?;
+    let spec = agent::pane_spec(&ctx.config, &record, profile, argv, START_SIZE);
+    let pane = Pane::spawn(spec)?;
+    Ok(Started {
+        repo: record.repo.clone(),
+        name: record.name.clone(),
+        agent: agent_name.to_owned(),
+        pane,
+        size: START_SIZE,
+    })
+}
+
+/// Records which profile runs in a workspace, so a restarted server resumes
+/// the same agent.
+fn remember_agent(store: &Store, repo: &Path, name: &str, agent: &str) {
+    let saved = store.update(|state| {
+        if let Some(record) = state
+            .workspaces
+            .iter_mut()
+            .find(|w| w.repo == repo && w.name == name)
+        {
+            record.agent = Some(agent.to_owned());
+        }
+        Ok(())
+    });
+    if let Err(error) = saved {
+        tracing::warn!(name, "cannot record the workspace's agent: {error:#}");
+    }
+}

@@ -1,0 +1,72 @@
+//! The grove server: one per user, it owns every pane and renders every
+//! dashboard, and clients reach it over a Unix socket.
+
+mod agent;
+mod backend;
+mod client;
+mod connection;
+pub mod daemon;
+mod jobs;
+pub mod listener;
+mod outbox;
+mod render;
+mod session;
+mod workspaces;
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+use anyhow::Context as _;
+use tokio::sync::mpsc;
+
+use crate::paths::Paths;
+
+/// How many events may wait for the session before senders wait too.
+const EVENT_QUEUE: usize = 1024;
+
+/// Runs the server in this process until `grove kill-server` or SIGTERM.
+/// Call it before any async runtime exists.
+pub fn run(paths: Paths) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("grove-server")
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(serve(paths))
+}
+
+async fn serve(paths: Paths) -> anyhow::Result<()> {
+    let listener = listener::Listener::bind(&paths, crate::sys::current_uid())?;
+    tracing::info!(pid = std::process::id(), "grove server listening");
+    let (events, queue) = mpsc::channel(EVENT_QUEUE);
+    let session = session::Session::new(paths.clone(), events.clone());
+    let mut session = tokio::spawn(session.run(queue));
+    let ids = Arc::new(AtomicU64::new(1));
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("cannot watch for SIGTERM")?;
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((reader, writer)) => {
+                    let task = connection::serve(reader, writer, events.clone(), paths.clone(), Arc::clone(&ids));
+                    tokio::spawn(task);
+                }
+                Err(error) => tracing::warn!(%error, "refused a connection"),
+            },
+            _ = &mut session => break,
+            _ = terminate.recv() => {
+                tracing::info!("SIGTERM: stopping every agent");
+                let (reply, answer) = tokio::sync::oneshot::channel();
+                let stop = session::Event::Request { request: crate::protocol::Request::KillServer, reply };
+                if events.send(stop).await.is_ok() {
+                    let _ = answer.await;
+                }
+                let _ = (&mut session).await;
+                break;
+            }
+        }
+    }
+    tracing::info!("grove server exiting");
+    Ok(())
+}

@@ -1,0 +1,462 @@
+//! The session actor: the one task that owns the server's state (workspaces,
+//! their panes, the attached clients) and changes it in response to events.
+//!
+//! Everything arrives as an [`Event`] on one bounded channel: client input,
+//! requests from the command line, "pane N has new output" from per-pane
+//! watcher tasks, and the results of blocking jobs (git, killing processes).
+//! Handlers never block: slow work runs in `spawn_blocking` jobs
+//! (`super::jobs`) whose results come back as events.
+//!
+//! Drawing is coalesced: an event that changes what a client sees only marks
+//! it dirty and schedules a frame no sooner than [`FRAME_INTERVAL`] after the
+//! last one. With nothing happening there is no timer at all, so an idle
+//! server does not wake up.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
+
+use super::client::{Client, ClientId, Dirty, Effect, PaneFacts, Running};
+use super::jobs::JobOutcome;
+use super::outbox::Outbox;
+use super::workspaces::{PaneId, Table};
+use crate::pane::{PaneSize, ProcessExit};
+use crate::paths::Paths;
+use crate::protocol::{AgentStatus, DetachReason, Request, Response, Stats, TermSize};
+use crate::state::Store;
+use crate::ui::keymap::Keymap;
+use crate::ui::layout::Visibility;
+
+/// At most ~60 frames a second; output arriving faster is drawn together.
+pub const FRAME_INTERVAL: Duration = Duration::from_millis(16);
+
+/// How long an agent must be quiet after starting before a `--prompt` is
+/// typed into it, and the pause between the pasted prompt and Enter (Codex
+/// treats an Enter that arrives with the paste as part of it).
+pub const PROMPT_QUIET: Duration = Duration::from_millis(400);
+pub const PROMPT_ENTER_DELAY: Duration = Duration::from_millis(150);
+/// The longest wait for that quiet: an agent that never prints still gets it.
+pub const PROMPT_FIRST_WAIT: Duration = Duration::from_millis(1500);
+
+/// Everything the session reacts to.
+pub enum Event {
+    Attach {
+        client: ClientId,
+        repo: Option<PathBuf>,
+        size: TermSize,
+        keymap: Keymap,
+        message: Option<String>,
+        outbox: Arc<Outbox>,
+    },
+    Input {
+        client: ClientId,
+        event: crossterm::event::Event,
+    },
+    /// The client's connection ended.
+    Gone {
+        client: ClientId,
+    },
+    Request {
+        request: Request,
+        reply: oneshot::Sender<Response>,
+    },
+    PaneOutput {
+        pane: PaneId,
+    },
+    PaneExited {
+        pane: PaneId,
+        exit: ProcessExit,
+    },
+    JobDone {
+        outcome: JobOutcome,
+    },
+}
+
+/// Whether the session keeps going.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifecycle {
+    Serving,
+    /// `kill-server`: agents are being stopped, then the loop ends.
+    Stopping,
+    Stopped,
+}
+
+/// The server's whole state.
+pub struct Session {
+    pub(super) paths: Paths,
+    pub(super) store: Store,
+    pub(super) table: Table,
+    pub(super) clients: BTreeMap<ClientId, Client>,
+    pub(super) events: mpsc::Sender<Event>,
+    pub(super) next_pane: u64,
+    /// Counts client input; a client's `activity` is the tick of its last input.
+    tick: u64,
+    frame_due: Option<Instant>,
+    last_frame: Option<Instant>,
+    pub(super) stats: Stats,
+    pub(super) lifecycle: Lifecycle,
+}
+
+impl Session {
+    pub fn new(paths: Paths, events: mpsc::Sender<Event>) -> Session {
+        let store = Store::new(paths.state_file());
+        let mut session = Session {
+            paths,
+            store,
+            table: Table::default(),
+            clients: BTreeMap::new(),
+            events,
+            next_pane: 1,
+            tick: 0,
+            frame_due: None,
+            last_frame: None,
+            stats: Stats::default(),
+            lifecycle: Lifecycle::Serving,
+        };
+        session.reload();
+        session
+    }
+
+    /// Runs until `kill-server` has finished or every event sender is gone.
+    pub async fn run(mut self, mut events: mpsc::Receiver<Event>) {
+        while self.lifecycle != Lifecycle::Stopped {
+            let deadline = self.next_deadline();
+            let event = tokio::select! {
+                event = events.recv() => match event {
+                    Some(event) => Some(event),
+                    None => break,
+                },
+                () = sleep_until(deadline) => None,
+            };
+            self.stats.wakeups += 1;
+            if let Some(event) = event {
+                self.handle(event);
+            }
+            self.on_time(Instant::now());
+        }
+        for client in self.clients.values() {
+            client.outbox.detach(DetachReason::ServerExiting);
+        }
+    }
+
+    fn handle(&mut self, event: Event) {
+        match event {
+            Event::Attach {
+                client,
+                repo,
+                size,
+                keymap,
+                message,
+                outbox,
+            } => self.attach(client, repo, size, keymap, message, outbox),
+            Event::Input { client, event } => self.input(client, &event),
+            Event::Gone { client } => {
+                if let Some(client) = self.clients.remove(&client) {
+                    client.outbox.close();
+                    self.resize_panes();
+                }
+            }
+            Event::Request { request, reply } => self.request(request, reply),
+            Event::PaneOutput { pane } => self.pane_output(pane),
+            Event::PaneExited { pane, exit } => {
+                if let Some(workspace) = self.table.by_pane_mut(pane)
+                    && let Some(live) = workspace.live.as_mut()
+                {
+                    live.status = AgentStatus::Exited {
+                        how: exit.to_string(),
+                    };
+                    live.prompt = None;
+                    let repo = workspace.record.repo.clone();
+                    self.touch_repo(&repo);
+                }
+            }
+            Event::JobDone { outcome } => self.job_done(outcome),
+        }
+    }
+
+    /// Re-reads the workspace records; panes of vanished workspaces stop.
+    pub(super) fn reload(&mut self) {
+        let before = self.table.keys();
+        match self.store.load() {
+            Ok(state) => {
+                for gone in self.table.reload(state) {
+                    tracing::info!(pane = gone.id.0, "workspace vanished; stopping its agent");
+                    drop(gone);
+                }
+                if self.table.keys() != before {
+                    self.mark_dirty(|_| true);
+                }
+            }
+            Err(error) => tracing::error!("cannot read the workspace records: {error:#}"),
+        }
+    }
+
+    fn attach(
+        &mut self,
+        id: ClientId,
+        repo: Option<PathBuf>,
+        size: TermSize,
+        keymap: Keymap,
+        message: Option<String>,
+        outbox: Arc<Outbox>,
+    ) {
+        self.reload();
+        let mut client = match Client::new(id, repo, size, outbox, keymap) {
+            Ok(client) => client,
+            Err(error) => {
+                tracing::error!(client = id.0, %error, "cannot set up a client's terminal");
+                return;
+            }
+        };
+        // The client's screen may hold anything; start from a clean one.
+        if let Err(error) = client.terminal.clear() {
+            tracing::warn!(client = id.0, %error, "clearing a new client's terminal");
+        }
+        client.message = message;
+        self.tick += 1;
+        client.activity = self.tick;
+        tracing::info!(client = id.0, repo = ?client.repo, "client attached");
+        self.clients.insert(id, client);
+        self.resize_panes();
+        self.mark_dirty(|c| c.id == id);
+    }
+
+    fn input(&mut self, id: ClientId, event: &crossterm::event::Event) {
+        let Some(repo) = self.clients.get(&id).map(|c| c.repo.clone()) else {
+            return;
+        };
+        let facts = self.pane_facts(repo.as_deref());
+        self.tick += 1;
+        let Some(client) = self.clients.get_mut(&id) else {
+            return;
+        };
+        let was_latest = client.activity;
+        client.activity = self.tick;
+        let effects = client.handle(event, &facts);
+        let mut relayout = self
+            .clients
+            .values()
+            .any(|c| c.activity > was_latest && c.id != id);
+        for effect in effects {
+            match effect {
+                Effect::Write { name, bytes } => {
+                    self.write_to_pane(id, repo.as_deref(), &name, &bytes)
+                }
+                Effect::Create { form } => self.create_from_form(id, form),
+                Effect::Kill { name } => self.kill_agent(repo.as_deref(), &name, None),
+                Effect::Start { name } => self.start_agent(id, repo.as_deref(), &name),
+                Effect::Detach => {
+                    if let Some(client) = self.clients.remove(&id) {
+                        client.outbox.detach(DetachReason::Requested);
+                    }
+                    relayout = true;
+                }
+                Effect::Relayout => relayout = true,
+            }
+        }
+        if relayout {
+            self.resize_panes();
+        }
+        self.mark_dirty(|c| c.id == id);
+    }
+
+    /// What input routing needs to know about the panes a client shows.
+    fn pane_facts(&self, repo: Option<&std::path::Path>) -> Vec<PaneFacts> {
+        self.shown(repo)
+            .map(|workspace| {
+                let live = workspace.live.as_ref();
+                let running = match live.map(|l| &l.status) {
+                    Some(AgentStatus::Running) => Running::Yes,
+                    Some(AgentStatus::Exited { .. } | AgentStatus::Stopped) | None => Running::No,
+                };
+                let (modes, mouse, focus_reporting) = match live {
+                    Some(live) => {
+                        let emulator = live.pane.lock_emulator();
+                        let screen = emulator.screen();
+                        (
+                            emulator.input_modes(),
+                            (
+                                screen.mouse_protocol_mode(),
+                                screen.mouse_protocol_encoding(),
+                            ),
+                            emulator.modes().focus,
+                        )
+                    }
+                    None => Default::default(),
+                };
+                PaneFacts {
+                    name: workspace.record.name.clone(),
+                    running,
+                    modes,
+                    mouse,
+                    focus_reporting,
+                }
+            })
+            .collect()
+    }
+
+    /// The workspaces a client for `repo` shows, in pane order.
+    pub(super) fn shown<'a>(
+        &'a self,
+        repo: Option<&'a std::path::Path>,
+    ) -> Box<dyn Iterator<Item = &'a super::workspaces::Workspace> + 'a> {
+        self.table.shown(repo)
+    }
+
+    fn write_to_pane(
+        &mut self,
+        client: ClientId,
+        repo: Option<&std::path::Path>,
+        name: &str,
+        bytes: &[u8],
+    ) {
+        let Some(live) = self
+            .shown(repo)
+            .find(|w| w.record.name == name)
+            .and_then(|w| w.live.as_ref())
+        else {
+            return;
+        };
+        if let Err(error) = live.pane.write(bytes) {
+            tracing::debug!(name, %error, "input for a pane dropped");
+            if let Some(client) = self.clients.get_mut(&client) {
+                client.message = Some(format!("{name} is not reading its input ({error})"));
+            }
+        }
+    }
+
+    fn pane_output(&mut self, pane: PaneId) {
+        let Some(workspace) = self.table.by_pane_mut(pane) else {
+            return;
+        };
+        if let Some(live) = workspace.live.as_mut()
+            && let Some(prompt) = live.prompt.as_mut()
+        {
+            prompt.output_seen(Instant::now());
+        }
+        let repo = workspace.record.repo.clone();
+        let name = workspace.record.name.clone();
+        // Only clients that show this pane, and show it visibly, redraw.
+        let visible: Vec<ClientId> = self
+            .clients
+            .values()
+            .filter(|c| c.repo.as_deref().is_none_or(|r| r == repo))
+            .filter(|c| self.is_visible(c, &name))
+            .map(|c| c.id)
+            .collect();
+        self.mark_dirty(|c| visible.contains(&c.id));
+    }
+
+    fn is_visible(&self, client: &Client, name: &str) -> bool {
+        let names: Vec<&str> = self
+            .shown(client.repo.as_deref())
+            .map(|w| w.record.name.as_str())
+            .collect();
+        let Some(index) = names.iter().position(|n| *n == name) else {
+            return false;
+        };
+        let focus = client
+            .focus
+            .as_deref()
+            .and_then(|f| names.iter().position(|n| *n == f))
+            .or(Some(0));
+        let layout = client.layout_for(names.len(), focus);
+        layout
+            .panes
+            .get(index)
+            .is_some_and(|slot| slot.visible == Visibility::Visible)
+    }
+
+    /// Something about a repository's workspaces changed: redraw its clients.
+    pub(super) fn touch_repo(&mut self, repo: &std::path::Path) {
+        self.mark_dirty(|c| c.repo.as_deref().is_none_or(|r| r == repo));
+    }
+
+    pub(super) fn mark_dirty(&mut self, which: impl Fn(&Client) -> bool) {
+        let mut any = false;
+        for client in self.clients.values_mut().filter(|c| which(c)) {
+            client.dirty = Dirty::Changed;
+            any = true;
+        }
+        if any && self.frame_due.is_none() {
+            let now = Instant::now();
+            let earliest = self.last_frame.map_or(now, |last| last + FRAME_INTERVAL);
+            self.frame_due = Some(earliest.max(now));
+        }
+    }
+
+    /// Sizes every live pane to its rectangle in the layout of the most
+    /// recently active client that shows it (tmux's `window-size latest`).
+    /// Panes no client shows, or that are hidden (zoom), keep their size.
+    pub(super) fn resize_panes(&mut self) {
+        let mut sizes: Vec<(PaneId, PaneSize)> = Vec::new();
+        let mut clients: Vec<&Client> = self.clients.values().collect();
+        clients.sort_by_key(|c| std::cmp::Reverse(c.activity));
+        let mut decided: Vec<PaneId> = Vec::new();
+        for client in clients {
+            let shown: Vec<_> = self.shown(client.repo.as_deref()).collect();
+            let focus = client
+                .focus
+                .as_deref()
+                .and_then(|f| shown.iter().position(|w| w.record.name == f))
+                .or(if shown.is_empty() { None } else { Some(0) });
+            let layout = client.layout_for(shown.len(), focus);
+            for (workspace, slot) in shown.iter().zip(&layout.panes) {
+                let Some(live) = workspace.live.as_ref() else {
+                    continue;
+                };
+                if decided.contains(&live.id) {
+                    continue;
+                }
+                decided.push(live.id);
+                if slot.visible == Visibility::Visible {
+                    let size = PaneSize {
+                        rows: slot.inner.height,
+                        cols: slot.inner.width,
+                    };
+                    if size != live.size {
+                        sizes.push((live.id, size));
+                    }
+                }
+            }
+        }
+        for (id, size) in sizes {
+            if let Some(live) = self.table.by_pane_mut(id).and_then(|w| w.live.as_mut()) {
+                match live.pane.resize(size) {
+                    Ok(used) => live.size = used,
+                    Err(error) => tracing::warn!(pane = id.0, %error, "resizing a pane"),
+                }
+            }
+        }
+    }
+
+    /// The next moment something is due: a frame, or a prompt to type.
+    fn next_deadline(&self) -> Option<Instant> {
+        let prompts = self
+            .table
+            .all()
+            .filter_map(|w| w.live.as_ref()?.prompt.as_ref()?.due());
+        prompts.chain(self.frame_due).min()
+    }
+
+    fn on_time(&mut self, now: Instant) {
+        self.type_prompts(now);
+        if self.frame_due.is_some_and(|due| due <= now) {
+            self.frame_due = None;
+            self.last_frame = Some(now);
+            self.render();
+        }
+    }
+}
+
+/// Sleeps until `deadline`, or forever without one.
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,199 @@
+//! The server's table of workspaces: each record from the state file, plus the
+//! agent's pane when one runs. Records come from `state::Store`, which the
+//! command line may also change; the table is reloaded from it whenever the
+//! session needs the current list, and live panes are kept across reloads.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::session::{PROMPT_FIRST_WAIT, PROMPT_QUIET};
+use crate::pane::{Pane, PaneSize};
+use crate::protocol::{AgentStatus, WorkspaceInfo};
+use crate::state::{Phase, State, WorkspaceRecord};
+
+/// Identifies a pane for the lifetime of the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PaneId(pub u64);
+
+/// An agent process the server is running (or ran) for a workspace.
+#[derive(Debug)]
+pub struct Live {
+    pub id: PaneId,
+    pub pane: Arc<Pane>,
+    /// `Running` or `Exited`; a pane that is gone is no `Live` at all.
+    pub status: AgentStatus,
+    /// The size last given to the PTY.
+    pub size: PaneSize,
+    /// A prompt to type once the agent has started and gone quiet.
+    pub prompt: Option<PendingPrompt>,
+}
+
+/// The most an agent that keeps printing (a spinner) delays its prompt.
+const PROMPT_MAX_WAIT: Duration = Duration::from_secs(5);
+
+/// A `--prompt` on its way into a new agent: pasted once the agent has been
+/// quiet for a moment after starting, then Enter a moment later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingPrompt {
+    pub text: String,
+    started: Instant,
+    pub stage: PromptStage,
+}
+
+/// What the prompt waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptStage {
+    Paste { due: Instant },
+    Enter { due: Instant },
+}
+
+impl PendingPrompt {
+    pub fn new(text: String, now: Instant) -> Self {
+        Self {
+            text,
+            started: now,
+            stage: PromptStage::Paste {
+                due: now + PROMPT_FIRST_WAIT,
+            },
+        }
+    }
+
+    /// The agent printed something: wait for it to be quiet again.
+    pub fn output_seen(&mut self, now: Instant) {
+        if let PromptStage::Paste { due } = &mut self.stage {
+            *due = (now + PROMPT_QUIET).min(self.started + PROMPT_MAX_WAIT);
+        }
+    }
+
+    pub fn due(&self) -> Option<Instant> {
+        match self.stage {
+            PromptStage::Paste { due } | PromptStage::Enter { due } => Some(due),
+        }
+    }
+}
+
+/// One workspace as the server knows it.
+#[derive(Debug)]
+pub struct Workspace {
+    pub record: WorkspaceRecord,
+    pub live: Option<Live>,
+}
+
+impl Workspace {
+    pub fn status(&self) -> AgentStatus {
+        match &self.live {
+            Some(live) => live.status.clone(),
+            None => AgentStatus::Stopped,
+        }
+    }
+
+    pub fn info(&self) -> WorkspaceInfo {
+        let r = &self.record;
+        WorkspaceInfo {
+            name: r.name.clone(),
+            repo: r.repo.clone(),
+            path: r.path.clone(),
+            branch: r.branch.clone(),
+            base: r.base.clone(),
+            agent: r.agent.clone(),
+            status: self.status(),
+            port: r.port,
+            created: r.created,
+        }
+    }
+
+    /// Whether the workspace is ready to be shown (not halfway through `new`).
+    pub fn ready(&self) -> bool {
+        match self.record.phase {
+            Phase::Ready => true,
+            Phase::Creating => false,
+        }
+    }
+}
+
+/// Every workspace of every repository.
+#[derive(Debug, Default)]
+pub struct Table {
+    workspaces: Vec<Workspace>,
+}
+
+impl Table {
+    /// Replaces the records with `state`'s, keeping the panes of workspaces
+    /// that still exist. Panes of workspaces that vanished are returned so the
+    /// caller can stop them.
+    pub fn reload(&mut self, state: State) -> Vec<Live> {
+        let mut old = std::mem::take(&mut self.workspaces);
+        for record in state.workspaces {
+            let live = old
+                .iter_mut()
+                .find(|w| w.record.repo == record.repo && w.record.name == record.name)
+                .and_then(|w| w.live.take());
+            self.workspaces.push(Workspace { record, live });
+        }
+        old.into_iter().filter_map(|w| w.live).collect()
+    }
+
+    /// Which workspaces exist and whether each is ready, to tell whether a
+    /// reload changed anything.
+    pub fn keys(&self) -> Vec<(std::path::PathBuf, String, bool)> {
+        self.workspaces
+            .iter()
+            .map(|w| (w.record.repo.clone(), w.record.name.clone(), w.ready()))
+            .collect()
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &Workspace> {
+        self.workspaces.iter().filter(|w| w.ready())
+    }
+
+    /// The ready workspaces of one repository, in creation order: the order
+    /// panes are numbered on screen.
+    pub fn of_repo<'a>(&'a self, repo: &'a Path) -> impl Iterator<Item = &'a Workspace> + 'a {
+        self.all().filter(move |w| w.record.repo == repo)
+    }
+
+    pub fn all_mut(&mut self) -> impl Iterator<Item = &mut Workspace> {
+        self.workspaces.iter_mut().filter(|w| w.ready())
+    }
+
+    /// The workspaces a dashboard for `repo` shows, in pane order; every
+    /// repository's when `repo` is `None`.
+    pub fn shown<'a>(
+        &'a self,
+        repo: Option<&'a Path>,
+    ) -> Box<dyn Iterator<Item = &'a Workspace> + 'a> {
+        match repo {
+            Some(repo) => Box::new(self.of_repo(repo)),
+            None => Box::new(self.all()),
+        }
+    }
+
+    pub fn find(&self, repo: &Path, name: &str) -> Option<&Workspace> {
+        self.workspaces
+            .iter()
+            .find(|w| w.record.repo == repo && w.record.name == name)
+    }
+
+    pub fn find_mut(&mut self, repo: &Path, name: &str) -> Option<&mut Workspace> {
+        self.workspaces
+            .iter_mut()
+            .find(|w| w.record.repo == repo && w.record.name == name)
+    }
+
+    pub fn by_pane_mut(&mut self, id: PaneId) -> Option<&mut Workspace> {
+        self.workspaces
+            .iter_mut()
+            .find(|w| w.live.as_ref().is_some_and(|l| l.id == id))
+    }
+
+    /// Takes every live pane out (for shutdown).
+    pub fn take_all_live(&mut self) -> Vec<Live> {
+        self.workspaces
+            .iter_mut()
+            .filter_map(|w| w.live.take())
+            .collect()
+    }
+}
