@@ -53,7 +53,7 @@ fn unknown_top_level_key() {
     assert_eq!(
         error.to_string(),
         format!(
-            "{}:4:1: agnets: unknown key, expected one of `workspace`, `pane`, `agent`, `agents`",
+            "{}:4:1: agnets: unknown key, expected one of `workspace`, `pane`, `agent`, `agents`, `keys`",
             path.display()
         )
     );

@@ -178,8 +178,11 @@ fn an_unreadable_user_file_is_an_error_naming_it() {
 #[test]
 fn render_annotated_names_the_source_of_every_value() {
     let sandbox = Sandbox::new(
-        Some("agent: lab\nagents:\n  lab:\n    command: [lab, --fast]\n    env: {A: 0x10}\n"),
-        Some("workspace:\n  copy: [.env, 'a b']\n  ports: {last: 21000}\n"),
+        Some(
+            "agent: lab\nagents:\n  lab:\n    command: [lab, --fast]\n    env: {A: 0x10}\n\
+             keys:\n  bindings: {x: none, X: kill-agent}\n",
+        ),
+        Some("workspace:\n  copy: [.env, 'a b']\n  ports: {last: 21000}\nkeys: {prefix: C-a}\n"),
     )
     .unwrap();
     let loaded = sandbox.load().unwrap();
@@ -211,6 +214,35 @@ agents:
   shell:
     command: [$SHELL]        # built-in
     env: {{}}                  # built-in
+keys:
+  prefix: C-a                # repository
+  bindings:
+    \"1\": focus-1             # built-in
+    \"2\": focus-2             # built-in
+    \"3\": focus-3             # built-in
+    \"4\": focus-4             # built-in
+    \"5\": focus-5             # built-in
+    \"6\": focus-6             # built-in
+    \"7\": focus-7             # built-in
+    \"8\": focus-8             # built-in
+    \"9\": focus-9             # built-in
+    \"?\": help                # built-in
+    C-b: send-prefix         # built-in
+    Down: focus-down         # built-in
+    Left: focus-left         # built-in
+    Right: focus-right       # built-in
+    Space: next-layout       # built-in
+    Up: focus-up             # built-in
+    X: kill-agent            # user
+    c: new-workspace         # built-in
+    d: detach                # built-in
+    h: focus-left            # built-in
+    j: focus-down            # built-in
+    k: focus-up              # built-in
+    l: focus-right           # built-in
+    r: resume-agent          # built-in
+    x: none                  # user
+    z: zoom                  # built-in
 ",
         user = sandbox.paths.user_config().display(),
         repo = sandbox.repo.join(".grove.yaml").display(),
