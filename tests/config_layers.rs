@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use grove::config::{Config, ConfigError, Presence, Source, load};
 use grove::paths::Paths;
+use grove::ui::keymap::{KEY_SYNTAX, Keymap};
 
 /// A temporary home with optional user and repository files.
 struct Sandbox {
@@ -156,6 +157,74 @@ fn semantic_errors_blame_the_layer_that_set_the_value() {
         sandbox.load().unwrap_err().to_string(),
         format!(
             "{}: agent: no agent profile named `lab`; profiles: `shell`",
+            sandbox.user()
+        )
+    );
+}
+
+#[test]
+fn a_layer_can_rebind_or_unbind_one_key() {
+    let sandbox = Sandbox::new(
+        Some("keys:\n  bindings:\n    x: zoom\n"),
+        Some("keys:\n  bindings:\n    z: none\n    \"?\": none\n    F1: help\n"),
+    )
+    .unwrap();
+    let loaded = sandbox.load().unwrap();
+    let bindings = &loaded.config.keys.bindings;
+    assert_eq!(bindings["x"], "zoom");
+    assert_eq!(bindings["z"], "none");
+    assert_eq!(bindings["c"], "new-workspace");
+    assert_eq!(
+        loaded.source_of(&["keys", "bindings", "x"]),
+        &sandbox.user()
+    );
+    assert_eq!(
+        loaded.source_of(&["keys", "bindings", "c"]),
+        &Source::Builtin
+    );
+    let keymap = Keymap::from_config(&loaded.config.keys).unwrap();
+    assert_eq!(keymap.hints(), "C-b c new · C-b F1 keys · C-b d detach");
+}
+
+#[test]
+fn key_errors_blame_the_layer_that_wrote_the_binding() {
+    let sandbox = Sandbox::new(
+        Some("keys:\n  bindings:\n    x: zoom\n"),
+        Some("keys:\n  bindings:\n    x: kill\n"),
+    )
+    .unwrap();
+    let error = sandbox.load().unwrap_err();
+    let ConfigError::Invalid { layer, key, .. } = &error else {
+        panic!("expected a semantic error, got {error:?}");
+    };
+    assert_eq!(
+        (layer, key.as_str()),
+        (&sandbox.repository(), "keys.bindings.x")
+    );
+    assert!(
+        error.to_string().starts_with(&format!(
+            "{}: keys.bindings.x: `kill` is not an action; use one of new-workspace, ",
+            sandbox.repository()
+        )),
+        "{error}"
+    );
+
+    // Two spellings of one key: the later layer's spelling is the one to fix,
+    // even where it sorts first.
+    let sandbox = Sandbox::new(Some("keys:\n  bindings:\n    DOWN: zoom\n"), None).unwrap();
+    assert_eq!(
+        sandbox.load().unwrap_err().to_string(),
+        format!(
+            "{}: keys.bindings.DOWN: is the same key as `Down`, which is bound to focus-down; \
+             keep one of the two",
+            sandbox.user()
+        )
+    );
+    let sandbox = Sandbox::new(Some("keys:\n  prefix: C-\n"), None).unwrap();
+    assert_eq!(
+        sandbox.load().unwrap_err().to_string(),
+        format!(
+            "{}: keys.prefix: has no key after the modifier; {KEY_SYNTAX}",
             sandbox.user()
         )
     );

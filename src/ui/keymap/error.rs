@@ -10,9 +10,9 @@ use std::fmt;
 use super::Action;
 
 /// What the config grammar accepts, for messages about a key that does not parse.
-pub const KEY_SYNTAX: &str = "a key is one character or Enter, Tab, BTab, Esc, Space, \
-     Backspace, Up, Down, Left, Right, Home, End, PageUp, PageDown, Insert, Delete, F1-F12, \
-     after any of C- (Ctrl), M- (Alt), S- (Shift)";
+pub const KEY_SYNTAX: &str = "a key is one character or a name (Enter, Tab, BTab, Esc, Space, \
+     Backspace, Up, Down, Left, Right, Home, End, PageUp, PageDown, Insert, Delete, F1-F12), \
+     with C- for Ctrl, M- for Alt, S- for Shift: C-b, M-Left";
 
 /// A key that does not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
