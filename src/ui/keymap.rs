@@ -138,7 +138,8 @@ impl Keymap {
 
     /// The prefix state machine. In [`InputMode::Normal`] the prefix switches
     /// to [`InputMode::Prefix`] and every other key is forwarded; in `Prefix`
-    /// the next key is looked up and the mode returns to `Normal`.
+    /// the next key is looked up and the mode returns to `Normal`. An
+    /// auto-repeat counts as a press, as the bytes of a legacy terminal would.
     pub fn handle(&self, mode: &mut InputMode, key: &KeyEvent) -> KeyOutcome {
         if key.kind == KeyEventKind::Release {
             return KeyOutcome::Ignore;

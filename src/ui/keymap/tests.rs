@@ -164,10 +164,39 @@ fn events_match_however_the_terminal_spells_them() {
     }
 }
 
-#[test]
-fn the_prefix_state_machine() {
+/// (mode before, event, outcome, mode after), for the keymap in `the_prefix_state_machine`.
+#[rustfmt::skip] // a table reads across: one row per line
+fn prefix_cases() -> Vec<(InputMode, KeyEvent, KeyOutcome, InputMode)> {
     use InputMode::{Normal, Prefix};
     use KeyCode::{Char, Esc, F, Left};
+    use KeyOutcome::{Cancelled, Forward, Ignore, PrefixPressed, Unbound};
+    let shift = key(KeyCode::Modifier(ModifierKeyCode::LeftShift), S);
+    vec![
+        (Normal, key(Char('c'), NONE), Forward, Normal),
+        (Normal, key(Char('b'), C), Forward, Normal),
+        (Normal, key(Char('a'), C), PrefixPressed, Prefix),
+        (Normal, release(Char('a'), C), Ignore, Normal),
+        (Normal, shift, Forward, Normal),
+        (Prefix, key(Char('c'), NONE), KeyOutcome::Action(Action::NewWorkspace), Normal),
+        (Prefix, key(Left, NONE), KeyOutcome::Action(Action::FocusLeft), Normal),
+        (Prefix, key(Char('?'), S), KeyOutcome::Action(Action::Help), Normal),
+        (Prefix, key(Char('?'), NONE), KeyOutcome::Action(Action::Help), Normal),
+        (Prefix, key(Char('z'), A), KeyOutcome::Action(Action::ToggleZoom), Normal),
+        (Prefix, key(F(2), NONE), KeyOutcome::Action(Action::Detach), Normal),
+        (Prefix, key(Char('a'), C), KeyOutcome::Action(Action::SendPrefix), Normal),
+        (Prefix, key(Char('C'), S), Unbound, Normal),
+        (Prefix, key(Char('z'), NONE), Unbound, Normal),
+        (Prefix, key(F(20), NONE), Unbound, Normal),
+        (Prefix, key(Esc, NONE), Cancelled, Normal),
+        (Prefix, key(Esc, A), Unbound, Normal),
+        // Releases and a lone modifier (Shift on the way to `?`) keep waiting.
+        (Prefix, release(Char('a'), C), Ignore, Prefix),
+        (Prefix, shift, Ignore, Prefix),
+    ]
+}
+
+#[test]
+fn the_prefix_state_machine() {
     let keymap = Keymap::from_config(&keys(
         "C-a",
         &[
@@ -180,66 +209,10 @@ fn the_prefix_state_machine() {
         ],
     ))
     .unwrap();
-    let shift = key(KeyCode::Modifier(ModifierKeyCode::LeftShift), S);
-    // (mode before, event, outcome, mode after)
-    let cases = [
-        (Normal, key(Char('c'), NONE), KeyOutcome::Forward, Normal),
-        (Normal, key(Char('b'), C), KeyOutcome::Forward, Normal),
-        (Normal, key(Char('a'), C), KeyOutcome::PrefixPressed, Prefix),
-        (Normal, release(Char('a'), C), KeyOutcome::Ignore, Normal),
-        (Normal, shift, KeyOutcome::Forward, Normal),
-        (
-            Prefix,
-            key(Char('c'), NONE),
-            KeyOutcome::Action(Action::NewWorkspace),
-            Normal,
-        ),
-        (
-            Prefix,
-            key(Left, NONE),
-            KeyOutcome::Action(Action::FocusLeft),
-            Normal,
-        ),
-        (
-            Prefix,
-            key(Char('?'), S),
-            KeyOutcome::Action(Action::Help),
-            Normal,
-        ),
-        (
-            Prefix,
-            key(Char('z'), A),
-            KeyOutcome::Action(Action::ToggleZoom),
-            Normal,
-        ),
-        (
-            Prefix,
-            key(F(2), NONE),
-            KeyOutcome::Action(Action::Detach),
-            Normal,
-        ),
-        (
-            Prefix,
-            key(Char('a'), C),
-            KeyOutcome::Action(Action::SendPrefix),
-            Normal,
-        ),
-        (Prefix, key(Char('C'), S), KeyOutcome::Unbound, Normal),
-        (Prefix, key(Char('z'), NONE), KeyOutcome::Unbound, Normal),
-        (Prefix, key(F(20), NONE), KeyOutcome::Unbound, Normal),
-        (Prefix, key(Esc, NONE), KeyOutcome::Cancelled, Normal),
-        (Prefix, key(Esc, A), KeyOutcome::Unbound, Normal),
-        // Releases and a lone modifier (Shift on the way to `?`) keep waiting.
-        (Prefix, release(Char('a'), C), KeyOutcome::Ignore, Prefix),
-        (Prefix, shift, KeyOutcome::Ignore, Prefix),
-    ];
-    for (before, event, outcome, after) in cases {
+    for (before, event, outcome, after) in prefix_cases() {
         let mut mode = before;
-        assert_eq!(
-            keymap.handle(&mut mode, &event),
-            outcome,
-            "{before:?} {event:?}"
-        );
+        let got = keymap.handle(&mut mode, &event);
+        assert_eq!(got, outcome, "{before:?} {event:?}");
         assert_eq!(mode, after, "{before:?} {event:?}");
     }
 }
