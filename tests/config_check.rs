@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use grove::config::{Config, ConfigError, Position, Source, check_file};
+use grove::ui::keymap::{KEY_SYNTAX, Keymap};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -44,6 +45,21 @@ fn a_full_file_overrides_and_extends_the_builtins() {
     // Merging into the built-in `shell` keeps its command.
     assert_eq!(config.agents["shell"].command, ["$SHELL"]);
     assert_eq!(config.agents["shell"].env["PS1"], "grove> ");
+    // Rebinding the prefix and unbinding a built-in key keep the other keys.
+    let keymap = Keymap::from_config(&config.keys).unwrap();
+    assert_eq!(keymap.prefix_label(), "C-a");
+    assert_eq!(keymap.hints(), "C-a c new · C-a ? keys · C-a d detach");
+    let keys: Vec<String> = keymap
+        .describe()
+        .into_iter()
+        .map(|line| line.keys)
+        .collect();
+    assert!(keys.contains(&"C-a X".to_owned()), "{keys:?}");
+    assert!(keys.contains(&"C-a C-a".to_owned()), "{keys:?}");
+    assert!(
+        !keys.iter().any(|k| k == "C-a x" || k.contains("C-b")),
+        "{keys:?}"
+    );
 }
 
 #[test]
@@ -53,7 +69,7 @@ fn unknown_top_level_key() {
     assert_eq!(
         error.to_string(),
         format!(
-            "{}:4:1: agnets: unknown key, expected one of `workspace`, `pane`, `agent`, `agents`",
+            "{}:4:1: agnets: unknown key, expected one of `workspace`, `pane`, `agent`, `agents`, `keys`",
             path.display()
         )
     );
@@ -152,6 +168,20 @@ fn semantic_errors_name_the_key_and_the_file() {
         (
             "invalid/copy_escapes.yaml",
             "workspace.copy[1]: \"../secrets/.env\" must not contain `..`",
+        ),
+        (
+            "invalid/unknown_action.yaml",
+            "keys.bindings.Q: `quit` is not an action; use one of new-workspace, focus-left, \
+             focus-down, focus-up, focus-right, focus-1 … focus-9, next-layout, zoom, \
+             kill-agent, resume-agent, send-prefix, help, detach, or none to unbind the key",
+        ),
+        (
+            "invalid/bad_key.yaml",
+            &format!("keys.bindings.Ctrl-x: `Ctrl-x` is not a key; {KEY_SYNTAX}"),
+        ),
+        (
+            "invalid/empty_prefix.yaml",
+            "keys.prefix: is empty; the dashboard needs a prefix key, e.g. C-b",
         ),
     ];
     for (name, message) in cases {

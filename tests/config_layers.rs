@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use grove::config::{Config, ConfigError, Presence, Source, load};
 use grove::paths::Paths;
+use grove::ui::keymap::{KEY_SYNTAX, Keymap};
 
 /// A temporary home with optional user and repository files.
 struct Sandbox {
@@ -162,6 +163,74 @@ fn semantic_errors_blame_the_layer_that_set_the_value() {
 }
 
 #[test]
+fn a_layer_can_rebind_or_unbind_one_key() {
+    let sandbox = Sandbox::new(
+        Some("keys:\n  bindings:\n    x: zoom\n"),
+        Some("keys:\n  bindings:\n    z: none\n    \"?\": none\n    F1: help\n"),
+    )
+    .unwrap();
+    let loaded = sandbox.load().unwrap();
+    let bindings = &loaded.config.keys.bindings;
+    assert_eq!(bindings["x"], "zoom");
+    assert_eq!(bindings["z"], "none");
+    assert_eq!(bindings["c"], "new-workspace");
+    assert_eq!(
+        loaded.source_of(&["keys", "bindings", "x"]),
+        &sandbox.user()
+    );
+    assert_eq!(
+        loaded.source_of(&["keys", "bindings", "c"]),
+        &Source::Builtin
+    );
+    let keymap = Keymap::from_config(&loaded.config.keys).unwrap();
+    assert_eq!(keymap.hints(), "C-b c new · C-b F1 keys · C-b d detach");
+}
+
+#[test]
+fn key_errors_blame_the_layer_that_wrote_the_binding() {
+    let sandbox = Sandbox::new(
+        Some("keys:\n  bindings:\n    x: zoom\n"),
+        Some("keys:\n  bindings:\n    x: kill\n"),
+    )
+    .unwrap();
+    let error = sandbox.load().unwrap_err();
+    let ConfigError::Invalid { layer, key, .. } = &error else {
+        panic!("expected a semantic error, got {error:?}");
+    };
+    assert_eq!(
+        (layer, key.as_str()),
+        (&sandbox.repository(), "keys.bindings.x")
+    );
+    assert!(
+        error.to_string().starts_with(&format!(
+            "{}: keys.bindings.x: `kill` is not an action; use one of new-workspace, ",
+            sandbox.repository()
+        )),
+        "{error}"
+    );
+
+    // Two spellings of one key: the later layer's spelling is the one to fix,
+    // even where it sorts first.
+    let sandbox = Sandbox::new(Some("keys:\n  bindings:\n    DOWN: zoom\n"), None).unwrap();
+    assert_eq!(
+        sandbox.load().unwrap_err().to_string(),
+        format!(
+            "{}: keys.bindings.DOWN: is the same key as `Down`, which is bound to focus-down; \
+             keep one of the two",
+            sandbox.user()
+        )
+    );
+    let sandbox = Sandbox::new(Some("keys:\n  prefix: C-\n"), None).unwrap();
+    assert_eq!(
+        sandbox.load().unwrap_err().to_string(),
+        format!(
+            "{}: keys.prefix: has no key after the modifier; {KEY_SYNTAX}",
+            sandbox.user()
+        )
+    );
+}
+
+#[test]
 fn an_unreadable_user_file_is_an_error_naming_it() {
     let sandbox = Sandbox::new(None, None).unwrap();
     fs::create_dir_all(sandbox.paths.user_config()).unwrap();
@@ -178,8 +247,11 @@ fn an_unreadable_user_file_is_an_error_naming_it() {
 #[test]
 fn render_annotated_names_the_source_of_every_value() {
     let sandbox = Sandbox::new(
-        Some("agent: lab\nagents:\n  lab:\n    command: [lab, --fast]\n    env: {A: 0x10}\n"),
-        Some("workspace:\n  copy: [.env, 'a b']\n  ports: {last: 21000}\n"),
+        Some(
+            "agent: lab\nagents:\n  lab:\n    command: [lab, --fast]\n    env: {A: 0x10}\n\
+             keys:\n  bindings: {x: none, X: kill-agent}\n",
+        ),
+        Some("workspace:\n  copy: [.env, 'a b']\n  ports: {last: 21000}\nkeys: {prefix: C-a}\n"),
     )
     .unwrap();
     let loaded = sandbox.load().unwrap();
@@ -213,6 +285,35 @@ agents:
     command: [$SHELL]        # built-in
     env: {{}}                  # built-in
     resume: []               # built-in
+keys:
+  prefix: C-a                # repository
+  bindings:
+    \"1\": focus-1             # built-in
+    \"2\": focus-2             # built-in
+    \"3\": focus-3             # built-in
+    \"4\": focus-4             # built-in
+    \"5\": focus-5             # built-in
+    \"6\": focus-6             # built-in
+    \"7\": focus-7             # built-in
+    \"8\": focus-8             # built-in
+    \"9\": focus-9             # built-in
+    \"?\": help                # built-in
+    C-b: send-prefix         # built-in
+    Down: focus-down         # built-in
+    Left: focus-left         # built-in
+    Right: focus-right       # built-in
+    Space: next-layout       # built-in
+    Up: focus-up             # built-in
+    X: kill-agent            # user
+    c: new-workspace         # built-in
+    d: detach                # built-in
+    h: focus-left            # built-in
+    j: focus-down            # built-in
+    k: focus-up              # built-in
+    l: focus-right           # built-in
+    r: resume-agent          # built-in
+    x: none                  # user
+    z: zoom                  # built-in
 ",
         user = sandbox.paths.user_config().display(),
         repo = sandbox.repo.join(".grove.yaml").display(),

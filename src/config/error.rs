@@ -191,7 +191,7 @@ mod tests {
     fn unknown_top_level_key_is_named() {
         assert_eq!(
             error_for("pane: {}\n\nbogus: 1\n"),
-            "u.yaml:3:1: bogus: unknown key, expected one of `workspace`, `pane`, `agent`, `agents`"
+            "u.yaml:3:1: bogus: unknown key, expected one of `workspace`, `pane`, `agent`, `agents`, `keys`"
         );
     }
 

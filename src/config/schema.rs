@@ -21,6 +21,7 @@ pub struct Config {
     pub agent: String,
     /// Agent profiles by name.
     pub agents: BTreeMap<String, AgentProfile>,
+    pub keys: KeysConfig,
 }
 
 /// How workspaces are made.
@@ -71,4 +72,19 @@ pub struct AgentProfile {
     /// argv to continue an earlier session after a restart; empty means
     /// starting `command` again.
     pub resume: Vec<String>,
+}
+
+/// The dashboard's keys, as written; `ui::keymap::Keymap` is the checked form.
+///
+/// Keys and actions stay strings here so that a bad one is a semantic error
+/// naming the layer that wrote it, with the list of valid names, rather than
+/// a bare serde "unknown variant".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KeysConfig {
+    /// The key that introduces a command, e.g. `C-b`.
+    pub prefix: String,
+    /// Key after the prefix → action name, or `none` to unbind a built-in key.
+    /// A mapping, so a layer can rebind a single key.
+    pub bindings: BTreeMap<String, String>,
 }

@@ -12,6 +12,7 @@ use std::path::{Component, Path};
 use super::error::ConfigError;
 use super::schema::Config;
 use super::source::Provenance;
+use crate::ui::keymap::{KeyEntry, KeyProblem, Keymap, KeymapError};
 
 /// Ports below this need privileges, and agents' dev servers run unprivileged.
 const FIRST_UNPRIVILEGED_PORT: u16 = 1024;
@@ -44,6 +45,7 @@ pub(crate) fn check(config: &Config, provenance: &Provenance) -> Result<(), Conf
     check_workspace(config, provenance)
         .and_then(|()| check_pane(config))
         .and_then(|()| check_agents(config))
+        .and_then(|()| check_keys(config, provenance))
         .map_err(|problem| ConfigError::Invalid {
             layer: provenance.source_of(&problem.path).clone(),
             key: problem.key,
@@ -148,6 +150,46 @@ fn check_agents(config: &Config) -> Result<(), Problem> {
         return Err(Problem::at(&["agent"], message));
     }
     Ok(())
+}
+
+/// The keys must make a [`Keymap`]: the keymap's own reader is the check, so
+/// the config accepts exactly what the dashboard can use.
+fn check_keys(config: &Config, provenance: &Provenance) -> Result<(), Problem> {
+    let Err(error) = Keymap::from_config(&config.keys) else {
+        return Ok(());
+    };
+    let error = blame_the_later_spelling(error, provenance);
+    let (key, message) = (error.entry.to_string(), error.problem.to_string());
+    Err(Problem::indexed(&error.entry.path(), key, message))
+}
+
+/// Two spellings of one key are reported at the one a later layer wrote:
+/// that is the edit that clashed.
+fn blame_the_later_spelling(error: KeymapError, provenance: &Provenance) -> KeymapError {
+    let KeymapError {
+        entry: KeyEntry::Binding(key),
+        problem:
+            KeyProblem::SameKey {
+                action,
+                other,
+                other_action,
+            },
+    } = &error
+    else {
+        return error;
+    };
+    let rank = |key: &str| provenance.source_of(&["keys", "bindings", key]).rank();
+    if rank(other) <= rank(key) {
+        return error;
+    }
+    KeymapError {
+        entry: KeyEntry::Binding(other.clone()),
+        problem: KeyProblem::SameKey {
+            action: *other_action,
+            other: key.clone(),
+            other_action: *action,
+        },
+    }
 }
 
 /// Why `prefix` cannot begin a branch name (git-check-ref-format, plus git

@@ -1,5 +1,6 @@
 //! A pane: one PTY running a command, the terminal emulator that parses its
-//! output, and the key encoder that turns the user's keys into its input.
+//! output, and the key and mouse encoders that turn what the user types and
+//! clicks into the bytes the program expects.
 //!
 //! [`Pane`] owns the process and its threads; [`Emulator`] is vt100 plus the
 //! query shim and is usable on its own (tests, replaying recorded sessions).

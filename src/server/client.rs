@@ -243,7 +243,15 @@ impl Client {
         match self.keymap.handle(&mut self.input, key) {
             KeyOutcome::Forward => self.forward_key(key, panes),
             KeyOutcome::Action(action) => self.action(action, panes),
-            KeyOutcome::PrefixPressed | KeyOutcome::Unbound | KeyOutcome::Ignore => Vec::new(),
+            KeyOutcome::Unbound => {
+                self.message = Some(format!(
+                    "that key is not bound after {}; {} ? lists the keys",
+                    self.keymap.prefix_label(),
+                    self.keymap.prefix_label()
+                ));
+                Vec::new()
+            }
+            KeyOutcome::PrefixPressed | KeyOutcome::Cancelled | KeyOutcome::Ignore => Vec::new(),
         }
     }
 
@@ -342,7 +350,7 @@ impl Client {
             Action::SendPrefix => match self.focused(panes) {
                 Some(pane) if pane.running == Running::Yes => vec![Effect::Write {
                     name: pane.name.clone(),
-                    bytes: encode_key(&self.keymap.prefix_key(), &pane.modes),
+                    bytes: encode_key(&self.keymap.prefix_event(), &pane.modes),
                 }],
                 Some(_) | None => Vec::new(),
             },

@@ -123,8 +123,10 @@ async fn dashboard_setup(
     })
     .await;
     match found {
-        // MERGE: Keymap::from_config(&loaded.config.keys) once keys are configurable.
-        Ok((repo, Ok(_loaded))) => (repo, Keymap::default(), None),
+        Ok((repo, Ok(loaded))) => match Keymap::from_config(&loaded.config.keys) {
+            Ok(keymap) => (repo, keymap, None),
+            Err(error) => (repo, Keymap::default(), Some(error.to_string())),
+        },
         Ok((repo, Err(error))) => (repo, Keymap::default(), Some(format!("config: {error}"))),
         Err(error) => (None, Keymap::default(), Some(error.to_string())),
     }

@@ -1,5 +1,37 @@
 //! Key bindings: the prefix key, what each key after it does, and the names
 //! used for both in the config.
+//!
+//! Like tmux, the dashboard takes a key only after the prefix; everything else
+//! belongs to the focused pane. [`Keymap`] is the checked form of the config's
+//! `keys` section, and [`Keymap::handle`] is the whole prefix state machine as
+//! a pure function, so the server only acts on its [`KeyOutcome`]. The config's
+//! semantic check builds a `Keymap` too, which is what makes a bad binding a
+//! config error that names its file and key rather than a key that silently
+//! does nothing.
+//!
+//! - `chord` reads the key syntax and folds terminals' spellings of a key;
+//! - `action` names the actions; `help` describes the bindings in words;
+//! - `error` says what is wrong with a `keys` section.
+
+mod action;
+mod chord;
+mod error;
+mod help;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+pub use error::{KEY_SYNTAX, KeyEntry, KeyParseError, KeyProblem, KeymapError};
+
+use super::InputMode;
+use crate::config::KeysConfig;
+use chord::{Chord, KeyName, Mods, Seen};
+
+/// The binding value that removes a key bound by an earlier layer.
+pub const UNBIND: &str = "none";
 
 /// Something the user can ask the dashboard to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,37 +64,203 @@ pub struct BindingHelp {
     pub description: String,
 }
 
-// PLACEHOLDER until the keys helper's keymap lands.
-use crossterm::event::KeyEvent;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What to do with one key event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyOutcome {
+    /// Not for the dashboard: encode it for the focused pane.
     Forward,
+    /// The prefix: the next key is a command (show it in the status bar).
     PrefixPressed,
+    /// A bound key after the prefix.
     Action(Action),
+    /// An unbound key after the prefix; it is dropped, as tmux does.
     Unbound,
+    /// Esc after the prefix: the command was abandoned.
+    Cancelled,
+    /// Nothing to do and no change of mode (key releases; a modifier pressed
+    /// on its own while a command is being typed).
     Ignore,
 }
 
-#[derive(Debug, Clone, Default)]
+/// The prefix key and the key → action table, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
-    _private: (),
+    prefix: Chord,
+    bindings: BTreeMap<Chord, Action>,
 }
 
 impl Keymap {
-    pub fn handle(&self, _mode: &mut super::InputMode, _key: &KeyEvent) -> KeyOutcome {
-        KeyOutcome::Forward
+    /// Checks and reads the config's `keys` section.
+    pub fn from_config(config: &KeysConfig) -> Result<Keymap, KeymapError> {
+        let prefix = match Chord::parse(&config.prefix) {
+            Ok(chord) => chord,
+            Err(KeyParseError::Empty) => return Err(prefix_error(KeyProblem::NoPrefix)),
+            Err(error) => return Err(prefix_error(error.into())),
+        };
+        // Each key as parsed, with the spelling that bound it, so that two
+        // spellings of one key can be told apart from a plain rebinding.
+        let mut seen: BTreeMap<Chord, (&str, Option<Action>)> = BTreeMap::new();
+        for (key, name) in &config.bindings {
+            let error = |problem| KeymapError {
+                entry: KeyEntry::Binding(key.clone()),
+                problem,
+            };
+            let chord = Chord::parse(key).map_err(|e| error(e.into()))?;
+            let action = match name.as_str() {
+                UNBIND => None,
+                "" => return Err(error(KeyProblem::NoAction)),
+                name => match Action::from_name(name) {
+                    Some(action) => Some(action),
+                    None => return Err(error(KeyProblem::UnknownAction(name.to_owned()))),
+                },
+            };
+            match seen.get(&chord) {
+                Some(&(other, other_action)) if other_action != action => {
+                    let other = other.to_owned();
+                    return Err(error(KeyProblem::SameKey {
+                        action,
+                        other,
+                        other_action,
+                    }));
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(chord, (key, action));
+                }
+            }
+        }
+        let bindings = seen
+            .into_iter()
+            .filter_map(|(chord, (_, action))| action.map(|action| (chord, action)))
+            .collect();
+        Ok(Keymap { prefix, bindings })
     }
+
+    /// The prefix state machine. In [`InputMode::Normal`] the prefix switches
+    /// to [`InputMode::Prefix`] and every other key is forwarded; in `Prefix`
+    /// the next key is looked up and the mode returns to `Normal`. An
+    /// auto-repeat counts as a press, as the bytes of a legacy terminal would.
+    pub fn handle(&self, mode: &mut InputMode, key: &KeyEvent) -> KeyOutcome {
+        if key.kind == KeyEventKind::Release {
+            return KeyOutcome::Ignore;
+        }
+        let seen = Chord::from_event(key);
+        match mode {
+            InputMode::Normal if seen == Seen::Chord(self.prefix) => {
+                *mode = InputMode::Prefix;
+                KeyOutcome::PrefixPressed
+            }
+            InputMode::Normal => KeyOutcome::Forward,
+            InputMode::Prefix => {
+                let chord = match seen {
+                    Seen::Chord(chord) => chord,
+                    Seen::Modifier => return KeyOutcome::Ignore,
+                    Seen::Unnameable => {
+                        *mode = InputMode::Normal;
+                        return KeyOutcome::Unbound;
+                    }
+                };
+                *mode = InputMode::Normal;
+                match self.bindings.get(&chord) {
+                    Some(action) => KeyOutcome::Action(*action),
+                    None if chord == Chord::new(Mods::NONE, KeyName::Esc) => KeyOutcome::Cancelled,
+                    None => KeyOutcome::Unbound,
+                }
+            }
+        }
+    }
+
+    /// Every binding in words, for the help overlay.
     pub fn describe(&self) -> Vec<BindingHelp> {
-        Vec::new()
+        help::describe(self.prefix, &self.bindings)
     }
+
+    /// The short status-bar hint, e.g. `C-b c new · C-b ? keys · C-b d detach`.
     pub fn hints(&self) -> String {
-        String::new()
+        help::hints(self.prefix, &self.bindings)
     }
-    pub fn prefix_key(&self) -> KeyEvent {
-        KeyEvent::new(
-            crossterm::event::KeyCode::Char('b'),
-            crossterm::event::KeyModifiers::CONTROL,
-        )
+
+    /// The prefix in config syntax, e.g. `C-b`.
+    pub fn prefix_label(&self) -> String {
+        self.prefix.to_string()
+    }
+
+    /// The prefix as a key event, for [`Action::SendPrefix`] to encode for the pane.
+    pub fn prefix_event(&self) -> KeyEvent {
+        let Chord { mods, key } = self.prefix;
+        let mut modifiers = KeyModifiers::NONE;
+        for (ours, theirs) in [
+            (Mods::CTRL, KeyModifiers::CONTROL),
+            (Mods::ALT, KeyModifiers::ALT),
+            (Mods::SHIFT, KeyModifiers::SHIFT),
+        ] {
+            if mods.has(ours) {
+                modifiers |= theirs;
+            }
+        }
+        let code = match key {
+            KeyName::Tab if mods.has(Mods::SHIFT) => KeyCode::BackTab,
+            KeyName::Tab => KeyCode::Tab,
+            KeyName::Enter => KeyCode::Enter,
+            KeyName::Esc => KeyCode::Esc,
+            KeyName::Backspace => KeyCode::Backspace,
+            KeyName::Left => KeyCode::Left,
+            KeyName::Down => KeyCode::Down,
+            KeyName::Up => KeyCode::Up,
+            KeyName::Right => KeyCode::Right,
+            KeyName::Home => KeyCode::Home,
+            KeyName::End => KeyCode::End,
+            KeyName::PageUp => KeyCode::PageUp,
+            KeyName::PageDown => KeyCode::PageDown,
+            KeyName::Insert => KeyCode::Insert,
+            KeyName::Delete => KeyCode::Delete,
+            KeyName::F(n) => KeyCode::F(n),
+            KeyName::Char(c) => KeyCode::Char(c),
+        };
+        KeyEvent::new(code, modifiers)
+    }
+}
+
+fn prefix_error(problem: KeyProblem) -> KeymapError {
+    KeymapError {
+        entry: KeyEntry::Prefix,
+        problem,
+    }
+}
+
+/// The built-in keys, the same as `assets/defaults.yaml` (a test holds them
+/// equal); usable where no config was loaded.
+impl Default for Keymap {
+    fn default() -> Self {
+        let plain = |key| Chord::new(Mods::NONE, key);
+        let char = |c| plain(KeyName::Char(c));
+        let mut bindings = BTreeMap::from([
+            (char('c'), Action::NewWorkspace),
+            (plain(KeyName::Left), Action::FocusLeft),
+            (char('h'), Action::FocusLeft),
+            (plain(KeyName::Down), Action::FocusDown),
+            (char('j'), Action::FocusDown),
+            (plain(KeyName::Up), Action::FocusUp),
+            (char('k'), Action::FocusUp),
+            (plain(KeyName::Right), Action::FocusRight),
+            (char('l'), Action::FocusRight),
+            (char(' '), Action::NextLayout),
+            (char('z'), Action::ToggleZoom),
+            (char('x'), Action::KillAgent),
+            (char('r'), Action::ResumeAgent),
+            (char('d'), Action::Detach),
+            (char('?'), Action::Help),
+            (
+                Chord::new(Mods::CTRL, KeyName::Char('b')),
+                Action::SendPrefix,
+            ),
+        ]);
+        for n in 1..=9u8 {
+            bindings.insert(char(char::from(b'0' + n)), Action::FocusNumber { n });
+        }
+        Keymap {
+            prefix: Chord::new(Mods::CTRL, KeyName::Char('b')),
+            bindings,
+        }
     }
 }

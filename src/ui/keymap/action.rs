@@ -1,0 +1,87 @@
+//! The names and descriptions of [`Action`]s: what the config writes after a
+//! key (`c: new-workspace`) and what the help overlay says about it.
+//!
+//! The name of an action is its `Display` form, and [`Action::from_name`] is
+//! its inverse over [`Action::ALL`], so the list a config error prints can
+//! never drift from what the parser accepts.
+
+use std::fmt;
+
+use super::Action;
+
+impl Action {
+    /// Every action, in the order the help overlay lists them.
+    pub const ALL: [Action; 21] = [
+        Action::NewWorkspace,
+        Action::FocusLeft,
+        Action::FocusDown,
+        Action::FocusUp,
+        Action::FocusRight,
+        Action::FocusNumber { n: 1 },
+        Action::FocusNumber { n: 2 },
+        Action::FocusNumber { n: 3 },
+        Action::FocusNumber { n: 4 },
+        Action::FocusNumber { n: 5 },
+        Action::FocusNumber { n: 6 },
+        Action::FocusNumber { n: 7 },
+        Action::FocusNumber { n: 8 },
+        Action::FocusNumber { n: 9 },
+        Action::NextLayout,
+        Action::ToggleZoom,
+        Action::KillAgent,
+        Action::ResumeAgent,
+        Action::SendPrefix,
+        Action::Help,
+        Action::Detach,
+    ];
+
+    /// The action a config name stands for (`focus-left`, `focus-3`).
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL
+            .into_iter()
+            .find(|action| action.to_string() == name)
+    }
+
+    /// What the action does, for the help overlay. `prefix` is the prefix
+    /// key's label, which `send-prefix` sends.
+    pub fn description(self, prefix: &str) -> String {
+        let text = match self {
+            Action::NewWorkspace => "New workspace",
+            Action::FocusLeft => "Focus the pane on the left",
+            Action::FocusDown => "Focus the pane below",
+            Action::FocusUp => "Focus the pane above",
+            Action::FocusRight => "Focus the pane on the right",
+            Action::FocusNumber { n } => return format!("Focus pane {n}"),
+            Action::NextLayout => "Next layout: tiled, main + stack, zoom",
+            Action::ToggleZoom => "Zoom the focused pane, or unzoom",
+            Action::Detach => "Detach; agents keep running",
+            Action::Help => "Show these keys",
+            Action::KillAgent => "Stop the focused agent (asks first; the workspace stays)",
+            Action::ResumeAgent => "Start the focused agent again",
+            Action::SendPrefix => return format!("Send {prefix} to the pane"),
+        };
+        text.to_owned()
+    }
+}
+
+/// The config name: `new-workspace`, `focus-3`, `zoom`.
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            Action::NewWorkspace => "new-workspace",
+            Action::FocusLeft => "focus-left",
+            Action::FocusDown => "focus-down",
+            Action::FocusUp => "focus-up",
+            Action::FocusRight => "focus-right",
+            Action::FocusNumber { n } => return write!(f, "focus-{n}"),
+            Action::NextLayout => "next-layout",
+            Action::ToggleZoom => "zoom",
+            Action::Detach => "detach",
+            Action::Help => "help",
+            Action::KillAgent => "kill-agent",
+            Action::ResumeAgent => "resume-agent",
+            Action::SendPrefix => "send-prefix",
+        };
+        f.write_str(name)
+    }
+}
