@@ -12,6 +12,7 @@
 //!   remove / restore, each of which either completes or leaves nothing behind.
 //! - [`state`] records the workspaces grove owns, written atomically.
 //! - [`pane`] owns a PTY, the emulator with its query shim, and the key encoder.
+//! - [`server`] owns the socket (checks, lock, handshake) and starts as a daemon.
 //! - [`cli`] parses arguments and maps errors to exit codes.
 //!
 //! `docs/ARCHITECTURE.md` has the picture and the glossary.
@@ -22,6 +23,7 @@ pub mod git;
 pub mod pane;
 pub mod paths;
 pub mod protocol;
+pub mod server;
 pub mod state;
 pub mod sys;
 pub mod ui;
