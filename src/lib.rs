@@ -12,6 +12,9 @@
 //!   remove / restore, each of which either completes or leaves nothing behind.
 //! - [`state`] records the workspaces grove owns, written atomically.
 //! - [`pane`] owns a PTY, the emulator with its query shim, and the key encoder.
+//! - [`server`] owns the socket (checks, lock, handshake) and starts as a daemon;
+//!   [`client`] finds or starts the server and connects. They never import each
+//!   other; both speak [`protocol`].
 //! - [`cli`] parses arguments and maps errors to exit codes.
 //!
 //! `docs/ARCHITECTURE.md` has the picture and the glossary.

@@ -4,7 +4,15 @@
 //! value. Library code never consults the environment for locations itself, so
 //! tests build a `Paths` rooted in a temporary directory and never touch the real
 //! user's configuration or state.
+//!
+//! It also guards the runtime directory: the server's socket accepts commands
+//! that start processes, so the directory holding it must be ours alone. Both
+//! the server (before binding) and the client (before trusting a server it
+//! finds there) check it with [`Paths::ensure_runtime_dir`] and
+//! [`Paths::check_runtime_dir`].
 
+use std::fs;
+use std::os::unix::fs::{DirBuilderExt as _, MetadataExt as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -67,4 +75,160 @@ impl Paths {
     pub fn state_file(&self) -> PathBuf {
         self.state_dir.join("workspaces.yaml")
     }
+
+    /// The server's Unix socket.
+    pub fn socket_path(&self) -> PathBuf {
+        self.runtime_dir.join("server.sock")
+    }
+
+    /// The file the server holds an exclusive `flock` on for its whole life;
+    /// it contains the server's pid.
+    pub fn server_lock_path(&self) -> PathBuf {
+        self.runtime_dir.join("server.lock")
+    }
+
+    /// Where a server started by a client writes its stdout and stderr.
+    pub fn server_log_path(&self) -> PathBuf {
+        self.state_dir.join("server.log")
+    }
+
+    /// Creates the runtime directory (0700, parents too) if it is missing,
+    /// then checks it as [`Paths::check_runtime_dir`] does.
+    pub fn ensure_runtime_dir(&self) -> Result<(), RuntimeDirError> {
+        self.check_socket_path_len()?;
+        let created = fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&self.runtime_dir);
+        if let Err(source) = created {
+            // Something in the way (a dangling symlink, a file) is better
+            // named by the check than by mkdir's "File exists".
+            self.check_runtime_dir()?;
+            return Err(RuntimeDirError::Create {
+                path: self.runtime_dir.clone(),
+                source,
+            });
+        }
+        match self.check_runtime_dir()? {
+            DirPresence::Present => Ok(()),
+            // Someone removed it between our mkdir and lstat.
+            DirPresence::Absent => Err(RuntimeDirError::Create {
+                path: self.runtime_dir.clone(),
+                source: std::io::ErrorKind::NotFound.into(),
+            }),
+        }
+    }
+
+    /// Checks, without following symlinks, that the runtime directory is a
+    /// real directory owned by us that nobody else can enter, and that the
+    /// socket path fits in a `sockaddr_un`. A missing directory is
+    /// [`DirPresence::Absent`], not an error: no server has run.
+    pub fn check_runtime_dir(&self) -> Result<DirPresence, RuntimeDirError> {
+        self.check_socket_path_len()?;
+        let path = &self.runtime_dir;
+        let meta = match fs::symlink_metadata(path) {
+            Ok(meta) => meta,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(DirPresence::Absent);
+            }
+            Err(source) => {
+                return Err(RuntimeDirError::Inspect {
+                    path: path.clone(),
+                    source,
+                });
+            }
+        };
+        let path = path.clone();
+        let file_type = meta.file_type();
+        if file_type.is_symlink() {
+            return Err(RuntimeDirError::Symlink { path });
+        }
+        if !file_type.is_dir() {
+            return Err(RuntimeDirError::NotADirectory { path });
+        }
+        let uid = crate::sys::current_uid();
+        if meta.uid() != uid {
+            return Err(RuntimeDirError::WrongOwner {
+                path,
+                owner: meta.uid(),
+                uid,
+            });
+        }
+        let mode = meta.mode() & 0o7777;
+        if mode & 0o077 != 0 {
+            return Err(RuntimeDirError::TooOpen { path, mode });
+        }
+        Ok(DirPresence::Present)
+    }
+
+    fn check_socket_path_len(&self) -> Result<(), RuntimeDirError> {
+        let socket = self.socket_path();
+        let len = socket.as_os_str().len();
+        if len > MAX_SOCKET_PATH {
+            return Err(RuntimeDirError::SocketPathTooLong {
+                path: socket,
+                len,
+                max: MAX_SOCKET_PATH,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The longest socket path the kernel accepts: `sun_path` is 108 bytes on
+/// Linux (104 on the BSDs and macOS), one of them the terminating NUL.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub const MAX_SOCKET_PATH: usize = 107;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+pub const MAX_SOCKET_PATH: usize = 103;
+
+/// Whether the runtime directory exists yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirPresence {
+    Present,
+    Absent,
+}
+
+/// Why the runtime directory cannot hold the socket. Each message names the
+/// path and what the user can do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeDirError {
+    #[error("cannot create the runtime directory {}: {source}", path.display())]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot inspect the runtime directory {}: {source}", path.display())]
+    Inspect {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{} is a symbolic link; grove keeps its socket only in a real directory: remove the link",
+        path.display()
+    )]
+    Symlink { path: PathBuf },
+    #[error("{} is not a directory; remove it so grove can create its runtime directory", path.display())]
+    NotADirectory { path: PathBuf },
+    #[error(
+        "{} is owned by uid {owner}, not by you (uid {uid}); remove it so grove can create its own",
+        path.display()
+    )]
+    WrongOwner { path: PathBuf, owner: u32, uid: u32 },
+    #[error(
+        "{} has mode {mode:04o}, so other users could reach the grove socket; run `chmod 700 {}`",
+        path.display(),
+        path.display()
+    )]
+    TooOpen { path: PathBuf, mode: u32 },
+    #[error(
+        "the socket path {} is {len} bytes, longer than the {max} a Unix socket allows; \
+         set XDG_RUNTIME_DIR to a shorter directory",
+        path.display()
+    )]
+    SocketPathTooLong {
+        path: PathBuf,
+        len: usize,
+        max: usize,
+    },
 }

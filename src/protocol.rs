@@ -181,8 +181,9 @@ pub struct WorkspaceInfo {
 }
 
 /// The state of a workspace's agent as the server sees it.
+// No `#[serde(tag = …)]` here or anywhere in this module: postcard, like any
+// non-self-describing format, cannot decode internally tagged enums.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "lowercase")]
 pub enum AgentStatus {
     /// The agent's process is running.
     Running,
@@ -293,6 +294,54 @@ mod tests {
         }
         let end: Result<ClientMsg, _> = read_frame(&mut reader).await;
         assert!(matches!(end, Err(ProtocolError::Closed)));
+    }
+
+    #[tokio::test]
+    async fn every_response_round_trips() {
+        let info = |status| WorkspaceInfo {
+            name: "a".into(),
+            repo: "/r".into(),
+            path: "/w/a".into(),
+            branch: "grove/a".into(),
+            base: "main".into(),
+            agent: Some("shell".into()),
+            status,
+            port: 20001,
+            created: 1,
+        };
+        let responses = vec![
+            Response::Created {
+                workspace: info(AgentStatus::Running),
+            },
+            Response::Listing {
+                workspaces: vec![
+                    info(AgentStatus::Running),
+                    info(AgentStatus::Exited {
+                        how: "exited with code 3".into(),
+                    }),
+                    info(AgentStatus::Stopped),
+                ],
+            },
+            Response::Killed { name: "a".into() },
+            Response::Removed {
+                summary: "gone".into(),
+            },
+            Response::Stats {
+                stats: Stats::default(),
+            },
+            Response::ServerExiting,
+            Response::Failed {
+                message: "no".into(),
+                kind: FailureKind::Refused,
+            },
+        ];
+        for response in responses {
+            let message = ServerMsg::Response { response };
+            let mut wire = Vec::new();
+            write_frame(&mut wire, &message).await.unwrap();
+            let back: ServerMsg = read_frame(&mut wire.as_slice()).await.unwrap();
+            assert_eq!(back, message);
+        }
     }
 
     #[tokio::test]

@@ -1,5 +1,6 @@
 //! The few operating-system calls grove makes directly: signalling process groups,
-//! waiting for and reaping a pane's child, and asking who we are.
+//! waiting for and reaping a pane's child, asking who we are, and leaving the
+//! terminal's session.
 //!
 //! Everything goes through nix's safe wrappers. The crate denies `unsafe_code`;
 //! if a call ever needs an `unsafe` block it belongs here, with a comment saying
@@ -13,6 +14,15 @@ use nix::unistd::{Pid, Uid};
 /// The real uid of this process.
 pub fn current_uid() -> u32 {
     Uid::current().as_raw()
+}
+
+/// Makes this process the leader of a new session with no controlling
+/// terminal (`setsid`) and returns the new session id. Fails with `EPERM` if
+/// the process already leads a process group.
+pub fn new_session() -> std::io::Result<u32> {
+    let sid = nix::unistd::setsid().map_err(std::io::Error::from)?;
+    u32::try_from(sid.as_raw())
+        .map_err(|_| std::io::Error::other(format!("session id {sid} out of range")))
 }
 
 /// What happened when a process group was signalled.
@@ -53,6 +63,11 @@ fn raw_pid(pid: u32) -> std::io::Result<Pid> {
     i32::try_from(pid)
         .map(Pid::from_raw)
         .map_err(|_| std::io::Error::other(format!("pid {pid} out of range")))
+}
+
+/// Sends `signal` to the process `pid`.
+pub fn signal_process(pid: u32, signal: Signal) -> std::io::Result<()> {
+    nix::sys::signal::kill(raw_pid(pid)?, signal).map_err(std::io::Error::from)
 }
 
 /// Sends `signal` to every process in the group `pgid`.

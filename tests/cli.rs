@@ -20,9 +20,19 @@ fn grove(t: &TestRepo, dir: &Path, args: &[&str]) -> Output {
         .env("XDG_CONFIG_HOME", xdg.join("config"))
         .env("XDG_DATA_HOME", xdg.join("data"))
         .env("XDG_STATE_HOME", xdg.join("state"))
+        .env("XDG_RUNTIME_DIR", xdg.join("run"))
         .env_remove("GROVE_LOG")
         .output()
         .unwrap()
+}
+
+/// Stops the test's grove server (if one started) when the test ends.
+struct Server<'a>(&'a TestRepo);
+
+impl Drop for Server<'_> {
+    fn drop(&mut self) {
+        let _ = grove(self.0, &self.0.root, &["kill-server"]);
+    }
 }
 
 fn stdout(output: &Output) -> String {
@@ -36,6 +46,7 @@ fn stderr(output: &Output) -> String {
 #[test]
 fn new_ls_rm_restore_round_trip() {
     let t = TestRepo::new();
+    let _server = Server(&t);
     let made = grove(&t, &t.root, &["new", "auth"]);
     assert!(made.status.success(), "{}", stderr(&made));
     assert!(stdout(&made).contains("created workspace auth on branch grove/auth from main"));
@@ -49,7 +60,9 @@ fn new_ls_rm_restore_round_trip() {
     assert_eq!(entry["repo"], t.root.to_str().unwrap());
     let path = entry["path"].as_str().unwrap().to_owned();
     assert!(Path::new(&path).join("README.md").exists());
-    for field in ["port", "created", "phase"] {
+    assert_eq!(entry["agent"], "shell");
+    assert_eq!(entry["status"], "running");
+    for field in ["port", "created"] {
         assert!(!entry[field].is_null(), "missing {field} in {entry}");
     }
 
@@ -78,6 +91,7 @@ fn new_ls_rm_restore_round_trip() {
 #[test]
 fn works_from_inside_a_workspace_and_with_dash_c() {
     let t = TestRepo::new();
+    let _server = Server(&t);
     let made = grove(
         &t,
         t.dir.path(),
@@ -103,6 +117,7 @@ fn works_from_inside_a_workspace_and_with_dash_c() {
 #[test]
 fn bad_input_is_one_line_and_exit_code_two() {
     let t = TestRepo::new();
+    let _server = Server(&t);
     let outside = t.dir.path().join("elsewhere");
     std::fs::create_dir_all(&outside).unwrap();
     let cases: [(&Path, &[&str], &str); 4] = [
@@ -140,6 +155,7 @@ fn help_shows_examples() {
 #[test]
 fn config_shows_provenance_and_check_names_file_line_column_and_key() {
     let t = TestRepo::new();
+    let _server = Server(&t);
     t.write(".grove.yaml", "workspace:\n  branch_prefix: agent/\n");
     let shown = grove(&t, &t.root, &["config"]);
     assert!(shown.status.success(), "{}", stderr(&shown));
@@ -160,7 +176,7 @@ fn config_shows_provenance_and_check_names_file_line_column_and_key() {
     for args in [
         &["config", "check"][..],
         &["config", "check", ".grove.yaml"],
-        &["ls"],
+        &["new", "y"],
     ] {
         let output = grove(&t, &t.root, args);
         let err = stderr(&output);

@@ -59,12 +59,27 @@ fn kill_takes_down_a_child_and_grandchild_that_ignore_sigterm() {
 }
 
 #[test]
-fn a_cooperative_program_ends_with_sigterm() {
+fn a_cooperative_program_ends_at_the_first_signal() {
     let dir = tempdir();
     let pane = spawn(PaneSpec::new(["sleep", "1000"], dir.path()));
     let pid = pane.pid();
-    assert_eq!(pane.kill().ok(), Some(ProcessExit::Signal { signal: 15 }));
+    assert_eq!(pane.kill().ok(), Some(ProcessExit::Signal { signal: 1 }));
     assert_eq!(proc_state(pid), None);
+}
+
+#[test]
+fn an_interactive_shell_that_ignores_sigterm_ends_without_the_grace_period() {
+    let dir = tempdir();
+    // Interactive shells ignore SIGTERM; SIGHUP (what a closing terminal
+    // sends) ends them. With a grace period this long, only SIGHUP can have.
+    let mut spec = PaneSpec::new(
+        ["sh", "-c", "trap '' TERM; echo ready; exec sleep 1000"],
+        dir.path(),
+    );
+    spec.kill_grace = std::time::Duration::from_secs(600);
+    let pane = spawn(spec);
+    support::pane::wait_for_text(&pane, "ready");
+    assert_eq!(pane.kill().ok(), Some(ProcessExit::Signal { signal: 1 }));
 }
 
 #[test]

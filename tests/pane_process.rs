@@ -122,8 +122,8 @@ fn writes_report_full_when_the_program_does_not_read() {
     assert_eq!(outcome, Some(Err(WriteError::Full)));
     assert_eq!(
         pane.kill().ok(),
-        Some(ProcessExit::Signal { signal: 15 }),
-        "sleep dies of SIGTERM"
+        Some(ProcessExit::Signal { signal: 1 }),
+        "sleep dies of SIGHUP"
     );
 }
 

@@ -54,7 +54,11 @@ pub enum Command {
     KillServer,
     /// Run the server in this process (the client starts it for you).
     #[command(hide = true)]
-    Server,
+    Server {
+        /// Stay in this terminal's session (for debugging from a shell).
+        #[arg(long)]
+        foreground: bool,
+    },
     /// List this repository's workspaces.
     #[command(after_help = "Examples:\n  grove ls\n  grove ls --json | jq '.workspaces[].path'")]
     Ls {

@@ -32,7 +32,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Command::Ls { json } => ls(&cwd, json),
         Command::Kill { name } => kill(&cwd, name),
         Command::KillServer => kill_server(),
-        Command::Server => server(),
+        Command::Server { foreground } => server(foreground),
         Command::Snapshot { name } => snapshot(&cwd, &name),
         Command::Rm { name, force } => rm(&cwd, &name, force),
         Command::Restore { name, at, list } => restore(&cwd, &name, at, list),
@@ -197,7 +197,18 @@ fn kill(cwd: &Path, name: String) -> anyhow::Result<()> {
 }
 
 fn kill_server() -> anyhow::Result<()> {
-    let response = remote::request(&Paths::from_env()?, Start::Never, Request::KillServer)?;
+    let paths = Paths::from_env()?;
+    let response = match remote::request(&paths, Start::Never, Request::KillServer) {
+        Ok(response) => response,
+        Err(err) if remote::is_version_mismatch(&err) => {
+            // An older grove's server cannot read our request; SIGTERM stops
+            // it the same way.
+            let pid = remote::terminate_server_by_lock(&paths)?;
+            println!("stopped the grove server (pid {pid}) from another grove version");
+            return Ok(());
+        }
+        Err(err) => return Err(err),
+    };
     match response.map(remote::check).transpose()? {
         Some(_) => {
             println!("stopped the grove server and its agents; `grove` resumes them");
@@ -207,10 +218,13 @@ fn kill_server() -> anyhow::Result<()> {
     }
 }
 
-/// `grove server`: leaves the terminal's session, logs to the state
-/// directory, and serves until `kill-server`.
-fn server() -> anyhow::Result<()> {
-    crate::server::daemon::detach_from_terminal()?;
+/// `grove server`: leaves the terminal's session (unless `--foreground`, for
+/// debugging), logs to stderr (the log file when the client started it), and
+/// serves until `kill-server`.
+fn server(foreground: bool) -> anyhow::Result<()> {
+    if !foreground {
+        crate::server::daemon::detach_from_terminal()?;
+    }
     crate::server::run(Paths::from_env()?)
 }
 

@@ -32,7 +32,7 @@ pub fn main() -> ExitCode {
         }
     };
     init_logging(match args.command {
-        Some(Command::Server) => "info",
+        Some(Command::Server { .. }) => "info",
         Some(_) | None => "warn",
     });
     match commands::run(args) {

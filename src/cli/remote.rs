@@ -115,3 +115,37 @@ pub fn info_json(w: &WorkspaceInfo) -> serde_json::Value {
     }
     value
 }
+
+/// Whether connecting failed because the server speaks another protocol.
+pub fn is_version_mismatch(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<connect::ConnectError>(),
+            Some(connect::ConnectError::VersionMismatch { .. })
+        )
+    })
+}
+
+/// Sends SIGTERM to the server holding the lock file, and returns its pid.
+/// The lock proves the pid is a live grove server: if we can take the lock
+/// ourselves, nobody holds it and nothing is signalled.
+pub fn terminate_server_by_lock(paths: &Paths) -> anyhow::Result<u32> {
+    use nix::fcntl::{Flock, FlockArg};
+    let path = paths.server_lock_path();
+    let file = std::fs::File::open(&path)
+        .with_context(|| format!("cannot open the server lock {}", path.display()))?;
+    let pid: u32 = std::fs::read_to_string(&path)?
+        .trim()
+        .parse()
+        .with_context(|| format!("no pid in the server lock {}", path.display()))?;
+    match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
+        Ok(_free) => anyhow::bail!("no grove server is running"),
+        Err((_, nix::errno::Errno::EWOULDBLOCK)) => {
+            crate::sys::signal_process(pid, nix::sys::signal::Signal::SIGTERM)?;
+            Ok(pid)
+        }
+        Err((_, errno)) => {
+            anyhow::bail!("cannot check the server lock {}: {errno}", path.display())
+        }
+    }
+}

@@ -101,10 +101,7 @@ pub async fn attach(conn: ClientConn, cwd: PathBuf) -> anyhow::Result<Ending> {
 
 async fn run(mut conn: ClientConn, cwd: PathBuf, size: TermSize) -> anyhow::Result<Ending> {
     conn.send(&ClientMsg::Attach { cwd, size }).await?;
-    let ClientConn {
-        mut reader,
-        mut writer,
-    } = conn;
+    let (mut reader, mut writer) = conn.into_split();
     let mut events = EventStream::new();
     let mut hangup = signal(SignalKind::hangup())?;
     let mut terminate = signal(SignalKind::terminate())?;

@@ -1,6 +1,10 @@
-//! The thin client: it connects to the server (starting one if needed), puts
-//! the terminal in raw mode, forwards every terminal event, and writes the
-//! frames it receives. All dashboard logic lives in the server.
+//! The thin client: it finds the user's server (starting it when needed),
+//! puts the terminal in raw mode, forwards every terminal event, and writes
+//! the frames it receives. All dashboard logic lives in the server.
+//!
+//! [`connect`] reaches the server over its socket, checks that the socket is
+//! private and the server ours, and performs the version handshake;
+//! [`attach`] runs a dashboard over that connection.
 
 pub mod attach;
 pub mod connect;

@@ -4,7 +4,7 @@
 //! portable-pty makes the child a session and process-group leader (`setsid`),
 //! so its pid is also the group id that its tool processes, MCP servers and
 //! shells inherit. Killing only the pid would orphan those, so a kill signals
-//! the whole group: SIGTERM, a grace period, then SIGKILL.
+//! the whole group: SIGHUP and SIGTERM, a grace period, then SIGKILL.
 //!
 //! Signalling a group by number is only safe while the number cannot have been
 //! recycled (pid_max is often 32768, and a pane can sit exited for days). An
@@ -138,7 +138,7 @@ impl Lifecycle {
         *leader = Leader::Reaped { exit };
     }
 
-    /// SIGTERM to the group, up to `grace` for it to exit, then SIGKILL; reaps
+    /// SIGHUP and SIGTERM to the group, up to `grace` for it to exit, then SIGKILL; reaps
     /// the child and returns how it ended, after at most `grace` +
     /// [`KILL_REAP_TIMEOUT`]. Every signal is sent while the leader is unreaped.
     pub fn kill(&self, grace: Duration, foreground: Option<u32>) -> Result<ProcessExit, PaneError> {
@@ -149,8 +149,11 @@ impl Lifecycle {
             // Exited on its own: only what it left in its group is signalled.
             Leader::Exited { .. } => self.signal(Signal::SIGTERM, None)?,
             Leader::Running => {
+                // SIGHUP first, as a closing terminal would send: interactive
+                // shells ignore SIGTERM but exit on SIGHUP.
+                self.signal(Signal::SIGHUP, foreground)?;
                 self.signal(Signal::SIGTERM, foreground)?;
-                // A stopped process acts on SIGTERM only once it is continued.
+                // A stopped process acts on either only once it is continued.
                 self.signal(Signal::SIGCONT, foreground)?;
                 leader = self.wait_exit_until(leader, deadline);
             }

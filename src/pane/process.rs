@@ -259,7 +259,7 @@ impl Pane {
         Ok(size)
     }
 
-    /// Kills the program and everything in its process group: SIGTERM, the
+    /// Kills the program and everything in its process group: SIGHUP and SIGTERM, the
     /// grace period, SIGKILL. Blocks until the child is reaped, for at most the
     /// grace period plus a second.
     pub fn kill(&self) -> Result<ProcessExit, PaneError> {

@@ -24,7 +24,7 @@ pub struct PaneSpec {
     pub size: PaneSize,
     /// Scrollback budget (config `pane.scrollback_bytes`).
     pub scrollback_bytes: usize,
-    /// Time between SIGTERM and SIGKILL (config `pane.kill_grace_ms`).
+    /// Time between SIGHUP/SIGTERM and SIGKILL (config `pane.kill_grace_ms`).
     pub kill_grace: Duration,
 }
 

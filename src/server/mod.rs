@@ -1,5 +1,10 @@
 //! The grove server: one per user, it owns every pane and renders every
 //! dashboard, and clients reach it over a Unix socket.
+//!
+//! [`daemon`] takes a freshly spawned server out of the user's terminal
+//! session; [`listener`] owns the socket, its security checks and the version
+//! handshake, and hands out connections that passed both; `connection` serves
+//! each one; `session` is the actor that owns all state.
 
 mod agent;
 mod backend;
@@ -37,7 +42,7 @@ pub fn run(paths: Paths) -> anyhow::Result<()> {
 }
 
 async fn serve(paths: Paths) -> anyhow::Result<()> {
-    let listener = listener::Listener::bind(&paths, crate::sys::current_uid())?;
+    let mut listener = listener::Listener::bind(&paths, crate::sys::current_uid()).await?;
     tracing::info!(pid = std::process::id(), "grove server listening");
     let (events, queue) = mpsc::channel(EVENT_QUEUE);
     let session = session::Session::new(paths.clone(), events.clone());
@@ -48,11 +53,12 @@ async fn serve(paths: Paths) -> anyhow::Result<()> {
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((reader, writer)) => {
+                Some(connection) => {
+                    let (reader, writer) = connection.into_split();
                     let task = connection::serve(reader, writer, events.clone(), paths.clone(), Arc::clone(&ids));
                     tokio::spawn(task);
                 }
-                Err(error) => tracing::warn!(%error, "refused a connection"),
+                None => break,
             },
             _ = &mut session => break,
             _ = terminate.recv() => {
