@@ -6,8 +6,11 @@
 //! [`layout::compute`] is the single source of pane rectangles: the server
 //! sizes PTYs and routes mouse clicks with the same numbers the views draw.
 
+pub mod form;
 pub mod keymap;
 pub mod layout;
+
+pub use form::FormOutcome;
 
 use crate::protocol::AgentStatus;
 
