@@ -14,6 +14,7 @@ pub mod keymap;
 pub mod layout;
 mod overlay;
 mod pane;
+mod screen;
 mod sidebar;
 mod status;
 mod theme;

@@ -6,8 +6,8 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::symbols::border;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::BorderType;
 
 use crate::protocol::AgentStatus;
 
@@ -23,10 +23,12 @@ pub enum Focus {
     Unfocused,
 }
 
-pub fn border_type(focus: Focus) -> BorderType {
+/// A focused pane's border is heavy as well as coloured, so it stands out
+/// without colour too.
+pub fn border_set(focus: Focus) -> border::Set<'static> {
     match focus {
-        Focus::Focused => BorderType::Thick,
-        Focus::Unfocused => BorderType::Rounded,
+        Focus::Focused => border::THICK,
+        Focus::Unfocused => border::ROUNDED,
     }
 }
 
