@@ -82,6 +82,7 @@ impl Drop for TerminalGuard {
             DisableBracketedPaste,
             DisableMouseCapture,
             crossterm::cursor::Show,
+            crossterm::cursor::SetCursorStyle::DefaultUserShape,
             crossterm::style::ResetColor,
             LeaveAlternateScreen
         );

@@ -10,10 +10,32 @@ use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 
 /// An ANSI-producing backend of a fixed, settable size.
+///
+/// ratatui re-sends the cursor's visibility and position and an attribute
+/// reset on every draw, even when no cell changed; this backend drops those
+/// repeats, so a frame in which nothing visible changed is zero bytes and is
+/// not sent at all.
 pub struct FrameBackend {
     inner: CrosstermBackend<Vec<u8>>,
     size: Size,
     cursor: Position,
+    /// Whether the client's real cursor is known to be at `cursor` (drawing
+    /// cells moves it).
+    placed: Placed,
+    shown: Option<Shown>,
+    style: vt100::CursorStyle,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Placed {
+    Known,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    Visible,
+    Hidden,
 }
 
 impl FrameBackend {
@@ -22,7 +44,31 @@ impl FrameBackend {
             inner: CrosstermBackend::new(Vec::new()),
             size,
             cursor: Position::ORIGIN,
+            placed: Placed::Unknown,
+            shown: None,
+            style: vt100::CursorStyle::Default,
         }
+    }
+
+    /// Sets the cursor's shape (DECSCUSR) to the focused program's, when it
+    /// changed.
+    pub fn set_cursor_style(&mut self, style: vt100::CursorStyle) {
+        if style == self.style {
+            return;
+        }
+        self.style = style;
+        let code = match style {
+            vt100::CursorStyle::Default => 0,
+            vt100::CursorStyle::BlinkBlock => 1,
+            vt100::CursorStyle::SteadyBlock => 2,
+            vt100::CursorStyle::BlinkUnderline => 3,
+            vt100::CursorStyle::SteadyUnderline => 4,
+            vt100::CursorStyle::BlinkVerticalBar => 5,
+            vt100::CursorStyle::SteadyVerticalBar => 6,
+        };
+        self.inner
+            .writer_mut()
+            .extend_from_slice(format!("\x1b[{code} q").as_bytes());
     }
 
     /// Sets the size reported to ratatui (call `Terminal::resize` too).
@@ -43,14 +89,27 @@ impl Backend for FrameBackend {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
+        let mut content = content.peekable();
+        if content.peek().is_none() {
+            return Ok(());
+        }
+        self.placed = Placed::Unknown;
         self.inner.draw(content)
     }
 
     fn hide_cursor(&mut self) -> io::Result<()> {
+        if self.shown == Some(Shown::Hidden) {
+            return Ok(());
+        }
+        self.shown = Some(Shown::Hidden);
         self.inner.hide_cursor()
     }
 
     fn show_cursor(&mut self) -> io::Result<()> {
+        if self.shown == Some(Shown::Visible) {
+            return Ok(());
+        }
+        self.shown = Some(Shown::Visible);
         self.inner.show_cursor()
     }
 
@@ -60,11 +119,19 @@ impl Backend for FrameBackend {
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
         let position = position.into();
+        if self.placed == Placed::Known && self.cursor == position {
+            return Ok(());
+        }
         self.cursor = position;
+        self.placed = Placed::Known;
         self.inner.set_cursor_position(position)
     }
 
     fn clear(&mut self) -> io::Result<()> {
+        // After a clear nothing about the client's cursor is assumed.
+        self.placed = Placed::Unknown;
+        self.shown = None;
+        self.style = vt100::CursorStyle::Default;
         self.inner.clear()
     }
 
@@ -85,5 +152,58 @@ impl Backend for FrameBackend {
 
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::widgets::Paragraph;
+    use ratatui::{Terminal, TerminalOptions, Viewport};
+
+    use super::*;
+
+    fn terminal() -> Terminal<FrameBackend> {
+        let area = ratatui::layout::Rect::new(0, 0, 20, 4);
+        Terminal::with_options(
+            FrameBackend::new(area.as_size()),
+            TerminalOptions {
+                viewport: Viewport::Fixed(area),
+            },
+        )
+        .unwrap()
+    }
+
+    fn frame(
+        terminal: &mut Terminal<FrameBackend>,
+        text: &str,
+        cursor: Option<(u16, u16)>,
+    ) -> Vec<u8> {
+        terminal
+            .draw(|f| {
+                f.render_widget(Paragraph::new(text), f.area());
+                if let Some(at) = cursor {
+                    f.set_cursor_position(at);
+                }
+            })
+            .unwrap();
+        terminal.backend_mut().take_bytes()
+    }
+
+    #[test]
+    fn an_unchanged_frame_is_empty() {
+        let mut t = terminal();
+        assert!(!frame(&mut t, "hello", Some((1, 1))).is_empty());
+        assert_eq!(frame(&mut t, "hello", Some((1, 1))), b"");
+        assert_eq!(frame(&mut t, "hello", None).as_slice(), b"\x1b[?25l");
+        assert_eq!(frame(&mut t, "hello", None), b"");
+    }
+
+    #[test]
+    fn the_cursor_is_placed_again_after_cells_move_it() {
+        let mut t = terminal();
+        frame(&mut t, "hello", Some((1, 1)));
+        let bytes = String::from_utf8(frame(&mut t, "jello", Some((1, 1)))).unwrap();
+        assert!(bytes.contains('j'), "{bytes:?}");
+        assert!(bytes.ends_with("\x1b[2;2H"), "{bytes:?}");
     }
 }

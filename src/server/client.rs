@@ -98,6 +98,8 @@ pub struct Client {
     pub keymap: Keymap,
     pub hints: String,
     pub help: Vec<BindingHelp>,
+    /// How to open the new-workspace form, for the empty dashboard's hint.
+    pub new_workspace_key: String,
     pub layout: LayoutMode,
     /// The layout to go back to when zoom is toggled off.
     pub unzoomed: LayoutMode,
@@ -148,6 +150,9 @@ impl Client {
             outbox,
             hints: keymap.hints(),
             help: keymap.describe(),
+            new_workspace_key: keymap
+                .keys_for(Action::NewWorkspace)
+                .unwrap_or_else(|| "the new-workspace key".to_owned()),
             keymap,
             layout: LayoutMode::Tiled,
             unzoomed: LayoutMode::Tiled,

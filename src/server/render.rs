@@ -66,6 +66,7 @@ impl Session {
                 outbox,
                 help,
                 hints,
+                new_workspace_key,
                 layout,
                 focus,
                 input,
@@ -110,9 +111,16 @@ impl Session {
                 overlay,
                 message: message.as_deref(),
                 hints,
+                new_workspace_key,
             };
             let continuity = outbox.continuity();
-            let frame = draw(terminal, &view, continuity);
+            let style = view
+                .focus
+                .and_then(|i| view.panes.get(i))
+                .and_then(|p| p.screen)
+                .map(|s| s.cursor_style())
+                .unwrap_or_default();
+            let frame = draw(terminal, &view, continuity, style);
             drop(view);
             drop(guards);
             *dirty = Dirty::Clean;
@@ -150,10 +158,12 @@ fn draw(
     terminal: &mut Terminal<FrameBackend>,
     view: &DashboardView<'_>,
     continuity: Continuity,
+    cursor_style: vt100::CursorStyle,
 ) -> std::io::Result<Vec<u8>> {
     if continuity == Continuity::Broken {
         terminal.clear()?;
     }
     terminal.draw(|frame| ui::render(view, frame))?;
+    terminal.backend_mut().set_cursor_style(cursor_style);
     Ok(terminal.backend_mut().take_bytes())
 }

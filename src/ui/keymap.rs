@@ -180,6 +180,12 @@ impl Keymap {
         help::hints(self.prefix, &self.bindings)
     }
 
+    /// How to type `action`, e.g. `C-b c`; `None` when nothing is bound to it.
+    pub fn keys_for(&self, action: Action) -> Option<String> {
+        let (chord, _) = self.bindings.iter().find(|(_, bound)| **bound == action)?;
+        Some(format!("{} {}", self.prefix, chord.glyph()))
+    }
+
     /// The prefix in config syntax, e.g. `C-b`.
     pub fn prefix_label(&self) -> String {
         self.prefix.to_string()

@@ -5,9 +5,29 @@
 //!
 //! [`layout::compute`] is the single source of pane rectangles: the server
 //! sizes PTYs and routes mouse clicks with the same numbers the views draw.
+//! [`render`] draws a whole frame from a view; [`form`] is the one piece of
+//! input handling here, because the form's state lives in the view model.
 
+mod dashboard;
+pub mod form;
 pub mod keymap;
 pub mod layout;
+mod overlay;
+mod pane;
+mod screen;
+mod sidebar;
+mod status;
+mod theme;
+
+#[cfg(test)]
+mod snapshot_tests;
+#[cfg(test)]
+mod test_support;
+#[cfg(test)]
+mod wire_tests;
+
+pub use dashboard::render;
+pub use form::FormOutcome;
 
 use crate::protocol::AgentStatus;
 
@@ -122,22 +142,7 @@ pub struct DashboardView<'a> {
     pub message: Option<&'a str>,
     /// Short key hints for the status bar, e.g. "C-b c new  C-b d detach".
     pub hints: &'a str,
-}
-
-// PLACEHOLDER until the ui helper's views land.
-pub fn render(_view: &DashboardView<'_>, _frame: &mut ratatui::Frame<'_>) {}
-
-// PLACEHOLDER until the ui helper's form lands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormOutcome {
-    Editing,
-    Submit,
-    Cancel,
-}
-
-impl NewWorkspaceForm {
-    pub fn handle_key(&mut self, _key: &crossterm::event::KeyEvent) -> FormOutcome {
-        FormOutcome::Editing
-    }
-    pub fn handle_paste(&mut self, _text: &str) {}
+    /// The keys that open the new-workspace form, e.g. "C-b c", for the
+    /// empty state's "Press C-b c" (the hints may be shortened or absent).
+    pub new_workspace_key: &'a str,
 }

@@ -1,0 +1,135 @@
+//! One pane: its border, its title (number, name, agent, status), its
+//! branch, and inside either the agent's screen ([`super::screen`]) or a
+//! hint on how to start it; plus where the real cursor goes.
+//!
+//! The border is drawn by hand rather than with a `Block`, which also
+//! restyles every cell inside it: that fill was an eighth of a 16-pane
+//! frame, spent on cells the screen overwrites anyway.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+
+use super::PaneView;
+use super::layout::PaneSlot;
+use super::screen;
+use super::theme::{self, Focus};
+use crate::protocol::AgentStatus;
+
+/// Draws pane number `number` (1-based) into its slot.
+pub fn render(pane: &PaneView<'_>, number: usize, focus: Focus, slot: &PaneSlot, buf: &mut Buffer) {
+    draw_border(slot.outer, focus, buf);
+    draw_titles(pane, number, focus, slot.outer, buf);
+    match pane.screen {
+        Some(screen) => screen::draw(screen, slot.inner, buf),
+        None => draw_placeholder(pane.status, slot.inner, buf),
+    }
+}
+
+/// Where the real cursor goes for this pane: at the emulator's cursor,
+/// when the agent runs, shows its cursor, the view is not scrolled back
+/// and the cursor is inside what is drawn.
+pub fn cursor(pane: &PaneView<'_>, slot: &PaneSlot) -> Option<Position> {
+    let screen = pane.screen?;
+    let running = match pane.status {
+        AgentStatus::Running => true,
+        AgentStatus::Exited { .. } | AgentStatus::Stopped => false,
+    };
+    if !running || screen.hide_cursor() || screen.scrollback() > 0 {
+        return None;
+    }
+    let (row, col) = screen.cursor_position();
+    let (rows, cols) = screen.size();
+    let inside = row < rows.get().min(slot.inner.height) && col < cols.get().min(slot.inner.width);
+    inside.then(|| Position::new(slot.inner.x + col, slot.inner.y + row))
+}
+
+fn draw_border(area: Rect, focus: Focus, buf: &mut Buffer) {
+    if area.width < 2 || area.height < 2 {
+        return;
+    }
+    let set = theme::border_set(focus);
+    let style = theme::border_style(focus);
+    let (right, bottom) = (area.right() - 1, area.bottom() - 1);
+    let mut put = |x: u16, y: u16, symbol: &str| {
+        if let Some(cell) = buf.cell_mut((x, y)) {
+            cell.reset();
+            cell.set_symbol(symbol).set_style(style);
+        }
+    };
+    for x in area.x + 1..right {
+        put(x, area.y, set.horizontal_top);
+        put(x, bottom, set.horizontal_bottom);
+    }
+    for y in area.y + 1..bottom {
+        put(area.x, y, set.vertical_left);
+        put(right, y, set.vertical_right);
+    }
+    put(area.x, area.y, set.top_left);
+    put(right, area.y, set.top_right);
+    put(area.x, bottom, set.bottom_left);
+    put(right, bottom, set.bottom_right);
+}
+
+/// The title on the top border and the branch at the bottom right. A
+/// narrow pane drops the agent, then the status, from its title rather
+/// than cutting the name, and drops the branch when it cannot fit whole.
+fn draw_titles(pane: &PaneView<'_>, number: usize, focus: Focus, area: Rect, buf: &mut Buffer) {
+    let room = usize::from(area.width.saturating_sub(2));
+    if room == 0 || area.height == 0 {
+        return;
+    }
+    let name_style = match focus {
+        Focus::Focused => Style::new().fg(theme::ACCENT).add_modifier(Modifier::BOLD),
+        Focus::Unfocused => Style::new().add_modifier(Modifier::BOLD),
+    };
+    let name = Span::styled(format!(" {number} {} ", pane.name), name_style);
+    let status = Span::styled(
+        theme::status_label(pane.status),
+        theme::status_style(pane.status),
+    );
+    let full = Line::from(vec![
+        name.clone(),
+        Span::styled("· ", theme::hint()),
+        Span::raw(pane.agent),
+        Span::styled(" · ", theme::hint()),
+        status.clone(),
+        Span::raw(" "),
+    ]);
+    let short = Line::from(vec![
+        name.clone(),
+        Span::styled("· ", theme::hint()),
+        status,
+        Span::raw(" "),
+    ]);
+    let title = if full.width() <= room {
+        full
+    } else if short.width() <= room {
+        short
+    } else {
+        Line::from(name)
+    };
+    buf.set_line(area.x + 1, area.y, &title, area.width - 2);
+    let branch = Line::from(Span::styled(format!(" {} ", pane.branch), theme::hint()));
+    let branch_width = branch.width();
+    if !pane.branch.is_empty() && branch_width <= room && area.height > 1 {
+        let x = area.right() - 1 - u16::try_from(branch_width).unwrap_or(0);
+        buf.set_line(x, area.bottom() - 1, &branch, area.width - 2);
+    }
+}
+
+fn draw_placeholder(status: &AgentStatus, area: Rect, buf: &mut Buffer) {
+    let text = match status {
+        AgentStatus::Stopped => "agent stopped — press Enter to start it".to_owned(),
+        AgentStatus::Exited { how } => {
+            format!("agent exited: {how} — press Enter to start it again")
+        }
+        AgentStatus::Running => "starting…".to_owned(),
+    };
+    theme::draw_centered_text(&[(&text, theme::hint())], area, buf);
+}
+
+#[cfg(test)]
+#[path = "pane_tests.rs"]
+mod tests;

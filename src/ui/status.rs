@@ -1,0 +1,62 @@
+//! The status line: a `PREFIX` badge while the next key is a command, the
+//! repository and its workspace count (and how many are off screen), the
+//! server's message, and the key hints on the right.
+//!
+//! The hints are the first thing to go when the line is short: the badge
+//! and the message answer "what is happening", the hints only "what could I
+//! do", which the help overlay also answers.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::theme;
+use super::{DashboardView, InputMode, LayoutMode};
+
+/// `hidden` is how many panes the layout could not show.
+pub fn render(view: &DashboardView<'_>, hidden: usize, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
+    buf.set_style(area, theme::status_bar());
+    let mut left = Vec::new();
+    match view.input {
+        InputMode::Prefix => left.push(Span::styled(" PREFIX ", theme::prefix_badge())),
+        InputMode::Normal => {}
+    }
+    left.push(Span::styled(format!(" {} ", view.repo), theme::heading()));
+    left.push(Span::styled("· ", theme::hint()));
+    left.push(Span::raw(workspace_count(view.panes.len())));
+    let off_screen = match view.layout {
+        LayoutMode::Zoom if view.panes.len() > 1 => Some("zoomed".to_owned()),
+        LayoutMode::Zoom | LayoutMode::Tiled | LayoutMode::MainStack if hidden > 0 => {
+            Some(format!("{hidden} hidden"))
+        }
+        LayoutMode::Zoom | LayoutMode::Tiled | LayoutMode::MainStack => None,
+    };
+    if let Some(off_screen) = off_screen {
+        left.push(Span::styled(" · ", theme::hint()));
+        left.push(Span::raw(off_screen));
+    }
+    if let Some(message) = view.message {
+        left.push(Span::raw("  "));
+        left.push(Span::styled(message, theme::message()));
+    }
+    let left = Line::from(left);
+    let right = Line::from(Span::styled(format!("{} ", view.hints), theme::hint()));
+    let (left_width, right_width) = (left.width(), right.width());
+    buf.set_line(area.x, area.y, &left, area.width);
+    let room = usize::from(area.width);
+    if !view.hints.is_empty() && left_width + 2 + right_width <= room {
+        let x = area.right() - u16::try_from(right_width).unwrap_or(area.width);
+        buf.set_line(x, area.y, &right, area.width);
+    }
+}
+
+fn workspace_count(count: usize) -> String {
+    match count {
+        0 => "no workspaces".to_owned(),
+        1 => "1 workspace".to_owned(),
+        many => format!("{many} workspaces"),
+    }
+}

@@ -1,0 +1,169 @@
+//! The dashboard's look in one place: colours, glyphs, the words for each
+//! agent status, and the two text helpers (centring, word wrapping) the
+//! views share. Changing how grove looks should mean editing this file, not
+//! hunting through every view.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::symbols::border;
+use ratatui::text::{Line, Span};
+
+use crate::protocol::AgentStatus;
+
+/// The accent for whatever has the focus.
+pub const ACCENT: Color = Color::Cyan;
+/// Borders and text that should recede.
+pub const MUTED: Color = Color::DarkGray;
+
+/// Whether a pane or entry has the focus; decides its emphasis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Focused,
+    Unfocused,
+}
+
+/// A focused pane's border is heavy as well as coloured, so it stands out
+/// without colour too.
+pub fn border_set(focus: Focus) -> border::Set<'static> {
+    match focus {
+        Focus::Focused => border::THICK,
+        Focus::Unfocused => border::ROUNDED,
+    }
+}
+
+pub fn border_style(focus: Focus) -> Style {
+    match focus {
+        Focus::Focused => Style::new().fg(ACCENT).add_modifier(Modifier::BOLD),
+        Focus::Unfocused => Style::new().fg(MUTED),
+    }
+}
+
+/// The status as a pane title shows it.
+pub fn status_label(status: &AgentStatus) -> String {
+    match status {
+        AgentStatus::Running => "running".to_owned(),
+        AgentStatus::Exited { how } => format!("exited: {how}"),
+        AgentStatus::Stopped => "stopped".to_owned(),
+    }
+}
+
+/// One cell that tells the status at a glance in the sidebar.
+pub fn status_glyph(status: &AgentStatus) -> &'static str {
+    match status {
+        AgentStatus::Running => "●",
+        AgentStatus::Exited { .. } => "✗",
+        AgentStatus::Stopped => "○",
+    }
+}
+
+pub fn status_style(status: &AgentStatus) -> Style {
+    match status {
+        AgentStatus::Running => Style::new().fg(Color::Green),
+        AgentStatus::Exited { .. } => Style::new().fg(Color::Red),
+        AgentStatus::Stopped => Style::new().fg(MUTED),
+    }
+}
+
+/// The status line's background, so it reads as chrome rather than output.
+pub fn status_bar() -> Style {
+    Style::new().bg(Color::Indexed(236)).fg(Color::Gray)
+}
+
+pub fn prefix_badge() -> Style {
+    Style::new()
+        .bg(Color::Yellow)
+        .fg(Color::Black)
+        .add_modifier(Modifier::BOLD)
+}
+
+pub fn message() -> Style {
+    Style::new().fg(Color::Yellow)
+}
+
+pub fn error() -> Style {
+    Style::new().fg(Color::Red)
+}
+
+pub fn hint() -> Style {
+    Style::new().fg(MUTED)
+}
+
+pub fn heading() -> Style {
+    Style::new().add_modifier(Modifier::BOLD)
+}
+
+pub fn selected() -> Style {
+    Style::new()
+        .bg(ACCENT)
+        .fg(Color::Black)
+        .add_modifier(Modifier::BOLD)
+}
+
+/// Display width in cells.
+pub fn width(text: &str) -> usize {
+    Span::raw(text).width()
+}
+
+/// Greedy word wrap to `max` cells; a word longer than a line is left
+/// for the renderer to truncate rather than split mid-grapheme.
+pub fn wrap_words(text: &str, max: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && width(&line) + 1 + width(word) > max {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Draws lines centred both ways in `area`, cropping what does not fit.
+pub fn draw_centered(lines: &[Line<'_>], area: Rect, buf: &mut Buffer) {
+    let count = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    let top = area.y + area.height.saturating_sub(count) / 2;
+    for (line, y) in lines.iter().zip(top..area.bottom()) {
+        let line_width = u16::try_from(line.width()).unwrap_or(u16::MAX);
+        let x = area.x + area.width.saturating_sub(line_width) / 2;
+        buf.set_line(x, y, line, area.right() - x);
+    }
+}
+
+/// Wraps each paragraph to `area` and draws the result centred.
+pub fn draw_centered_text(paragraphs: &[(&str, Style)], area: Rect, buf: &mut Buffer) {
+    let lines: Vec<Line<'_>> = paragraphs
+        .iter()
+        .flat_map(|&(text, style)| {
+            wrap_words(text, usize::from(area.width))
+                .into_iter()
+                .map(move |line| Line::styled(line, style))
+        })
+        .collect();
+    draw_centered(&lines, area, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_words_breaks_at_spaces_and_keeps_long_words_whole() {
+        assert_eq!(
+            wrap_words("press Enter to start it", 11),
+            ["press Enter", "to start it"]
+        );
+        assert_eq!(
+            wrap_words("a supercalifragilistic b", 5),
+            ["a", "supercalifragilistic", "b"]
+        );
+        assert!(wrap_words("   ", 5).is_empty());
+        assert_eq!(wrap_words("漢字 漢字", 5), ["漢字", "漢字"]);
+    }
+}
