@@ -22,7 +22,7 @@ pub enum Exit {
 impl Exit {
     /// Classifies an error by the typed errors in its chain.
     pub fn of(err: &anyhow::Error) -> Exit {
-        if let Some(failed) = err.downcast_ref::<RemoteFailure>() {
+        if let Some(failed) = err.downcast_ref::<KnownFailure>() {
             return Exit::from(failed.kind);
         }
         Exit::from(crate::failure::kind_of(err))
@@ -49,11 +49,12 @@ impl From<Exit> for ExitCode {
     }
 }
 
-/// A request the server answered with a failure; its message is already the
-/// one line to print.
+/// A failure whose kind is already decided and whose message is already the
+/// one line to print: the server's answer to a request, or a refusal made
+/// here.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
-pub struct RemoteFailure {
+pub struct KnownFailure {
     pub message: String,
     pub kind: FailureKind,
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use super::exit::RemoteFailure;
+use super::exit::KnownFailure;
 use crate::client::attach::{self, Ending};
 use crate::client::connect::{self, ClientConn};
 use crate::git::{Git, Repo};
@@ -55,13 +55,26 @@ pub fn request(paths: &Paths, start: Start, request: Request) -> anyhow::Result<
 /// Turns a failure answer into an error that exits with its kind's code.
 pub fn check(response: Response) -> anyhow::Result<Response> {
     if let Response::Failed { message, kind } = response {
-        return Err(RemoteFailure { message, kind }.into());
+        return Err(KnownFailure { message, kind }.into());
     }
     Ok(response)
 }
 
 /// `grove` and `grove attach`.
 pub fn dashboard(paths: &Paths, cwd: &Path, start: Start) -> anyhow::Result<()> {
+    if let Some(pane) = std::env::var_os(crate::server::agent::PANE_VAR) {
+        let message = format!(
+            "this shell runs in grove's pane for {}; a dashboard inside it would show itself \
+             (unset {} to nest anyway)",
+            pane.to_string_lossy(),
+            crate::server::agent::PANE_VAR
+        );
+        return Err(KnownFailure {
+            message,
+            kind: crate::protocol::FailureKind::Usage,
+        }
+        .into());
+    }
     let ending = runtime()?.block_on(async {
         let Some(conn) = open(paths, start).await? else {
             anyhow::bail!("no grove server is running; run `grove` to start one");

@@ -14,6 +14,9 @@ use crate::pane::{PaneSize, PaneSpec};
 use crate::state::WorkspaceRecord;
 use crate::workspace::SetupEnv;
 
+/// Set in every agent's environment to the workspace's name.
+pub const PANE_VAR: &str = "GROVE_PANE";
+
 /// Which of a profile's commands to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Launch {
@@ -122,6 +125,9 @@ pub fn pane_spec(
     for (key, value) in setup.vars() {
         spec.env.insert(key.into(), value.into());
     }
+    // Lets `grove` inside a pane notice that it would nest a dashboard in
+    // itself (as tmux does with $TMUX).
+    spec.env.insert(PANE_VAR.into(), record.name.clone().into());
     for (key, value) in &profile.env {
         spec.env.insert(key.into(), value.into());
     }

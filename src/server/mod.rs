@@ -6,7 +6,7 @@
 //! handshake, and hands out connections that passed both; `connection` serves
 //! each one; `session` is the actor that owns all state.
 
-mod agent;
+pub mod agent;
 mod backend;
 mod client;
 mod connection;
