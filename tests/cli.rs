@@ -6,33 +6,13 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use support::repo::{TestRepo, hermetic_env, write_in};
+use support::grove::Server;
+use support::repo::{TestRepo, write_in};
 
-/// Runs `grove args…` in `dir` with the test's hermetic git and XDG dirs.
 fn grove(t: &TestRepo, dir: &Path, args: &[&str]) -> Output {
-    let xdg = t.dir.path().join("xdg");
-    Command::new(env!("CARGO_BIN_EXE_grove"))
-        .args(args)
-        .current_dir(dir)
-        .envs(hermetic_env(&t.dir.path().join("home")))
-        .env("XDG_CONFIG_HOME", xdg.join("config"))
-        .env("XDG_DATA_HOME", xdg.join("data"))
-        .env("XDG_STATE_HOME", xdg.join("state"))
-        .env("XDG_RUNTIME_DIR", xdg.join("run"))
-        .env_remove("GROVE_LOG")
-        .output()
-        .unwrap()
-}
-
-/// Stops the test's grove server (if one started) when the test ends.
-struct Server<'a>(&'a TestRepo);
-
-impl Drop for Server<'_> {
-    fn drop(&mut self) {
-        let _ = grove(self.0, &self.0.root, &["kill-server"]);
-    }
+    t.grove(dir, args)
 }
 
 fn stdout(output: &Output) -> String {

@@ -9,5 +9,6 @@
     reason = "a helper fails its calling test by panicking"
 )]
 
+pub mod grove;
 pub mod pane;
 pub mod repo;

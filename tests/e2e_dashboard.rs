@@ -1,0 +1,190 @@
+//! The dashboard end to end: the real `grove` binary in a real PTY, read back
+//! through an emulator, with scripted fake agents in real worktrees. Every
+//! wait has a deadline and dumps the screen when it passes.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use grove::pane::{Pane, PaneSize};
+use grove::ui::LayoutMode;
+use support::grove::Server;
+use support::pane::{wait_for_exit, wait_for_screen, wait_for_text, wait_until};
+use support::repo::TestRepo;
+
+const SIZE: PaneSize = PaneSize {
+    rows: 40,
+    cols: 160,
+};
+const PREFIX: &[u8] = b"\x02";
+
+fn three_agents(t: &TestRepo) {
+    t.use_fake_agent();
+    for name in ["alpha", "beta", "gamma"] {
+        t.grove_ok(&["new", name]);
+    }
+}
+
+fn wait_for_all_ready(dashboard: &Pane) -> String {
+    wait_for_screen(dashboard, "three ready agents, tiled", |s| {
+        ["alpha", "beta", "gamma"]
+            .iter()
+            .all(|n| s.contains(&format!("fake agent in {n} ready")))
+            && s.contains("1 alpha")
+            && s.contains("2 beta")
+            && s.contains("3 gamma")
+    })
+}
+
+#[test]
+fn three_agents_tile_and_typing_reaches_only_the_focused_one() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    three_agents(&t);
+    let dashboard = t.dashboard(&[], SIZE);
+    let screen = wait_for_all_ready(&dashboard);
+    // Tiled: alpha and beta side by side on the first row of tiles.
+    let first_row = screen.lines().find(|l| l.contains("1 alpha")).unwrap();
+    assert!(first_row.contains("2 beta"), "not tiled:\n{screen}");
+
+    dashboard.write(b"hello\r").unwrap();
+    wait_for_text(&dashboard, "alpha got: hello");
+    dashboard.write(PREFIX).unwrap();
+    dashboard.write(b"2").unwrap();
+    dashboard.write(b"world\r").unwrap();
+    let screen = wait_for_text(&dashboard, "beta got: world");
+    assert!(!screen.contains("alpha got: world"), "{screen}");
+    assert!(!screen.contains("beta got: hello"), "{screen}");
+    assert!(!screen.contains("gamma got:"), "{screen}");
+    let notes = |name: &str| {
+        let listing = t.grove_ok(&["ls", "--json"]);
+        let json: serde_json::Value = serde_json::from_str(&listing).unwrap();
+        let path = json["workspaces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["name"] == name)
+            .unwrap()["path"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        std::fs::read_to_string(std::path::Path::new(&path).join("notes.txt")).unwrap_or_default()
+    };
+    assert_eq!(notes("alpha"), "hello\n");
+    assert_eq!(notes("beta"), "world\n");
+    assert_eq!(notes("gamma"), "");
+}
+
+#[test]
+fn detach_and_reattach_show_the_same_screens() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    three_agents(&t);
+    let dashboard = t.dashboard(&[], SIZE);
+    wait_for_all_ready(&dashboard);
+    dashboard.write(b"before detach\r").unwrap();
+    let before = wait_for_text(&dashboard, "alpha got: before detach");
+
+    dashboard.write(PREFIX).unwrap();
+    dashboard.write(b"d").unwrap();
+    wait_for_exit(&dashboard);
+    let after_detach = dashboard.contents();
+    assert!(after_detach.contains("[detached"), "{after_detach}");
+
+    // Output produced while nobody is attached is still read and parsed.
+    let listing = t.grove_ok(&["ls", "--json"]);
+    assert!(listing.contains("\"status\": \"running\""), "{listing}");
+
+    let again = t.dashboard(&["attach"], SIZE);
+    let after = wait_for_text(&again, "alpha got: before detach");
+    assert_eq!(after, before, "the reattached dashboard differs");
+    again.write(b"after\r").unwrap();
+    wait_for_text(&again, "alpha got: after");
+}
+
+/// The inner size of the only pane in a tiled dashboard of `size`.
+fn one_pane_size(size: PaneSize) -> String {
+    let area = ratatui::layout::Rect::new(0, 0, size.cols, size.rows);
+    let layout = grove::ui::layout::compute(area, 1, LayoutMode::Tiled, Some(0));
+    let inner = layout.panes[0].inner;
+    format!("size {} {}", inner.height, inner.width)
+}
+
+#[test]
+fn two_clients_and_the_most_recent_one_sizes_the_panes() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    t.use_fake_agent();
+    t.grove_ok(&["new", "solo"]);
+    let big = t.dashboard(&[], SIZE);
+    wait_for_text(&big, "fake agent in solo ready");
+    let small_size = PaneSize { rows: 20, cols: 80 };
+    let small = t.dashboard(&["attach"], small_size);
+    wait_for_text(&small, "fake agent in solo ready");
+
+    small.write(b"size\r").unwrap();
+    let expected = one_pane_size(small_size);
+    wait_for_text(&small, &expected);
+    // The other client shows the same pane, cropped or padded.
+    wait_for_text(&big, &expected);
+
+    big.write(b"size\r").unwrap();
+    wait_for_text(&big, &one_pane_size(SIZE));
+}
+
+#[test]
+fn a_killed_server_comes_back_with_every_workspace_and_its_work() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    three_agents(&t);
+    let dashboard = t.dashboard(&[], SIZE);
+    wait_for_all_ready(&dashboard);
+    dashboard.write(b"keep this\r").unwrap();
+    wait_for_text(&dashboard, "alpha got: keep this");
+
+    let pid = t.server_pid();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    wait_for_exit(&dashboard);
+    assert!(
+        dashboard.contents().contains("lost the connection"),
+        "{}",
+        dashboard.contents()
+    );
+
+    // Without a server every workspace is listed, stopped, work intact.
+    let listing = t.grove_ok(&["ls", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&listing).unwrap();
+    let workspaces = json["workspaces"].as_array().unwrap();
+    assert_eq!(workspaces.len(), 3, "{listing}");
+    for workspace in workspaces {
+        assert_eq!(workspace["status"], "stopped", "{listing}");
+        let path = std::path::Path::new(workspace["path"].as_str().unwrap());
+        assert!(path.join("README.md").exists());
+    }
+    let alpha = workspaces.iter().find(|w| w["name"] == "alpha").unwrap();
+    let alpha_path = std::path::Path::new(alpha["path"].as_str().unwrap()).to_owned();
+    assert_eq!(
+        std::fs::read_to_string(alpha_path.join("notes.txt")).unwrap(),
+        "keep this\n"
+    );
+
+    // A new server shows them stopped; nothing restarted on its own.
+    let restarted = t.dashboard(&[], SIZE);
+    let screen = wait_for_screen(&restarted, "three stopped workspaces", |s| {
+        s.matches("stopped").count() >= 3 && s.contains("3 gamma")
+    });
+    assert!(
+        !screen.contains("ready"),
+        "an agent restarted by itself:\n{screen}"
+    );
+    // One key resumes the focused one.
+    restarted.write(b"\r").unwrap();
+    wait_for_text(&restarted, "fake agent in alpha ready");
+    wait_until("alpha running again", || {
+        t.grove_ok(&["ls", "--json"]).contains("\"running\"")
+    });
+}
