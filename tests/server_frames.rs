@@ -1,0 +1,182 @@
+//! The server's drawing is efficient by construction: checked by counting
+//! frames, wakeups and full redraws (the server's own counters), never by
+//! timing. The real binary runs with scripted agents.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use grove::pane::PaneSize;
+use grove::protocol::{ClientMsg, ServerMsg, TermSize};
+use support::grove::Server;
+use support::pane::{wait_for_screen, wait_for_text, wait_until};
+use support::repo::TestRepo;
+
+const SIZE: PaneSize = PaneSize {
+    rows: 40,
+    cols: 160,
+};
+
+/// Adds agent profiles to the fake-agent config: `ticker` prints 50 lines
+/// once the file `go` appears in its worktree, then `done.flag`; `flood`
+/// prints random hex (so every frame repaints every cell) until the file
+/// `stop` appears.
+fn with_scripted_agents(t: &TestRepo) {
+    t.use_fake_agent();
+    let mut config = std::fs::read_to_string(t.root.join(".grove.yaml")).unwrap();
+    config.push_str(
+        "  ticker:\n    command: [\"sh\", \"-c\", \"while [ ! -f go ]; do sleep 0.05; done; \
+         i=0; while [ $i -lt 50 ]; do i=$((i+1)); echo tick $i; done; echo ticker done; \
+         touch done.flag; exec cat\"]\n\
+         \x20 flood:\n    command: [\"sh\", \"-c\", \"while [ ! -f stop ]; do \
+         head -c 4000 /dev/urandom | od -An -tx1; done; echo flood done; exec cat\"]\n",
+    );
+    std::fs::write(t.root.join(".grove.yaml"), config).unwrap();
+}
+
+fn worktree(t: &TestRepo, name: &str) -> std::path::PathBuf {
+    let listing = t.grove_ok(&["ls", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&listing).unwrap();
+    let path = json["workspaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["name"] == name)
+        .unwrap()["path"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    Path::new(&path).to_owned()
+}
+
+#[test]
+fn an_idle_server_does_not_wake_up_attached_or_not() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    t.use_fake_agent();
+    for name in ["one", "two", "three"] {
+        t.grove_ok(&["new", name]);
+    }
+    let dashboard = t.dashboard(&[], SIZE);
+    wait_for_screen(&dashboard, "three ready agents", |s| {
+        s.matches(" ready").count() == 3
+    });
+    // Let the first frames settle: two reads of the counters in a row that
+    // differ only by the reads themselves.
+    wait_until("the dashboard to settle", || {
+        let before = t.stats();
+        std::thread::sleep(Duration::from_millis(300));
+        t.stats().wakeups == before.wakeups + 1
+    });
+    let before = t.stats();
+    std::thread::sleep(Duration::from_secs(2));
+    let after = t.stats();
+    assert_eq!(after.wakeups, before.wakeups + 1, "woke up while idle");
+    assert_eq!(after.frames, before.frames, "drew while idle");
+
+    dashboard.write(b"\x02d").unwrap();
+    support::pane::wait_for_exit(&dashboard);
+    let before = t.stats();
+    std::thread::sleep(Duration::from_secs(2));
+    let after = t.stats();
+    assert_eq!(after.wakeups, before.wakeups + 1, "woke up with no client");
+}
+
+#[test]
+fn output_in_a_hidden_pane_is_parsed_but_draws_no_frame() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    with_scripted_agents(&t);
+    t.grove_ok(&["new", "front"]);
+    t.grove_ok(&["new", "back", "--agent", "ticker"]);
+    let dashboard = t.dashboard(&[], SIZE);
+    wait_for_text(&dashboard, "fake agent in front ready");
+    dashboard.write(b"\x02z").unwrap();
+    wait_for_text(&dashboard, "zoomed");
+    // Settle: the zoom's frame has been drawn.
+    wait_until("the zoom to be drawn", || {
+        let before = t.stats();
+        std::thread::sleep(Duration::from_millis(100));
+        t.stats().frames == before.frames
+    });
+    let before = t.stats();
+    let back = worktree(&t, "back");
+    std::fs::write(back.join("go"), "").unwrap();
+    wait_until("the hidden ticker to finish", || {
+        back.join("done.flag").exists()
+    });
+    // Its last output has reached the emulator once the reader's tick for it
+    // has been handled; a stats request queues behind it.
+    let after = t.stats();
+    // Not drawn at all: neither a frame sent nor one drawn and found empty.
+    assert_eq!(
+        (after.frames, after.skipped),
+        (before.frames, before.skipped),
+        "a hidden pane caused drawing"
+    );
+
+    dashboard.write(b"\x02z").unwrap();
+    let screen = wait_for_text(&dashboard, "ticker done");
+    assert!(screen.contains("tick 50"), "{screen}");
+}
+
+#[test]
+fn a_client_that_stops_reading_gets_one_full_redraw_instead_of_a_queue() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    with_scripted_agents(&t);
+    t.grove_ok(&["new", "loud", "--agent", "flood"]);
+    let paths = t.grove_paths();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let size = TermSize {
+        cols: 220,
+        rows: 60,
+    };
+    let mut conn = runtime.block_on(async {
+        let mut conn = grove::client::connect::connect(&paths)
+            .await
+            .unwrap()
+            .unwrap();
+        let attach = ClientMsg::Attach {
+            cwd: t.root.clone(),
+            size,
+        };
+        conn.send(&attach).await.unwrap();
+        conn
+    });
+    // The client reads nothing while the agent floods the visible pane.
+    wait_until("a full redraw for the stalled client", || {
+        t.stats().full_redraws >= 1
+    });
+    std::fs::write(worktree(&t, "loud").join("stop"), "").unwrap();
+
+    // Whatever was dropped, what the client now reads builds a correct screen.
+    let nonzero = |n: u16| std::num::NonZeroU16::new(n).unwrap();
+    let mut screen = vt100::Parser::new(nonzero(size.rows), nonzero(size.cols), 0);
+    runtime.block_on(async {
+        let deadline = tokio::time::Instant::now() + support::pane::TIMEOUT;
+        while !screen.screen().contents().contains("flood done") {
+            let message = tokio::time::timeout_at(deadline, conn.recv())
+                .await
+                .unwrap_or_else(|_| panic!("no final frame:\n{}", screen.screen().contents()))
+                .unwrap();
+            if let ServerMsg::Output { bytes } = message {
+                screen.process(&bytes);
+            }
+        }
+    });
+    let contents = screen.screen().contents();
+    assert!(contents.contains("1 loud"), "{contents}");
+    // The rows above the last line are the flood's last hex dump, whole.
+    let hex_rows = contents
+        .lines()
+        .filter(|l| l.split_whitespace().filter(|w| w.len() == 2).count() >= 16)
+        .count();
+    assert!(hex_rows > 40, "{contents}");
+}
