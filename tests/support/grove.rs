@@ -89,10 +89,11 @@ impl TestRepo {
         runtime.block_on(async {
             let mut conn = grove::client::connect::connect(&paths).await.unwrap()?;
             conn.send(&ClientMsg::Request { request }).await.unwrap();
-            match conn.recv().await.unwrap() {
-                ServerMsg::Response { response } => Some(response),
-                other => panic!("unexpected answer {other:?}"),
-            }
+            let message = conn.recv().await.unwrap();
+            let ServerMsg::Response { response } = message else {
+                panic!("unexpected answer {message:?}");
+            };
+            Some(response)
         })
     }
 
