@@ -7,21 +7,19 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tokio::sync::oneshot;
-use tokio::time::Instant;
 
-use super::agent::{self, Launch};
 use super::client::ClientId;
+use super::launch::{Started, create_and_start};
 use super::session::{Event, Lifecycle, Session};
-use super::workspaces::{Live, PaneId, PendingPrompt, PromptStage};
+use super::workspaces::Live;
 use crate::config;
 use crate::git::{Git, Repo};
-use crate::pane::keys::encode_paste;
-use crate::pane::{Pane, PaneSize, ProcessExit};
+use crate::pane::ProcessExit;
 use crate::paths::Paths;
-use crate::protocol::{AgentStatus, FailureKind, Request, Response};
+use crate::protocol::{FailureKind, Request, Response};
 use crate::state::Store;
 use crate::ui::NewWorkspaceForm;
-use crate::workspace::{self, Context, CreateRequest, RemoveMode, WorkspaceName};
+use crate::workspace::{self, Context, RemoveMode, WorkspaceName};
 
 /// Who is waiting for a job.
 pub enum Reply {
@@ -29,15 +27,6 @@ pub enum Reply {
     Cli(oneshot::Sender<Response>),
     /// A dashboard: errors go to its status line.
     Client(ClientId),
-}
-
-/// An agent that a job started.
-pub struct Started {
-    pub repo: PathBuf,
-    pub name: String,
-    pub agent: String,
-    pub pane: Pane,
-    pub size: PaneSize,
 }
 
 /// What a job reports back.
@@ -75,9 +64,6 @@ impl From<anyhow::Error> for Failed {
         }
     }
 }
-
-/// The size a new agent starts at before the layout gives it its own.
-const START_SIZE: PaneSize = PaneSize { rows: 24, cols: 80 };
 
 impl Session {
     pub(super) fn request(&mut self, request: Request, reply: oneshot::Sender<Response>) {
@@ -156,44 +142,6 @@ impl Session {
         });
     }
 
-    /// Starts (or resumes) the agent of a stopped or exited workspace.
-    pub(super) fn start_agent(&mut self, client: ClientId, repo: Option<&Path>, name: &str) {
-        let Some(workspace) = self.shown(repo).find(|w| w.record.name == name) else {
-            return;
-        };
-        let record = workspace.record.clone();
-        let launch = match workspace.live.as_ref().map(|l| &l.status) {
-            // Never started by this server: continue the earlier session.
-            None => Launch::Resume,
-            Some(AgentStatus::Exited { .. } | AgentStatus::Stopped | AgentStatus::Running) => {
-                Launch::Start
-            }
-        };
-        let paths = self.paths.clone();
-        self.spawn_job(move || {
-            let result = (|| {
-                let (_, repo) = open_repo(&record.repo)?;
-                let config = config::load(&paths, Some(&repo.root))?.config;
-                let (agent_name, profile) = agent::profile(&config, record.agent.as_deref())?;
-                let argv = agent::argv(agent_name, profile, launch, |v| std::env::var_os(v))?;
-                let spec = agent::pane_spec(&config, &record, profile, argv, START_SIZE);
-                Ok(Started {
-                    repo: record.repo.clone(),
-                    name: record.name.clone(),
-                    agent: agent_name.to_owned(),
-                    pane: Pane::spawn(spec)?,
-                    size: START_SIZE,
-                })
-            })();
-            JobOutcome::Started {
-                result: result.map_err(|err: anyhow::Error| Failed::from(err)),
-                prompt: None,
-                reply: Reply::Client(client),
-            }
-        });
-    }
-
-    /// Stops a workspace's agent; the workspace shows as stopped at once.
     pub(super) fn kill_agent(&mut self, repo: Option<&Path>, name: &str, reply: Option<Reply>) {
         let live = self
             .table
@@ -344,93 +292,7 @@ impl Session {
         self.mark_dirty(|c| c.id == id);
     }
 
-    /// Puts a started agent into its workspace and starts watching it.
-    fn install(
-        &mut self,
-        started: Started,
-        prompt: Option<String>,
-    ) -> Option<crate::protocol::WorkspaceInfo> {
-        self.reload();
-        let id = PaneId(self.next_pane);
-        self.next_pane += 1;
-        let pane = Arc::new(started.pane);
-        let record_agent = started.agent.clone();
-        let workspace = self.table.find_mut(&started.repo, &started.name)?;
-        workspace.record.agent = Some(record_agent);
-        let old = workspace.live.replace(Live {
-            id,
-            pane: Arc::clone(&pane),
-            status: AgentStatus::Running,
-            size: started.size,
-            prompt: prompt.map(|text| PendingPrompt::new(text, Instant::now())),
-        });
-        drop(old);
-        let info = workspace.info();
-        remember_agent(&self.store, &started.repo, &started.name, &started.agent);
-        self.watch(id, &pane);
-        self.resize_panes();
-        self.touch_repo(&started.repo);
-        Some(info)
-    }
-
-    /// Forwards a pane's output ticks and its exit to the session.
-    fn watch(&self, id: PaneId, pane: &Pane) {
-        let mut output = pane.output_changes();
-        let events = self.events.clone();
-        tokio::spawn(async move {
-            while output.changed().await.is_ok() {
-                if events.send(Event::PaneOutput { pane: id }).await.is_err() {
-                    break;
-                }
-            }
-        });
-        let mut exit = pane.exit_status();
-        let events = self.events.clone();
-        tokio::spawn(async move {
-            loop {
-                let status = *exit.borrow_and_update();
-                if let Some(exit) = status {
-                    let _ = events.send(Event::PaneExited { pane: id, exit }).await;
-                    break;
-                }
-                if exit.changed().await.is_err() {
-                    break;
-                }
-            }
-        });
-    }
-
-    /// Types due `--prompt`s: the paste first, Enter a moment later.
-    pub(super) fn type_prompts(&mut self, now: Instant) {
-        for workspace in self.table.all_mut() {
-            let Some(live) = workspace.live.as_mut() else {
-                continue;
-            };
-            let Some(prompt) = live.prompt.as_mut() else {
-                continue;
-            };
-            match prompt.stage {
-                PromptStage::Paste { due } if due <= now => {
-                    let modes = live.pane.input_modes();
-                    if let Err(error) = live.pane.write(&encode_paste(&prompt.text, &modes)) {
-                        tracing::warn!(%error, "typing the prompt");
-                    }
-                    prompt.stage = PromptStage::Enter {
-                        due: now + super::session::PROMPT_ENTER_DELAY,
-                    };
-                }
-                PromptStage::Enter { due } if due <= now => {
-                    if let Err(error) = live.pane.write(b"\r") {
-                        tracing::warn!(%error, "sending Enter after the prompt");
-                    }
-                    live.prompt = None;
-                }
-                PromptStage::Paste { .. } | PromptStage::Enter { .. } => {}
-            }
-        }
-    }
-
-    fn spawn_job(&self, work: impl FnOnce() -> JobOutcome + Send + 'static) {
+    pub(super) fn spawn_job(&self, work: impl FnOnce() -> JobOutcome + Send + 'static) {
         let events = self.events.clone();
         tokio::spawn(async move {
             match tokio::task::spawn_blocking(work).await {
@@ -444,13 +306,13 @@ impl Session {
 }
 
 /// Finds the repository at `root` (the root of a main worktree).
-fn open_repo(root: &Path) -> anyhow::Result<(Git, Repo)> {
+pub(super) fn open_repo(root: &Path) -> anyhow::Result<(Git, Repo)> {
     let git = Git::from_path()?;
     let repo = Repo::discover(&git, root)?;
     Ok((git, repo))
 }
 
-fn context(paths: &Paths, dir: &Path) -> anyhow::Result<Context> {
+pub(super) fn context(paths: &Paths, dir: &Path) -> anyhow::Result<Context> {
     let (git, repo) = open_repo(dir)?;
     let config = config::load(paths, Some(&repo.root))?.config;
     Ok(Context {
@@ -460,52 +322,4 @@ fn context(paths: &Paths, dir: &Path) -> anyhow::Result<Context> {
         paths: paths.clone(),
         store: Store::new(paths.state_file()),
     })
-}
-
-/// `grove new`: checks the agent can run before creating anything, creates
-/// the workspace, then starts the agent in it.
-fn create_and_start(
-    paths: &Paths,
-    cwd: &Path,
-    name: &str,
-    agent: Option<&str>,
-    base: Option<String>,
-) -> anyhow::Result<Started> {
-    let name = WorkspaceName::parse(name)?;
-    let ctx = context(paths, cwd)?;
-    let (agent_name, profile) = agent::profile(&ctx.config, agent)?;
-    let argv = agent::argv(agent_name, profile, Launch::Start, |v| std::env::var_os(v))?;
-    let request = CreateRequest {
-        name,
-        base,
-        from_dir: cwd.to_owned(),
-    };
-    let record = workspace::create(&ctx, &request)?;
-    let spec = agent::pane_spec(&ctx.config, &record, profile, argv, START_SIZE);
-    let pane = Pane::spawn(spec)?;
-    Ok(Started {
-        repo: record.repo.clone(),
-        name: record.name.clone(),
-        agent: agent_name.to_owned(),
-        pane,
-        size: START_SIZE,
-    })
-}
-
-/// Records which profile runs in a workspace, so a restarted server resumes
-/// the same agent.
-fn remember_agent(store: &Store, repo: &Path, name: &str, agent: &str) {
-    let saved = store.update(|state| {
-        if let Some(record) = state
-            .workspaces
-            .iter_mut()
-            .find(|w| w.repo == repo && w.name == name)
-        {
-            record.agent = Some(agent.to_owned());
-        }
-        Ok(())
-    });
-    if let Err(error) = saved {
-        tracing::warn!(name, "cannot record the workspace's agent: {error:#}");
-    }
 }

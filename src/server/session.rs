@@ -20,16 +20,15 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
-use super::client::{Client, ClientId, Dirty, Effect, PaneFacts, Running};
+use super::client::{Client, ClientId, Dirty, Effect};
 use super::jobs::JobOutcome;
 use super::outbox::Outbox;
 use super::workspaces::{PaneId, Table};
-use crate::pane::{PaneSize, ProcessExit};
+use crate::pane::ProcessExit;
 use crate::paths::Paths;
 use crate::protocol::{AgentStatus, DetachReason, Request, Response, Stats, TermSize};
 use crate::state::Store;
 use crate::ui::keymap::Keymap;
-use crate::ui::layout::Visibility;
 
 /// At most ~60 frames a second; output arriving faster is drawn together.
 pub const FRAME_INTERVAL: Duration = Duration::from_millis(16);
@@ -264,113 +263,6 @@ impl Session {
         self.mark_dirty(|c| c.id == id);
     }
 
-    /// What input routing needs to know about the panes a client shows.
-    fn pane_facts(&self, repo: Option<&std::path::Path>) -> Vec<PaneFacts> {
-        self.shown(repo)
-            .map(|workspace| {
-                let live = workspace.live.as_ref();
-                let running = match live.map(|l| &l.status) {
-                    Some(AgentStatus::Running) => Running::Yes,
-                    Some(AgentStatus::Exited { .. } | AgentStatus::Stopped) | None => Running::No,
-                };
-                let (modes, mouse, focus_reporting) = match live {
-                    Some(live) => {
-                        let emulator = live.pane.lock_emulator();
-                        let screen = emulator.screen();
-                        (
-                            emulator.input_modes(),
-                            (
-                                screen.mouse_protocol_mode(),
-                                screen.mouse_protocol_encoding(),
-                            ),
-                            emulator.modes().focus,
-                        )
-                    }
-                    None => Default::default(),
-                };
-                PaneFacts {
-                    name: workspace.record.name.clone(),
-                    running,
-                    modes,
-                    mouse,
-                    focus_reporting,
-                }
-            })
-            .collect()
-    }
-
-    /// The workspaces a client for `repo` shows, in pane order.
-    pub(super) fn shown<'a>(
-        &'a self,
-        repo: Option<&'a std::path::Path>,
-    ) -> Box<dyn Iterator<Item = &'a super::workspaces::Workspace> + 'a> {
-        self.table.shown(repo)
-    }
-
-    fn write_to_pane(
-        &mut self,
-        client: ClientId,
-        repo: Option<&std::path::Path>,
-        name: &str,
-        bytes: &[u8],
-    ) {
-        let Some(live) = self
-            .shown(repo)
-            .find(|w| w.record.name == name)
-            .and_then(|w| w.live.as_ref())
-        else {
-            return;
-        };
-        if let Err(error) = live.pane.write(bytes) {
-            tracing::debug!(name, %error, "input for a pane dropped");
-            if let Some(client) = self.clients.get_mut(&client) {
-                client.message = Some(format!("{name} is not reading its input ({error})"));
-            }
-        }
-    }
-
-    fn pane_output(&mut self, pane: PaneId) {
-        let Some(workspace) = self.table.by_pane_mut(pane) else {
-            return;
-        };
-        if let Some(live) = workspace.live.as_mut()
-            && let Some(prompt) = live.prompt.as_mut()
-        {
-            prompt.output_seen(Instant::now());
-        }
-        let repo = workspace.record.repo.clone();
-        let name = workspace.record.name.clone();
-        // Only clients that show this pane, and show it visibly, redraw.
-        let visible: Vec<ClientId> = self
-            .clients
-            .values()
-            .filter(|c| c.repo.as_deref().is_none_or(|r| r == repo))
-            .filter(|c| self.is_visible(c, &name))
-            .map(|c| c.id)
-            .collect();
-        self.mark_dirty(|c| visible.contains(&c.id));
-    }
-
-    fn is_visible(&self, client: &Client, name: &str) -> bool {
-        let names: Vec<&str> = self
-            .shown(client.repo.as_deref())
-            .map(|w| w.record.name.as_str())
-            .collect();
-        let Some(index) = names.iter().position(|n| *n == name) else {
-            return false;
-        };
-        let focus = client
-            .focus
-            .as_deref()
-            .and_then(|f| names.iter().position(|n| *n == f))
-            .or(Some(0));
-        let layout = client.layout_for(names.len(), focus);
-        layout
-            .panes
-            .get(index)
-            .is_some_and(|slot| slot.visible == Visibility::Visible)
-    }
-
     /// Something about a repository's workspaces changed: redraw its clients.
     pub(super) fn touch_repo(&mut self, repo: &std::path::Path) {
         self.mark_dirty(|c| c.repo.as_deref().is_none_or(|r| r == repo));
@@ -386,51 +278,6 @@ impl Session {
             let now = Instant::now();
             let earliest = self.last_frame.map_or(now, |last| last + FRAME_INTERVAL);
             self.frame_due = Some(earliest.max(now));
-        }
-    }
-
-    /// Sizes every live pane to its rectangle in the layout of the most
-    /// recently active client that shows it (tmux's `window-size latest`).
-    /// Panes no client shows, or that are hidden (zoom), keep their size.
-    pub(super) fn resize_panes(&mut self) {
-        let mut sizes: Vec<(PaneId, PaneSize)> = Vec::new();
-        let mut clients: Vec<&Client> = self.clients.values().collect();
-        clients.sort_by_key(|c| std::cmp::Reverse(c.activity));
-        let mut decided: Vec<PaneId> = Vec::new();
-        for client in clients {
-            let shown: Vec<_> = self.shown(client.repo.as_deref()).collect();
-            let focus = client
-                .focus
-                .as_deref()
-                .and_then(|f| shown.iter().position(|w| w.record.name == f))
-                .or(if shown.is_empty() { None } else { Some(0) });
-            let layout = client.layout_for(shown.len(), focus);
-            for (workspace, slot) in shown.iter().zip(&layout.panes) {
-                let Some(live) = workspace.live.as_ref() else {
-                    continue;
-                };
-                if decided.contains(&live.id) {
-                    continue;
-                }
-                decided.push(live.id);
-                if slot.visible == Visibility::Visible {
-                    let size = PaneSize {
-                        rows: slot.inner.height,
-                        cols: slot.inner.width,
-                    };
-                    if size != live.size {
-                        sizes.push((live.id, size));
-                    }
-                }
-            }
-        }
-        for (id, size) in sizes {
-            if let Some(live) = self.table.by_pane_mut(id).and_then(|w| w.live.as_mut()) {
-                match live.pane.resize(size) {
-                    Ok(used) => live.size = used,
-                    Err(error) => tracing::warn!(pane = id.0, %error, "resizing a pane"),
-                }
-            }
         }
     }
 

@@ -1,184 +1,20 @@
-//! One attached dashboard: its size, its own view (focus, layout, prefix mode,
-//! overlay) and its in-memory terminal, and how its input becomes effects.
-//!
-//! Input handling is a pure-ish update: `Client::handle` changes the view state
-//! and returns [`Effect`]s (bytes for a pane, a workspace to create, an agent
-//! to stop) that the session carries out. Keeping IO out of here keeps it
-//! testable without PTYs.
-
-use std::path::PathBuf;
-use std::sync::Arc;
+//! A client's input: each terminal event becomes view-state changes and
+//! [`Effect`]s for the session. Keys pass through the keymap's prefix state
+//! machine; the mouse is hit-tested against the same layout the view draws.
 
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
 };
-use ratatui::layout::{Rect, Size};
-use ratatui::{Terminal, TerminalOptions, Viewport};
 
-use super::backend::FrameBackend;
-use super::outbox::Outbox;
-use crate::pane::keys::{InputModes, encode_key, encode_paste};
+use super::{Client, ClientOverlay, Dirty, Effect, PaneFacts, Running};
+use crate::pane::keys::{encode_key, encode_paste};
 use crate::pane::{FocusReporting, mouse};
 use crate::protocol::TermSize;
-use crate::ui::keymap::{Action, BindingHelp, KeyOutcome, Keymap};
+use crate::ui::keymap::{Action, KeyOutcome};
 use crate::ui::layout::{self, DashboardLayout};
-use crate::ui::{FormOutcome, InputMode, LayoutMode, NewWorkspaceForm};
-
-/// Identifies a client for the lifetime of the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ClientId(pub u64);
-
-/// The modal a client has open.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ClientOverlay {
-    None,
-    Help,
-    NewWorkspace(NewWorkspaceForm),
-    ConfirmKill { name: String },
-}
-
-/// Whether a client's screen needs drawing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dirty {
-    Clean,
-    Changed,
-}
-
-/// Whether a pane has a process to send input to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Running {
-    Yes,
-    No,
-}
-
-/// What input routing needs to know about one pane of the client's repository.
-#[derive(Debug, Clone)]
-pub struct PaneFacts {
-    pub name: String,
-    pub running: Running,
-    pub modes: InputModes,
-    pub mouse: (vt100::MouseProtocolMode, vt100::MouseProtocolEncoding),
-    pub focus_reporting: FocusReporting,
-}
-
-/// What the session must do for a client's input.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// Bytes for the named workspace's agent.
-    Write {
-        name: String,
-        bytes: Vec<u8>,
-    },
-    /// Create a workspace from the form.
-    Create {
-        form: NewWorkspaceForm,
-    },
-    /// Stop the named workspace's agent.
-    Kill {
-        name: String,
-    },
-    /// Start (or resume) the named workspace's agent.
-    Start {
-        name: String,
-    },
-    Detach,
-    /// Focus or layout changed: pane sizes may change.
-    Relayout,
-}
-
-/// One attached dashboard.
-pub struct Client {
-    pub id: ClientId,
-    /// The repository shown; `None` shows every repository's workspaces.
-    pub repo: Option<PathBuf>,
-    pub repo_name: String,
-    pub size: TermSize,
-    pub terminal: Terminal<FrameBackend>,
-    pub outbox: Arc<Outbox>,
-    pub keymap: Keymap,
-    pub hints: String,
-    pub help: Vec<BindingHelp>,
-    /// How to open the new-workspace form, for the empty dashboard's hint.
-    pub new_workspace_key: String,
-    pub layout: LayoutMode,
-    /// The layout to go back to when zoom is toggled off.
-    pub unzoomed: LayoutMode,
-    /// The focused workspace, by name.
-    pub focus: Option<String>,
-    pub input: InputMode,
-    pub overlay: ClientOverlay,
-    pub message: Option<String>,
-    pub dirty: Dirty,
-    /// When this client last sent input, in session ticks; the most recent
-    /// client decides pane sizes.
-    pub activity: u64,
-}
-
-fn area(size: TermSize) -> Rect {
-    Rect::new(0, 0, size.cols.max(1), size.rows.max(1))
-}
+use crate::ui::{FormOutcome, LayoutMode, NewWorkspaceForm};
 
 impl Client {
-    pub fn new(
-        id: ClientId,
-        repo: Option<PathBuf>,
-        size: TermSize,
-        outbox: Arc<Outbox>,
-        keymap: Keymap,
-    ) -> std::io::Result<Client> {
-        let rect = area(size);
-        let backend = FrameBackend::new(Size::new(rect.width, rect.height));
-        let terminal = Terminal::with_options(
-            backend,
-            TerminalOptions {
-                viewport: Viewport::Fixed(rect),
-            },
-        )?;
-        let repo_name = match &repo {
-            Some(root) => root
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| root.display().to_string()),
-            None => "all repositories".to_owned(),
-        };
-        Ok(Client {
-            id,
-            repo,
-            repo_name,
-            size,
-            terminal,
-            outbox,
-            hints: keymap.hints(),
-            help: keymap.describe(),
-            new_workspace_key: keymap
-                .keys_for(Action::NewWorkspace)
-                .unwrap_or_else(|| "the new-workspace key".to_owned()),
-            keymap,
-            layout: LayoutMode::Tiled,
-            unzoomed: LayoutMode::Tiled,
-            focus: None,
-            input: InputMode::Normal,
-            overlay: ClientOverlay::None,
-            message: None,
-            dirty: Dirty::Changed,
-            activity: 0,
-        })
-    }
-
-    /// The index of the focused pane among `panes`, defaulting to the first.
-    pub fn focus_index(&self, panes: &[PaneFacts]) -> Option<usize> {
-        let named = self
-            .focus
-            .as_ref()
-            .and_then(|name| panes.iter().position(|p| &p.name == name));
-        named.or(if panes.is_empty() { None } else { Some(0) })
-    }
-
-    /// The layout for `count` panes at this client's size.
-    pub fn layout_for(&self, count: usize, focus: Option<usize>) -> DashboardLayout {
-        layout::compute(area(self.size), count, self.layout, focus)
-    }
-
     /// Applies one terminal event and returns what the session must do.
     pub fn handle(&mut self, event: &Event, panes: &[PaneFacts]) -> Vec<Effect> {
         self.dirty = Dirty::Changed;
@@ -196,23 +32,6 @@ impl Client {
             Event::FocusGained => self.focus_event(panes, b"\x1b[I"),
             Event::FocusLost => self.focus_event(panes, b"\x1b[O"),
         }
-    }
-
-    /// Takes a new terminal size.
-    pub fn resize(&mut self, size: TermSize) {
-        self.size = size;
-        let rect = area(size);
-        self.terminal
-            .backend_mut()
-            .set_size(Size::new(rect.width, rect.height));
-        if let Err(error) = self.terminal.resize(rect) {
-            tracing::warn!(client = self.id.0, %error, "resizing a client's terminal");
-        }
-        self.dirty = Dirty::Changed;
-    }
-
-    fn focused<'p>(&self, panes: &'p [PaneFacts]) -> Option<&'p PaneFacts> {
-        self.focus_index(panes).and_then(|i| panes.get(i))
     }
 
     fn key(&mut self, key: &KeyEvent, panes: &[PaneFacts]) -> Vec<Effect> {

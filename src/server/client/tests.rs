@@ -1,0 +1,161 @@
+//! Input routing: keys, the prefix, focus, the mouse, pastes and the form.
+
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use vt100::{MouseProtocolEncoding, MouseProtocolMode};
+
+use super::*;
+
+const SIZE: TermSize = TermSize {
+    cols: 160,
+    rows: 40,
+};
+
+fn client() -> Client {
+    let outbox = Arc::new(Outbox::default());
+    Client::new(
+        ClientId(1),
+        Some("/r".into()),
+        SIZE,
+        outbox,
+        Keymap::default(),
+    )
+    .unwrap()
+}
+
+fn pane(name: &str, running: Running) -> PaneFacts {
+    PaneFacts {
+        name: name.to_owned(),
+        running,
+        modes: InputModes::default(),
+        mouse: (MouseProtocolMode::None, MouseProtocolEncoding::Default),
+        focus_reporting: FocusReporting::Off,
+    }
+}
+
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Event {
+    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn write(name: &str, bytes: &[u8]) -> Effect {
+    Effect::Write {
+        name: name.to_owned(),
+        bytes: bytes.to_vec(),
+    }
+}
+
+fn click(client: &Client, panes: &[PaneFacts], index: usize, kind: MouseEventKind) -> Event {
+    let layout = client.layout_for(panes.len(), client.focus_index(panes));
+    let inner = layout.panes[index].inner;
+    Event::Mouse(MouseEvent {
+        kind,
+        column: inner.x + 3,
+        row: inner.y + 2,
+        modifiers: KeyModifiers::NONE,
+    })
+}
+
+#[test]
+fn keys_go_to_the_focused_pane_and_the_prefix_moves_focus() {
+    let mut c = client();
+    let panes = [pane("a", Running::Yes), pane("b", Running::Yes)];
+    assert_eq!(
+        c.handle(&key(KeyCode::Char('x')), &panes),
+        [write("a", b"x")]
+    );
+    assert_eq!(c.handle(&ctrl('b'), &panes), []);
+    assert_eq!(c.input, InputMode::Prefix);
+    assert_eq!(
+        c.handle(&key(KeyCode::Char('2')), &panes),
+        [Effect::Relayout]
+    );
+    assert_eq!(c.handle(&key(KeyCode::Enter), &panes), [write("b", b"\r")]);
+    // Prefix twice sends the prefix itself.
+    c.handle(&ctrl('b'), &panes);
+    assert_eq!(c.handle(&ctrl('b'), &panes), [write("b", b"\x02")]);
+    // Directional focus follows the layout: a is left of b.
+    c.handle(&ctrl('b'), &panes);
+    assert_eq!(c.handle(&key(KeyCode::Left), &panes), [Effect::Relayout]);
+    assert_eq!(c.focus.as_deref(), Some("a"));
+}
+
+#[test]
+fn a_stopped_agent_starts_with_enter_and_gets_no_other_keys() {
+    let mut c = client();
+    let panes = [pane("a", Running::No)];
+    assert_eq!(c.handle(&key(KeyCode::Char('x')), &panes), []);
+    assert_eq!(
+        c.handle(&key(KeyCode::Enter), &panes),
+        [Effect::Start { name: "a".into() }]
+    );
+}
+
+#[test]
+fn killing_asks_first() {
+    let mut c = client();
+    let panes = [pane("a", Running::Yes)];
+    c.handle(&ctrl('b'), &panes);
+    assert_eq!(c.handle(&key(KeyCode::Char('x')), &panes), []);
+    assert!(matches!(c.overlay, ClientOverlay::ConfirmKill { .. }));
+    assert_eq!(
+        c.handle(&key(KeyCode::Char('y')), &panes),
+        [Effect::Kill { name: "a".into() }]
+    );
+    c.handle(&ctrl('b'), &panes);
+    c.handle(&key(KeyCode::Char('x')), &panes);
+    assert_eq!(c.handle(&key(KeyCode::Char('n')), &panes), []);
+    assert_eq!(c.overlay, ClientOverlay::None);
+}
+
+#[test]
+fn a_click_focuses_a_pane_and_mouse_reaches_a_pane_that_asked() {
+    let mut c = client();
+    let mut panes = [pane("a", Running::Yes), pane("b", Running::Yes)];
+    let down = MouseEventKind::Down(MouseButton::Left);
+    let first = click(&c, &panes, 1, down);
+    assert_eq!(c.handle(&first, &panes), [Effect::Relayout]);
+    assert_eq!(c.focus.as_deref(), Some("b"));
+    // b did not ask for the mouse: nothing is sent.
+    let again = click(&c, &panes, 1, down);
+    assert_eq!(c.handle(&again, &panes), []);
+    panes[1].mouse = (MouseProtocolMode::PressRelease, MouseProtocolEncoding::Sgr);
+    let sgr = click(&c, &panes, 1, down);
+    assert_eq!(c.handle(&sgr, &panes), [write("b", b"\x1b[<0;4;3M")]);
+}
+
+#[test]
+fn pastes_go_to_the_focused_pane_or_the_open_form() {
+    let mut c = client();
+    let panes = [pane("a", Running::Yes)];
+    let paste = Event::Paste("two\nlines".into());
+    assert_eq!(c.handle(&paste, &panes), [write("a", b"two\rlines")]);
+    c.handle(&ctrl('b'), &panes);
+    c.handle(&key(KeyCode::Char('c')), &panes);
+    assert_eq!(c.handle(&Event::Paste("feature".into()), &panes), []);
+    let ClientOverlay::NewWorkspace(form) = &c.overlay else {
+        panic!("the form is not open");
+    };
+    assert_eq!(form.name, "feature");
+    assert_eq!(
+        c.handle(&key(KeyCode::Enter), &panes),
+        [Effect::Create {
+            form: NewWorkspaceForm {
+                name: "feature".into(),
+                ..NewWorkspaceForm::default()
+            }
+        }]
+    );
+}
+
+#[test]
+fn detach_is_an_effect() {
+    let mut c = client();
+    let panes = [pane("a", Running::Yes)];
+    c.handle(&ctrl('b'), &panes);
+    assert_eq!(c.handle(&key(KeyCode::Char('d')), &panes), [Effect::Detach]);
+}
