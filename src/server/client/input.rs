@@ -19,7 +19,14 @@ impl Client {
     pub fn handle(&mut self, event: &Event, panes: &[PaneFacts]) -> Vec<Effect> {
         self.dirty = Dirty::Changed;
         match event {
-            Event::Key(key) => self.key(key, panes),
+            Event::Key(key) => {
+                // A message stays until the user acts (tmux shows one for a
+                // moment; a timer here would wake an idle server).
+                if key.kind != KeyEventKind::Release {
+                    self.message = None;
+                }
+                self.key(key, panes)
+            }
             Event::Paste(text) => self.paste(text, panes),
             Event::Mouse(mouse) => self.mouse(mouse, panes),
             Event::Resize(cols, rows) => {
