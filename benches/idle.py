@@ -7,10 +7,12 @@ server (private socket, `-f /dev/null`, so tmux's defaults) with one window of
 --seconds (default 30):
 
 * CPU: utime + stime of the server process (all threads) from /proc/PID/stat,
-  before and after, in clock ticks, shown in ms;
+  before and after, in clock ticks, shown in ms
+  (and, finer, the threads' run time from /proc/PID/task/*/schedstat, in µs);
 * wakeups: voluntary + nonvoluntary context switches summed over every thread
-  of the server (/proc/PID/task/*/status), before and after; the threads that
-  woke are listed.
+  of the server (/proc/PID/task/*/status), before and after; the threads are
+  polled every 0.1 s so one that exits in the window still counts (+1 for its
+  exit), and the threads that woke are listed.
 
 Only the server process is counted (not the shells, not the client).
 
@@ -23,7 +25,9 @@ Before each window both servers must settle: right after the 16 `grove new`s
 (or an attach) a server is still finishing start-up work, so the window starts
 only once neither server has had a context switch for --settle seconds
 (default 2), waiting at most --settle-timeout seconds (default 60; a server
-that never settles is reported and measured anyway).
+that never settles is reported and measured anyway). With the default, grove's
+window still sees one tokio blocking-pool thread retire (tokio keeps an idle
+blocking thread 10 s); --settle 12 waits that out and shows the steady state.
 
     python3 benches/idle.py [--seconds 30] [--panes 16] [--no-attached] [--json OUT]
 """
@@ -170,7 +174,7 @@ def main() -> int:
           f"load average {load_start[0]:.2f} at start, {os.getloadavg()[0]:.2f} at end")
     for phase, data in phases.items():
         print(f"  {phase}:")
-        print(f"    {'process':14} {'CPU ms':>7} {'(µs)':>8} {'wakeups':>8} {'per s':>6} {'threads':>8} {'exited':>7}"
+        print(f"    {'process':14} {'CPU ms':>7} {'sched µs':>8} {'wakeups':>8} {'per s':>6} {'threads':>8} {'exited':>7}"
               "  which threads woke (tid name: switches)")
         for name, f in data["figures"].items():
             woke = ", ".join(f"{k}: {v}" for k, v in sorted(f["woke"].items(), key=lambda kv: -kv[1])) or "-"
