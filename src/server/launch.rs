@@ -108,6 +108,11 @@ impl Session {
                 if events.send(Event::PaneOutput { pane: id }).await.is_err() {
                     break;
                 }
+                // No frame comes sooner than this anyway; while output pours
+                // in, one notification per frame interval instead of one per
+                // 4 KB read keeps the session (and the CPU) out of the way.
+                // Idle panes never get here, so nothing wakes when quiet.
+                tokio::time::sleep(super::session::FRAME_INTERVAL).await;
             }
         });
         let mut exit = pane.exit_status();
