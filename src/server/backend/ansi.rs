@@ -3,11 +3,12 @@
 //!
 //! crossterm's writer, which `CrosstermBackend::draw` uses, queues one
 //! command per cursor move, attribute and colour through `fmt::Write`; on a
-//! frame where every cell of 16 panes changed that was a quarter of the
+//! frame where every cell of 16 panes changed that was a fifth of the
 //! frame's time. This encoder keeps the meaning of what crossterm sent and
 //! drops its cost: the cursor is moved only where the next cell is not the
 //! one after the previous, a change of style is one SGR sequence carrying
-//! every parameter, and numbers are formatted without `fmt`.
+//! every parameter, and each sequence is built on the stack, numbers
+//! formatted by hand, then copied out whole.
 //!
 //! It follows `CrosstermBackend::draw` rule for rule so a client sees the
 //! same screen. After a wide glyph the next cell is always placed
@@ -23,8 +24,6 @@
 
 use ratatui::buffer::Cell;
 use ratatui::style::{Color, Modifier};
-
-const CSI: &[u8] = b"\x1b[";
 
 /// Attributes that one SGR code switches off together, with the codes
 /// that switch each of them on. Switching a group off also drops its other
@@ -78,7 +77,14 @@ pub fn cells<'a>(out: &mut Vec<u8>, cells: impl Iterator<Item = (u16, u16, &'a C
             move_to(out, x, y);
         }
         after = x.checked_add(1).map(|next| (next, y));
-        pen.change_to(out, cell);
+        // Runs of one style are the common case: compare before calling.
+        if cell.fg != pen.fg
+            || cell.bg != pen.bg
+            || cell.modifier != pen.modifier
+            || cell.underline_color != pen.underline
+        {
+            pen.change_to(out, cell);
+        }
         match cell.symbol().as_bytes() {
             [byte] => out.push(*byte),
             bytes => out.extend_from_slice(bytes),
@@ -89,11 +95,13 @@ pub fn cells<'a>(out: &mut Vec<u8>, cells: impl Iterator<Item = (u16, u16, &'a C
 
 /// `CSI row ; col H`, 1-based.
 pub fn move_to(out: &mut Vec<u8>, x: u16, y: u16) {
-    out.extend_from_slice(CSI);
-    push_number(out, u32::from(y) + 1);
-    out.push(b';');
-    push_number(out, u32::from(x) + 1);
-    out.push(b'H');
+    let mut sequence = Sequence::new();
+    sequence.csi();
+    sequence.number(u32::from(y) + 1);
+    sequence.push(b';');
+    sequence.number(u32::from(x) + 1);
+    sequence.push(b'H');
+    out.extend_from_slice(sequence.as_bytes());
 }
 
 /// What the client's terminal draws the next glyph with.
@@ -114,24 +122,24 @@ impl Pen {
     };
 
     fn change_to(&mut self, out: &mut Vec<u8>, cell: &Cell) {
-        let mut params = Params::new(out);
+        let mut sgr = Sgr(Sequence::new());
         if cell.modifier != self.modifier {
-            switch_modifiers(&mut params, self.modifier, cell.modifier);
+            switch_modifiers(&mut sgr, self.modifier, cell.modifier);
             self.modifier = cell.modifier;
         }
         if cell.fg != self.fg {
-            params.color(38, 39, cell.fg);
+            sgr.color(38, 39, cell.fg);
             self.fg = cell.fg;
         }
         if cell.bg != self.bg {
-            params.color(48, 49, cell.bg);
+            sgr.color(48, 49, cell.bg);
             self.bg = cell.bg;
         }
-        params.close();
+        sgr.finish(out);
         if cell.underline_color != self.underline {
-            let mut params = Params::new(out);
-            params.color(58, 59, cell.underline_color);
-            params.close();
+            let mut sgr = Sgr(Sequence::new());
+            sgr.color(58, 59, cell.underline_color);
+            sgr.finish(out);
             self.underline = cell.underline_color;
         }
     }
@@ -146,63 +154,44 @@ impl Pen {
     }
 }
 
-fn switch_modifiers(params: &mut Params<'_>, from: Modifier, to: Modifier) {
+fn switch_modifiers(sgr: &mut Sgr, from: Modifier, to: Modifier) {
     for group in &GROUPS {
         let dropped = group
             .on
             .iter()
             .any(|&(member, _)| from.contains(member) && !to.contains(member));
         if dropped {
-            params.number(group.off);
+            sgr.param(group.off);
         }
         for &(member, on) in group.on {
             if to.contains(member) && (dropped || !from.contains(member)) {
-                params.number(on);
+                sgr.param(on);
             }
         }
     }
 }
 
-/// One SGR sequence under construction; nothing is written until it has
-/// a parameter.
-struct Params<'a> {
-    out: &'a mut Vec<u8>,
-    open: Open,
-}
+/// One SGR sequence; empty until it has a parameter.
+struct Sgr(Sequence);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Open {
-    Empty,
-    Started,
-}
-
-impl<'a> Params<'a> {
-    fn new(out: &'a mut Vec<u8>) -> Self {
-        Self {
-            out,
-            open: Open::Empty,
+impl Sgr {
+    fn param(&mut self, n: u8) {
+        if self.0.len == 0 {
+            self.0.csi();
+        } else {
+            self.0.push(b';');
         }
-    }
-
-    fn number(&mut self, n: u8) {
-        match self.open {
-            Open::Empty => {
-                self.out.extend_from_slice(CSI);
-                self.open = Open::Started;
-            }
-            Open::Started => self.out.push(b';'),
-        }
-        push_number(self.out, u32::from(n));
+        self.0.number(u32::from(n));
     }
 
     /// A colour the way crossterm writes it: `set;5;n` for the named and
     /// indexed colours, `set;2;r;g;b` for RGB, `reset` for the default.
     fn color(&mut self, set: u8, reset: u8, color: Color) {
         let index = match color {
-            Color::Reset => return self.number(reset),
+            Color::Reset => return self.param(reset),
             Color::Rgb(r, g, b) => {
                 for n in [set, 2, r, g, b] {
-                    self.number(n);
+                    self.param(n);
                 }
                 return;
             }
@@ -225,37 +214,59 @@ impl<'a> Params<'a> {
             Color::Indexed(index) => index,
         };
         for n in [set, 5, index] {
-            self.number(n);
+            self.param(n);
         }
     }
 
-    fn close(self) {
-        match self.open {
-            Open::Empty => {}
-            Open::Started => self.out.push(b'm'),
+    fn finish(mut self, out: &mut Vec<u8>) {
+        if self.0.len > 0 {
+            self.0.push(b'm');
+            out.extend_from_slice(self.0.as_bytes());
         }
     }
 }
 
-/// Decimal digits of `n`, without `fmt`'s machinery.
-fn push_number(out: &mut Vec<u8>, n: u32) {
-    // A remainder of 10 is below `u8::MAX`: the casts cannot truncate.
-    if n < 10 {
-        out.push(b'0' + n as u8);
-        return;
-    }
-    let mut digits = [0u8; 10];
-    let mut rest = n;
-    let mut used = 0;
-    for slot in digits.iter_mut().rev() {
-        *slot = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        used += 1;
-        if rest == 0 {
-            break;
+/// One escape sequence, built on the stack and copied out whole: pushing
+/// its bytes one at a time into the frame's `Vec` cost more than the rest
+/// of the encoding. The longest SGR this module builds (every attribute
+/// group switched, two RGB colours) is under 100 bytes.
+struct Sequence {
+    bytes: [u8; 128],
+    len: usize,
+}
+
+impl Sequence {
+    fn new() -> Self {
+        Self {
+            bytes: [0; 128],
+            len: 0,
         }
     }
-    out.extend_from_slice(digits.get(digits.len() - used..).unwrap_or_default());
+
+    fn push(&mut self, byte: u8) {
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = byte;
+            self.len += 1;
+        }
+    }
+
+    fn csi(&mut self) {
+        self.push(0x1b);
+        self.push(b'[');
+    }
+
+    /// Decimal digits of `n`.
+    fn number(&mut self, n: u32) {
+        // Every digit is below 10: the casts cannot truncate.
+        if n >= 10 {
+            self.number(n / 10);
+        }
+        self.push(b'0' + (n % 10) as u8);
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
+    }
 }
 
 #[cfg(test)]

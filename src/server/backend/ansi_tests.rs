@@ -124,9 +124,9 @@ fn the_underline_colour_goes_in_a_sequence_of_its_own() {
 #[test]
 fn numbers_are_decimal() {
     for n in [0, 7, 10, 99, 255, 1000, 65_536, u32::MAX] {
-        let mut out = Vec::new();
-        push_number(&mut out, n);
-        assert_eq!(out, n.to_string().as_bytes());
+        let mut sequence = Sequence::new();
+        sequence.number(n);
+        assert_eq!(sequence.as_bytes(), n.to_string().as_bytes());
     }
 }
 
