@@ -128,6 +128,11 @@ fn numbers_are_decimal() {
         sequence.number(n);
         assert_eq!(sequence.as_bytes(), n.to_string().as_bytes());
     }
+    for n in 0..=u8::MAX {
+        let mut sequence = Sequence::new();
+        sequence.byte_number(n);
+        assert_eq!(sequence.as_bytes(), n.to_string().as_bytes());
+    }
 }
 
 /// A small deterministic generator, so a failure names its seed.
