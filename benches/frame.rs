@@ -1,31 +1,29 @@
 //! What one dashboard frame costs the server: `ui::render` into a ratatui
-//! `Terminal` over a crossterm backend writing to memory, i.e. drawing,
-//! diffing against the previous frame and encoding the ANSI bytes, for 1, 4
-//! and 16 visible panes whose inner areas are 200×50 vt100 screens full of
+//! `Terminal` over the server's own [`FrameBackend`], i.e. drawing, diffing
+//! against the previous frame and encoding the ANSI bytes, for 1, 4 and 16
+//! visible panes whose inner areas are 200×50 vt100 screens full of
 //! coloured text.
 //!
 //! `changed` alternates between two sets of screens so every cell differs
 //! from the last frame (the worst case: every agent repainting at once);
-//! `unchanged` redraws the same screens, which must cost almost no bytes;
+//! `unchanged` redraws the same screens, which must cost no bytes at all;
 //! `views_only` is `render` into the buffer without the diff and encoding.
 //! The byte counts are printed once before measuring.
 
 // A benchmark reports its byte counts on stderr, next to criterion's output.
 #![allow(clippy::print_stderr)]
 
-use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::io;
 use std::num::NonZeroU16;
-use std::rc::Rc;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use grove::protocol::AgentStatus;
+use grove::server::backend::FrameBackend;
 use grove::ui::{
     DashboardView, InputMode, LayoutMode, Overlay, PaneView, SidebarEntry, layout, render,
 };
-use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
@@ -41,29 +39,6 @@ const WORDS: [&str; 8] = [
     "{ let ",
     "x = 42; ",
 ];
-
-/// A backend writer whose bytes the benchmark can count and drop between
-/// frames (ratatui keeps `CrosstermBackend::writer_mut` unstable); the bytes
-/// are the same a `Vec<u8>` would receive.
-#[derive(Clone, Default)]
-struct Sink(Rc<RefCell<Vec<u8>>>);
-
-impl Sink {
-    fn drain(&self) -> Vec<u8> {
-        std::mem::take(&mut self.0.borrow_mut())
-    }
-}
-
-impl io::Write for Sink {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
 
 /// A full 200×50 screen of words in changing 256-colour foregrounds, some
 /// on truecolour backgrounds, some bold; `seed` shifts every word and colour.
@@ -151,18 +126,17 @@ fn frames(c: &mut Criterion) -> io::Result<()> {
         let second: Vec<vt100::Parser> = (0..count).map(|i| screen(i + 1000)).collect();
         let views = [view(&first, &status), view(&second, &status)];
         let area = terminal_area(side);
-        let sink = Sink::default();
         let viewport = Viewport::Fixed(area);
-        let backend = CrosstermBackend::new(sink.clone());
+        let backend = FrameBackend::new(area.as_size());
         let mut terminal = Terminal::with_options(backend, TerminalOptions { viewport })?;
         let layout = layout::compute(area, count, LayoutMode::Tiled, Some(0));
         let inner = layout.panes[0].inner;
         terminal.draw(|frame| render(&views[0], frame))?;
-        let full = sink.drain().len();
+        let full = terminal.backend_mut().take_bytes().len();
         terminal.draw(|frame| render(&views[1], frame))?;
-        let changed = sink.drain().len();
+        let changed = terminal.backend_mut().take_bytes().len();
         terminal.draw(|frame| render(&views[1], frame))?;
-        let unchanged = sink.drain();
+        let unchanged = terminal.backend_mut().take_bytes();
         eprintln!(
             "{count} panes of {}x{} in {}x{}: first frame {full} B, all changed {changed} B, \
              unchanged {} B {:?}",
@@ -178,13 +152,13 @@ fn frames(c: &mut Criterion) -> io::Result<()> {
             b.iter(|| {
                 flip = 1 - flip;
                 let drawn = terminal.draw(|frame| render(&views[flip], frame)).is_ok();
-                black_box((drawn, sink.drain().len()))
+                black_box((drawn, terminal.backend_mut().take_bytes().len()))
             });
         });
         group.bench_function(BenchmarkId::new("unchanged", count), |b| {
             b.iter(|| {
                 let drawn = terminal.draw(|frame| render(&views[flip], frame)).is_ok();
-                black_box((drawn, sink.drain().len()))
+                black_box((drawn, terminal.backend_mut().take_bytes().len()))
             });
         });
         // The views alone, without ratatui's diff and the ANSI encoding:

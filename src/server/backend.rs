@@ -1,11 +1,17 @@
-//! The ratatui backend each attached client is drawn into: crossterm's ANSI
-//! writer over an in-memory buffer, with the client's size instead of the
-//! server's terminal (the server has none; crossterm would ask a tty that does
-//! not exist). After each draw the server takes the bytes and sends them.
+//! The ratatui backend each attached client is drawn into: an ANSI writer
+//! over an in-memory buffer, with the client's size instead of the server's
+//! terminal (the server has none; crossterm would ask a tty that does not
+//! exist). After each draw the server takes the bytes and sends them.
+//!
+//! The cells themselves are encoded by [`ansi`], our own writer, because
+//! crossterm's was a fifth of a busy frame; the few other sequences
+//! (cursor, clearing) are written here in the forms crossterm uses.
+
+mod ansi;
 
 use std::io;
 
-use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
+use ratatui::backend::{Backend, ClearType, WindowSize};
 use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 
@@ -16,7 +22,7 @@ use ratatui::layout::{Position, Size};
 /// repeats, so a frame in which nothing visible changed is zero bytes and is
 /// not sent at all.
 pub struct FrameBackend {
-    inner: CrosstermBackend<Vec<u8>>,
+    out: Vec<u8>,
     size: Size,
     cursor: Position,
     /// Whether the client's real cursor is known to be at `cursor` (drawing
@@ -41,7 +47,7 @@ enum Shown {
 impl FrameBackend {
     pub fn new(size: Size) -> Self {
         Self {
-            inner: CrosstermBackend::new(Vec::new()),
+            out: Vec::new(),
             size,
             cursor: Position::ORIGIN,
             placed: Placed::Unknown,
@@ -66,8 +72,7 @@ impl FrameBackend {
             vt100::CursorStyle::BlinkVerticalBar => 5,
             vt100::CursorStyle::SteadyVerticalBar => 6,
         };
-        self.inner
-            .writer_mut()
+        self.out
             .extend_from_slice(format!("\x1b[{code} q").as_bytes());
     }
 
@@ -78,7 +83,7 @@ impl FrameBackend {
 
     /// The bytes written since the last call.
     pub fn take_bytes(&mut self) -> Vec<u8> {
-        std::mem::take(self.inner.writer_mut())
+        std::mem::take(&mut self.out)
     }
 }
 
@@ -94,7 +99,8 @@ impl Backend for FrameBackend {
             return Ok(());
         }
         self.placed = Placed::Unknown;
-        self.inner.draw(content)
+        ansi::cells(&mut self.out, content);
+        Ok(())
     }
 
     fn hide_cursor(&mut self) -> io::Result<()> {
@@ -102,7 +108,8 @@ impl Backend for FrameBackend {
             return Ok(());
         }
         self.shown = Some(Shown::Hidden);
-        self.inner.hide_cursor()
+        self.out.extend_from_slice(b"\x1b[?25l");
+        Ok(())
     }
 
     fn show_cursor(&mut self) -> io::Result<()> {
@@ -110,7 +117,8 @@ impl Backend for FrameBackend {
             return Ok(());
         }
         self.shown = Some(Shown::Visible);
-        self.inner.show_cursor()
+        self.out.extend_from_slice(b"\x1b[?25h");
+        Ok(())
     }
 
     fn get_cursor_position(&mut self) -> io::Result<Position> {
@@ -124,7 +132,8 @@ impl Backend for FrameBackend {
         }
         self.cursor = position;
         self.placed = Placed::Known;
-        self.inner.set_cursor_position(position)
+        ansi::move_to(&mut self.out, position.x, position.y);
+        Ok(())
     }
 
     fn clear(&mut self) -> io::Result<()> {
@@ -132,11 +141,19 @@ impl Backend for FrameBackend {
         self.placed = Placed::Unknown;
         self.shown = None;
         self.style = vt100::CursorStyle::Default;
-        self.inner.clear()
+        self.clear_region(ClearType::All)
     }
 
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
-        self.inner.clear_region(clear_type)
+        let sequence: &[u8] = match clear_type {
+            ClearType::All => b"\x1b[2J",
+            ClearType::AfterCursor => b"\x1b[J",
+            ClearType::BeforeCursor => b"\x1b[1J",
+            ClearType::CurrentLine => b"\x1b[2K",
+            ClearType::UntilNewLine => b"\x1b[K",
+        };
+        self.out.extend_from_slice(sequence);
+        Ok(())
     }
 
     fn size(&self) -> io::Result<Size> {

@@ -7,7 +7,7 @@
 //! each one; `session` is the actor that owns all state.
 
 pub mod agent;
-mod backend;
+pub mod backend;
 mod client;
 mod connection;
 pub mod daemon;

@@ -8,25 +8,52 @@
 //! continuation as a space without moving the cursor, and a terminal that
 //! drew the emoji two cells wide puts that space one column late, shifting
 //! the rest of the row (`screen_tests.rs` replays the bytes to catch this).
-//! Where ratatui would measure a glyph differently from vt100, the cell
-//! carries the width vt100 chose, so the diff and the pane agree on
-//! columns. A wide glyph that would straddle the right edge is drawn as a
-//! blank so it cannot spill over the pane's border. When the screen and
+//! Every glyph's cell carries the width vt100 chose
+//! ([`CellDiffOption::ForcedWidth`]), so the diff and the pane agree on
+//! columns where ratatui would measure a glyph differently (emoji
+//! sequences, ambiguous widths). A wide glyph that would straddle the right
+//! edge is drawn as a blank so it cannot spill over the pane's border. When the screen and
 //! the area differ in size (two clients of different sizes share one PTY)
 //! the screen is cropped, or the rest of the area is left as it was.
 //!
 //! This is the hot loop of every frame (16 panes of 200×50 are 160 000
-//! cells), so it walks the buffer a row slice at a time, writes cell fields
-//! directly and never allocates.
+//! cells), so it walks the buffer a row slice at a time, builds each cell
+//! whole and never allocates. The forced width pays here too: ratatui's
+//! diff measures every cell without one, changed or not, and that was a
+//! tenth of a busy frame. Blanks stay plain [`Cell::EMPTY`], though, so on
+//! a cleared screen the diff still skips the default-coloured ones instead
+//! of sending every empty cell of every pane. Printable ASCII, most of what agents print, is
+//! copied from [`ASCII`] rather than built by `Cell::set_symbol`.
 
 use std::num::NonZeroU16;
 
-use ratatui::buffer::{Buffer, CellDiffOption, CellWidth};
+use ratatui::buffer::{Buffer, Cell, CellDiffOption};
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
 
-const NARROW: NonZeroU16 = NonZeroU16::MIN;
-const WIDE: NonZeroU16 = NonZeroU16::MIN.saturating_add(1);
+const NARROW: CellDiffOption = CellDiffOption::ForcedWidth(NonZeroU16::MIN);
+const WIDE: CellDiffOption = CellDiffOption::ForcedWidth(NonZeroU16::MIN.saturating_add(1));
+
+/// A cell holding each printable ASCII character, at its code; the rest
+/// are empty and never read.
+static ASCII: [Cell; 128] = ascii_cells();
+
+const fn ascii_cells() -> [Cell; 128] {
+    const PRINTABLE: &str = concat!(
+        " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        "[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
+    );
+    let mut cells = [Cell::EMPTY; 128];
+    let mut rest = PRINTABLE;
+    let mut code = 32;
+    while let Some((one, tail)) = rest.split_at_checked(1) {
+        // `Cell` has drop glue, so a const fn may not overwrite one in place.
+        std::mem::forget(std::mem::replace(&mut cells[code], Cell::new(one)));
+        rest = tail;
+        code += 1;
+    }
+    cells
+}
 
 /// Draws the visible part of `screen` into `area` (clipped to `buf`).
 pub fn draw(screen: &vt100::Screen, area: Rect, buf: &mut Buffer) {
@@ -42,57 +69,63 @@ pub fn draw(screen: &vt100::Screen, area: Rect, buf: &mut Buffer) {
             return;
         };
         let mut col = 0;
-        while let (Some(source), Some(target)) =
-            (screen.cell(row, col_u16(col)), cells.get_mut(col))
-        {
-            target.fg = color(source.fgcolor());
-            target.bg = color(source.bgcolor());
-            target.modifier = modifiers(source);
-            if source.is_wide() && col + 1 < width {
-                let symbol = source.contents();
-                target.set_symbol(symbol);
-                target.diff_option = width_option(symbol, WIDE);
-                if let Some(next) = cells.get_mut(col + 1) {
-                    next.reset();
-                    next.diff_option = CellDiffOption::Skip;
-                }
-                col += 2;
-                continue;
-            }
-            // A continuation whose glyph was not drawn, an empty cell, or a
-            // wide glyph cut by the edge: all are blanks in the cell's colours.
-            let blank = !source.has_contents() || source.is_wide() || source.is_wide_continuation();
-            if blank {
-                // Agents' screens are mostly blank, and a freshly reset cell
-                // already reads as a space: skip rebuilding its symbol.
-                if target.symbol() != " " {
-                    target.set_symbol(" ");
-                }
-                target.diff_option = CellDiffOption::None;
+        while col < width {
+            let Some(source) = screen.cell(row, col_u16(col)) else {
+                break;
+            };
+            let wide = source.is_wide() && col + 1 < width;
+            let mut cell = if wide {
+                let mut cell = Cell::EMPTY;
+                cell.set_symbol(source.contents());
+                cell.diff_option = WIDE;
+                cell
             } else {
-                let symbol = source.contents();
-                target.set_symbol(symbol);
-                target.diff_option = width_option(symbol, NARROW);
+                // A continuation whose glyph was not drawn, an empty cell, or
+                // a wide glyph cut by the edge: all are blanks in the cell's
+                // colours.
+                let blank =
+                    !source.has_contents() || source.is_wide() || source.is_wide_continuation();
+                if blank {
+                    Cell::EMPTY
+                } else {
+                    narrow(source.contents())
+                }
+            };
+            cell.fg = color(source.fgcolor());
+            cell.bg = color(source.bgcolor());
+            cell.modifier = modifiers(source);
+            if let Some(target) = cells.get_mut(col) {
+                *target = cell;
             }
             col += 1;
+            if wide {
+                if let Some(next) = cells.get_mut(col) {
+                    *next = Cell::EMPTY;
+                    next.diff_option = CellDiffOption::Skip;
+                }
+                col += 1;
+            }
         }
     }
+}
+
+/// A one-column glyph's cell.
+fn narrow(symbol: &str) -> Cell {
+    let mut cell = match symbol.as_bytes() {
+        [byte @ b' '..=b'~'] => ASCII.get(usize::from(*byte)).cloned().unwrap_or_default(),
+        _ => {
+            let mut cell = Cell::EMPTY;
+            cell.set_symbol(symbol);
+            cell
+        }
+    };
+    cell.diff_option = NARROW;
+    cell
 }
 
 /// `col` is below the screen's width, itself a `u16`.
 fn col_u16(col: usize) -> u16 {
     u16::try_from(col).unwrap_or(u16::MAX)
-}
-
-/// Pins a cell to vt100's width when ratatui would measure the glyph
-/// differently (emoji sequences, ambiguous widths). ASCII cannot disagree,
-/// which keeps the measuring out of the common path.
-fn width_option(symbol: &str, width: NonZeroU16) -> CellDiffOption {
-    if symbol.is_ascii() || symbol.cell_width() == width.get() {
-        CellDiffOption::None
-    } else {
-        CellDiffOption::ForcedWidth(width)
-    }
 }
 
 fn color(color: vt100::Color) -> Color {

@@ -1,14 +1,14 @@
 //! The screen copy cell by cell: colours and attributes (which text
 //! snapshots cannot see), cropping and padding, wide glyphs, and a round
-//! trip through the crossterm backend the server uses, parsed back by
-//! vt100, to prove the bytes on the wire rebuild the agent's screen.
+//! trip through the server's backend, parsed back by vt100, to prove the
+//! bytes on the wire rebuild the agent's screen.
 
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use ratatui::{TerminalOptions, Viewport};
 
 use super::*;
-use crate::ui::test_support::{SharedBytes, parser};
+use crate::server::backend::FrameBackend;
+use crate::ui::test_support::parser;
 
 fn drawn(screen: &vt100::Screen, area: Rect) -> Buffer {
     let mut buf = Buffer::empty(area);
@@ -99,14 +99,13 @@ fn wide_glyphs_reset_their_continuation_and_never_cross_the_edge() {
     assert_eq!(row_text(&cropped, 0), "a漢 字  ");
 }
 
-/// Draws each screen in turn through a crossterm backend, replays all the
+/// Draws each screen in turn through the server's backend, replays all the
 /// bytes into a fresh vt100 of the same size, and checks that it shows
 /// what the last screen showed, cell by cell.
 fn assert_round_trip(screens: &[&vt100::Screen]) {
     let (rows, cols) = screens[0].size();
     let area = Rect::new(0, 0, cols.get(), rows.get());
-    let bytes = SharedBytes::default();
-    let backend = CrosstermBackend::new(bytes.clone());
+    let backend = FrameBackend::new(area.as_size());
     let viewport = Viewport::Fixed(area);
     let mut terminal = Terminal::with_options(backend, TerminalOptions { viewport }).unwrap();
     let mut replay = vt100::Parser::new(rows, cols, 0);
@@ -114,7 +113,7 @@ fn assert_round_trip(screens: &[&vt100::Screen]) {
         terminal
             .draw(|frame| draw(screen, frame.area(), frame.buffer_mut()))
             .unwrap();
-        replay.process(&bytes.take());
+        replay.process(&terminal.backend_mut().take_bytes());
         let got = replay.screen();
         // A blank the backend wrote and a never-written cell look the same.
         let trimmed = |text: String| -> Vec<String> {
@@ -145,7 +144,7 @@ fn assert_round_trip(screens: &[&vt100::Screen]) {
 }
 
 #[test]
-fn wide_glyphs_survive_the_crossterm_backend_across_frames() {
+fn wide_glyphs_survive_the_servers_backend_across_frames() {
     let lines: [&[u8]; 5] = [
         "plain ascii line\r\n\x1b[32mgreen\x1b[0m and 漢字 here".as_bytes(),
         "漢字漢字漢字漢字\r\na漢字 emoji 👍🎉 end".as_bytes(),
