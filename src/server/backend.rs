@@ -29,7 +29,9 @@ pub struct FrameBackend {
     /// cells moves it).
     placed: Placed,
     shown: Option<Shown>,
-    style: vt100::CursorStyle,
+    /// The shape last sent; `None` when the client's is unknown (after a
+    /// clear, or before the first frame).
+    style: Option<vt100::CursorStyle>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,17 +54,17 @@ impl FrameBackend {
             cursor: Position::ORIGIN,
             placed: Placed::Unknown,
             shown: None,
-            style: vt100::CursorStyle::Default,
+            style: None,
         }
     }
 
     /// Sets the cursor's shape (DECSCUSR) to the focused program's, when it
     /// changed.
     pub fn set_cursor_style(&mut self, style: vt100::CursorStyle) {
-        if style == self.style {
+        if self.style == Some(style) {
             return;
         }
-        self.style = style;
+        self.style = Some(style);
         let code = match style {
             vt100::CursorStyle::Default => 0,
             vt100::CursorStyle::BlinkBlock => 1,
@@ -140,7 +142,7 @@ impl Backend for FrameBackend {
         // After a clear nothing about the client's cursor is assumed.
         self.placed = Placed::Unknown;
         self.shown = None;
-        self.style = vt100::CursorStyle::Default;
+        self.style = None;
         self.clear_region(ClearType::All)
     }
 
