@@ -188,3 +188,28 @@ fn a_killed_server_comes_back_with_every_workspace_and_its_work() {
         t.grove_ok(&["ls", "--json"]).contains("\"running\"")
     });
 }
+
+#[test]
+fn killing_the_client_only_detaches() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    three_agents(&t);
+    let dashboard = t.dashboard(&[], SIZE);
+    wait_for_all_ready(&dashboard);
+    dashboard.write(b"still here\r").unwrap();
+    wait_for_text(&dashboard, "alpha got: still here");
+    // The pane's process is the grove client itself.
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(dashboard.pid() as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    wait_for_exit(&dashboard);
+
+    let listing = t.grove_ok(&["ls", "--json"]);
+    assert_eq!(listing.matches("\"running\"").count(), 3, "{listing}");
+    let again = t.dashboard(&["attach"], SIZE);
+    wait_for_text(&again, "alpha got: still here");
+    again.write(b"and again\r").unwrap();
+    wait_for_text(&again, "alpha got: and again");
+}
