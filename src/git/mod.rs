@@ -9,6 +9,7 @@ mod error;
 mod merged;
 mod repo;
 pub mod snapshot;
+pub mod state;
 pub mod worktree;
 
 pub use cli::{Git, GitVersion};

@@ -9,6 +9,7 @@
 
 mod create;
 mod name;
+pub mod readiness;
 mod remove;
 mod restore;
 mod rollback;

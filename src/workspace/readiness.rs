@@ -1,0 +1,109 @@
+//! The one-word answer to "can I merge this?" that the sidebar shows for each
+//! workspace, derived from its git state, its check, and which other
+//! workspaces touch the same files.
+
+use serde::{Deserialize, Serialize};
+
+use crate::git::state::{GitState, MergeSummary};
+
+/// The repository's `check` command, as it stands for a workspace's HEAD.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CheckStatus {
+    /// No check is configured.
+    NotConfigured,
+    /// Configured, not yet run for this HEAD (or cancelled by a newer commit).
+    Pending,
+    Running,
+    Passed,
+    Failed { how: String },
+}
+
+/// Where a workspace stands, worst first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Readiness {
+    /// The watcher has not looked yet.
+    Unknown,
+    /// Nothing committed, nothing uncommitted.
+    NoChanges,
+    /// The base already has all of it (merged or squash-merged).
+    Merged,
+    /// Merging now would conflict in this many paths.
+    Conflicts { count: usize },
+    /// Work not committed yet.
+    Uncommitted,
+    CheckFailed,
+    /// Other workspaces of the same repository change some of the same paths.
+    Overlaps { with: Vec<String> },
+    /// The base moved on; the branch is this many commits behind.
+    Behind { commits: usize },
+    /// Committed, clean, merges cleanly, check passed or not configured.
+    Ready,
+}
+
+impl Readiness {
+    /// The sidebar's label.
+    pub fn label(&self) -> String {
+        match self {
+            Readiness::Unknown => "…".to_owned(),
+            Readiness::NoChanges => "No changes".to_owned(),
+            Readiness::Merged => "Merged".to_owned(),
+            Readiness::Conflicts { count } => format!("Conflicts ({count})"),
+            Readiness::Uncommitted => "Uncommitted".to_owned(),
+            Readiness::CheckFailed => "Check failed".to_owned(),
+            Readiness::Overlaps { with } => format!("Overlaps ({})", with.join(", ")),
+            Readiness::Behind { commits } => format!("Behind base ({commits})"),
+            Readiness::Ready => "Ready".to_owned(),
+        }
+    }
+}
+
+/// The readiness of a workspace whose git state is `state`.
+pub fn readiness(state: &GitState, check: &CheckStatus, overlaps: &[String]) -> Readiness {
+    let dirty = state.uncommitted.files > 0 || state.untracked > 0;
+    match state.merge {
+        MergeSummary::Merged | MergeSummary::SquashMerged if !dirty => {
+            return match state.ahead {
+                0 if state.merge == MergeSummary::Merged && state.committed.files == 0 => {
+                    Readiness::NoChanges
+                }
+                _ => Readiness::Merged,
+            };
+        }
+        MergeSummary::Merged
+        | MergeSummary::SquashMerged
+        | MergeSummary::Unmerged
+        | MergeSummary::BaseMissing => {}
+    }
+    if !state.conflicts.is_empty() {
+        return Readiness::Conflicts {
+            count: state.conflicts.len(),
+        };
+    }
+    if dirty {
+        return Readiness::Uncommitted;
+    }
+    match check {
+        CheckStatus::Failed { .. } => return Readiness::CheckFailed,
+        CheckStatus::NotConfigured
+        | CheckStatus::Pending
+        | CheckStatus::Running
+        | CheckStatus::Passed => {}
+    }
+    if !overlaps.is_empty() {
+        return Readiness::Overlaps {
+            with: overlaps.to_vec(),
+        };
+    }
+    if state.behind > 0 {
+        return Readiness::Behind {
+            commits: state.behind,
+        };
+    }
+    match check {
+        CheckStatus::NotConfigured | CheckStatus::Passed => Readiness::Ready,
+        // Not ready until the check has passed; nothing is wrong either.
+        CheckStatus::Pending | CheckStatus::Running | CheckStatus::Failed { .. } => {
+            Readiness::Unknown
+        }
+    }
+}
