@@ -178,6 +178,25 @@ pub struct WorkspaceInfo {
     pub status: AgentStatus,
     pub port: u16,
     pub created: u64,
+    /// The watcher's view of the branch; `None` until it has looked.
+    pub git: Option<GitSummary>,
+}
+
+/// A workspace's branch at a glance: what the sidebar shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GitSummary {
+    pub ahead: usize,
+    pub behind: usize,
+    pub committed: crate::git::state::DiffStat,
+    pub uncommitted: crate::git::state::DiffStat,
+    pub untracked: usize,
+    /// Paths that would conflict if merged into the base now.
+    pub conflicts: Vec<PathBuf>,
+    /// Other workspaces changing some of the same paths.
+    pub overlaps: Vec<String>,
+    pub last_commit: Option<crate::git::state::CommitInfo>,
+    pub check: crate::workspace::readiness::CheckStatus,
+    pub readiness: crate::workspace::readiness::Readiness,
 }
 
 /// The state of a workspace's agent as the server sees it.
@@ -308,6 +327,7 @@ mod tests {
             status,
             port: 20001,
             created: 1,
+            git: None,
         };
         let responses = vec![
             Response::Created {

@@ -173,7 +173,8 @@ fn semantic_errors_name_the_key_and_the_file() {
             "invalid/unknown_action.yaml",
             "keys.bindings.Q: `quit` is not an action; use one of new-workspace, focus-left, \
              focus-down, focus-up, focus-right, focus-1 … focus-9, next-layout, zoom, \
-             kill-agent, resume-agent, send-prefix, help, detach, or none to unbind the key",
+             merge, pull-request, check-output, kill-agent, resume-agent, remove-workspace, \
+             send-prefix, help, detach, or none to unbind the key",
         ),
         (
             "invalid/bad_key.yaml",

@@ -268,6 +268,7 @@ workspace:
   copy: [.env, \"a b\"]        # repository
   symlink: []                # built-in
   setup: []                  # built-in
+  check: null                # built-in
   ports:
     first: 20000             # built-in
     last: 21000              # repository
@@ -311,6 +312,9 @@ keys:
     j: focus-down            # built-in
     k: focus-up              # built-in
     l: focus-right           # built-in
+    m: merge                 # built-in
+    o: check-output          # built-in
+    p: pull-request          # built-in
     r: resume-agent          # built-in
     x: none                  # user
     z: zoom                  # built-in

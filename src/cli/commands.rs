@@ -139,6 +139,7 @@ fn offline_listing(paths: &Paths, repo: Option<&Path>) -> anyhow::Result<Vec<Wor
             status: AgentStatus::Stopped,
             port: w.port,
             created: w.created,
+            git: None,
         })
         .collect())
 }

@@ -123,10 +123,54 @@ pub fn info_json(w: &WorkspaceInfo) -> serde_json::Value {
         "port": w.port,
         "created": w.created,
     });
-    if let (AgentStatus::Exited { how }, Some(map)) = (&w.status, value.as_object_mut()) {
-        map.insert("exit".to_owned(), serde_json::Value::String(how.clone()));
+    if let Some(map) = value.as_object_mut() {
+        if let AgentStatus::Exited { how } = &w.status {
+            map.insert("exit".to_owned(), serde_json::Value::String(how.clone()));
+        }
+        if let Some(git) = &w.git {
+            map.insert("git".to_owned(), git_json(git));
+        }
     }
     value
+}
+
+/// The `git` object of `grove ls --json` (docs/cli.md).
+fn git_json(git: &crate::protocol::GitSummary) -> serde_json::Value {
+    use crate::workspace::readiness::{CheckStatus, Readiness};
+    let stat = |s: &crate::git::state::DiffStat| serde_json::json!({ "files": s.files, "insertions": s.insertions, "deletions": s.deletions });
+    let readiness = match &git.readiness {
+        Readiness::Unknown => "unknown",
+        Readiness::NoChanges => "no_changes",
+        Readiness::Merged => "merged",
+        Readiness::Conflicts { .. } => "conflicts",
+        Readiness::Uncommitted => "uncommitted",
+        Readiness::CheckFailed => "check_failed",
+        Readiness::Overlaps { .. } => "overlaps",
+        Readiness::Behind { .. } => "behind",
+        Readiness::Ready => "ready",
+    };
+    let check = match &git.check {
+        CheckStatus::NotConfigured => "none",
+        CheckStatus::Pending => "pending",
+        CheckStatus::Running => "running",
+        CheckStatus::Passed => "passed",
+        CheckStatus::Failed { .. } => "failed",
+    };
+    serde_json::json!({
+        "ahead": git.ahead,
+        "behind": git.behind,
+        "committed": stat(&git.committed),
+        "uncommitted": stat(&git.uncommitted),
+        "untracked": git.untracked,
+        "conflicts": git.conflicts,
+        "overlaps": git.overlaps,
+        "last_commit": git.last_commit.as_ref().map(|c| serde_json::json!({
+            "oid": c.oid, "summary": c.summary, "time": c.time,
+        })),
+        "check": check,
+        "readiness": readiness,
+        "readiness_label": git.readiness.label(),
+    })
 }
 
 /// Whether connecting failed because the server speaks another protocol.

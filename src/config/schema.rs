@@ -39,6 +39,9 @@ pub struct WorkspaceConfig {
     pub symlink: Vec<String>,
     /// Shell commands run in each new worktree.
     pub setup: Vec<String>,
+    /// A shell command run in a workspace after each new commit (tests, a
+    /// linter); its result is part of the workspace's readiness.
+    pub check: Option<String>,
     /// The range `GROVE_PORT` is picked from.
     pub ports: PortRange,
 }

@@ -43,10 +43,26 @@ pub enum JobOutcome {
     },
     Removed {
         result: Result<String, Failed>,
+        name: String,
         reply: Reply,
     },
     AllStopped {
         reply: oneshot::Sender<Response>,
+    },
+    /// What to watch for a new workspace.
+    Planned {
+        key: super::workspaces::WorkspaceKey,
+        plan: Result<super::watch::WatchPlan, String>,
+    },
+    /// A check finished (or was found not configured).
+    Checked {
+        key: super::workspaces::WorkspaceKey,
+        done: super::checks::CheckDone,
+    },
+    /// A git read of one workspace.
+    GitRead {
+        key: super::workspaces::WorkspaceKey,
+        result: super::gitwork::ReadResult,
     },
 }
 
@@ -87,16 +103,19 @@ impl Session {
             }
             Request::List { repo } => {
                 self.reload();
-                let workspaces = match &repo {
-                    Some(repo) => self.table.of_repo(repo).map(|w| w.info()).collect(),
-                    None => self.table.all().map(|w| w.info()).collect(),
-                };
+                let workspaces = self
+                    .table
+                    .shown(repo.as_deref())
+                    .map(|w| w.info(self.git.summary(&w.key())))
+                    .collect();
                 let _ = reply.send(Response::Listing { workspaces });
             }
             Request::Kill { repo, name } => {
                 self.kill_agent(Some(&repo), &name, Some(Reply::Cli(reply)));
             }
-            Request::Remove { repo, name, force } => self.remove(repo, name, force, reply),
+            Request::Remove { repo, name, force } => {
+                self.remove(repo, name, force, Reply::Cli(reply));
+            }
             Request::Stats => {
                 let _ = reply.send(Response::Stats { stats: self.stats });
             }
@@ -171,19 +190,14 @@ impl Session {
         });
     }
 
-    fn remove(
-        &mut self,
-        repo: PathBuf,
-        name: String,
-        force: bool,
-        reply: oneshot::Sender<Response>,
-    ) {
+    pub(super) fn remove(&mut self, repo: PathBuf, name: String, force: bool, reply: Reply) {
         let pane = self
             .table
             .find(&repo, &name)
             .and_then(|w| w.live.as_ref())
             .map(|l| Arc::clone(&l.pane));
         let paths = self.paths.clone();
+        let name_for_outcome = name.clone();
         self.spawn_job(move || {
             let result = (|| {
                 let name = WorkspaceName::parse(&name)?;
@@ -211,7 +225,8 @@ impl Session {
             })();
             JobOutcome::Removed {
                 result: result.map_err(|err: anyhow::Error| Failed::from(err)),
-                reply: Reply::Cli(reply),
+                name: name_for_outcome,
+                reply,
             }
         });
     }
@@ -254,18 +269,38 @@ impl Session {
                     tracing::warn!(name, "stopping an agent: {}", failed.message)
                 }
             },
-            JobOutcome::Removed { result, reply } => {
+            JobOutcome::Removed {
+                result,
+                name,
+                reply,
+            } => {
                 self.reload();
                 self.mark_dirty(|_| true);
-                match result {
-                    Ok(summary) => {
-                        if let Reply::Cli(reply) = reply {
-                            let _ = reply.send(Response::Removed { summary });
-                        }
+                match (result, reply) {
+                    (Ok(summary), Reply::Cli(reply)) => {
+                        let _ = reply.send(Response::Removed { summary });
                     }
-                    Err(failed) => self.fail(reply, failed),
+                    (Ok(summary), Reply::Client(id)) => {
+                        let line = summary.lines().next().unwrap_or_default().to_owned();
+                        self.set_message(id, Some(line));
+                    }
+                    // Refused to protect work: the dashboard asks once more.
+                    (Err(failed), Reply::Client(id)) if failed.kind == FailureKind::Refused => {
+                        if let Some(client) = self.clients.get_mut(&id) {
+                            client.overlay = super::client::ClientOverlay::ConfirmRemove {
+                                question: format!("{} Remove it anyway?", failed.message),
+                                name,
+                                force: super::client::RemoveForce::Force,
+                            };
+                        }
+                        self.mark_dirty(|c| c.id == id);
+                    }
+                    (Err(failed), reply) => self.fail(reply, failed),
                 }
             }
+            JobOutcome::Planned { key, plan } => self.git_planned(key, plan),
+            JobOutcome::GitRead { key, result } => self.git_read(key, result),
+            JobOutcome::Checked { key, done } => self.check_done(key, done),
             JobOutcome::AllStopped { reply } => {
                 let _ = reply.send(Response::ServerExiting);
                 self.lifecycle = Lifecycle::Stopped;
@@ -322,4 +357,23 @@ pub(super) fn context(paths: &Paths, dir: &Path) -> anyhow::Result<Context> {
         paths: paths.clone(),
         store: Store::new(paths.state_file()),
     })
+}
+
+// MERGE: replaced by the real merge and pull-request flows.
+impl Session {
+    pub(super) fn merge_preview(&mut self, id: ClientId, _repo: Option<&Path>, _name: &str) {
+        self.set_message(
+            id,
+            Some("merging from the dashboard is not ready yet".into()),
+        );
+    }
+    pub(super) fn merge(&mut self, id: ClientId, _repo: Option<&Path>, _name: &str) {
+        self.set_message(
+            id,
+            Some("merging from the dashboard is not ready yet".into()),
+        );
+    }
+    pub(super) fn pull_request(&mut self, id: ClientId, _repo: Option<&Path>, _name: &str) {
+        self.set_message(id, Some("pull requests are not ready yet".into()));
+    }
 }

@@ -91,7 +91,7 @@ impl Session {
             prompt: prompt.map(|text| PendingPrompt::new(text, Instant::now())),
         });
         drop(old);
-        let info = workspace.info();
+        let info = workspace.info(None);
         remember_agent(&self.store, &started.repo, &started.name, &started.agent);
         self.watch(id, &pane);
         self.resize_panes();

@@ -8,9 +8,12 @@
 
 pub mod agent;
 pub mod backend;
+mod checks;
 mod client;
 mod connection;
 pub mod daemon;
+mod gitread;
+mod gitwork;
 mod jobs;
 mod launch;
 pub mod listener;
@@ -18,6 +21,8 @@ mod outbox;
 mod panes;
 mod render;
 mod session;
+mod watch;
+mod watching;
 mod workspaces;
 
 use std::sync::Arc;

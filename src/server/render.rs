@@ -19,17 +19,20 @@ const SYNC_END: &[u8] = b"\x1b[?2026l";
 impl Session {
     /// Draws every dirty client.
     pub(super) fn render(&mut self) {
-        let sidebar_source: Vec<(String, String, AgentStatus)> = self
+        let sidebar_source: Vec<SidebarSource> = self
             .table
             .all()
-            .map(|w| {
-                let repo = w
+            .map(|w| SidebarSource {
+                repo: w
                     .record
                     .repo
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                (repo, w.record.name.clone(), w.status())
+                    .unwrap_or_default(),
+                name: w.record.name.clone(),
+                branch: w.record.branch.clone(),
+                status: w.status(),
+                git: self.git.summary(&w.key()),
             })
             .collect();
         let mut behind = Vec::new();
@@ -37,6 +40,7 @@ impl Session {
             clients,
             table,
             stats,
+            git,
             ..
         } = self;
         for client in clients.values_mut().filter(|c| c.dirty == Dirty::Changed) {
@@ -59,6 +63,7 @@ impl Session {
                     screen: guard.as_ref().map(|g| g.screen()),
                 })
                 .collect();
+            let client_repo = client.repo.clone();
             let Client {
                 id,
                 repo_name,
@@ -82,14 +87,18 @@ impl Session {
             let focused_name = focus.and_then(|i| panes.get(i)).map(|p| p.name);
             let sidebar: Vec<SidebarEntry<'_>> = sidebar_source
                 .iter()
-                .map(|(repo, name, status)| SidebarEntry {
-                    repo,
-                    name,
-                    status,
-                    focused: Some(name.as_str()) == focused_name && *repo_name == *repo,
+                .map(|source| SidebarEntry {
+                    repo: &source.repo,
+                    name: &source.name,
+                    branch: &source.branch,
+                    status: &source.status,
+                    git: source.git.as_ref(),
+                    focused: Some(source.name.as_str()) == focused_name
+                        && *repo_name == source.repo,
                 })
                 .collect();
             let question;
+            let check_title;
             let overlay = match overlay {
                 ClientOverlay::None => Overlay::None,
                 ClientOverlay::Help => Overlay::Help { bindings: help },
@@ -98,6 +107,35 @@ impl Session {
                     question = format!("Stop the agent in {name}? Its worktree and branch stay.");
                     Overlay::Confirm {
                         question: &question,
+                    }
+                }
+                ClientOverlay::ConfirmRemove { question, .. } => Overlay::Confirm { question },
+                ClientOverlay::MergePreview { text, .. } => Overlay::Text {
+                    title: "Merge",
+                    body: text,
+                    footer: "y merge · any other key cancels",
+                },
+                ClientOverlay::MergeConflict { text, .. } => Overlay::Text {
+                    title: "Merge conflict",
+                    body: text,
+                    footer: "y type the resolution prompt into the agent · any other key closes",
+                },
+                ClientOverlay::CheckOutput { name } => {
+                    check_title = format!("Check · {name}");
+                    let key = super::workspaces::WorkspaceKey {
+                        repo: client_repo.clone().unwrap_or_default(),
+                        name: name.clone(),
+                    };
+                    let output = git
+                        .entries
+                        .get(&key)
+                        .map(|e| e.check_output.as_str())
+                        .filter(|o| !o.is_empty())
+                        .unwrap_or("No check output yet: a check runs after each new commit when `workspace.check` is configured.");
+                    Overlay::Text {
+                        title: &check_title,
+                        body: output,
+                        footer: "any key closes",
                     }
                 }
             };
@@ -151,6 +189,15 @@ impl Session {
         }
         self.mark_dirty(|c| behind.contains(&c.id));
     }
+}
+
+/// What the sidebar shows of one workspace, gathered once per frame.
+struct SidebarSource {
+    repo: String,
+    name: String,
+    branch: String,
+    status: AgentStatus,
+    git: Option<crate::protocol::GitSummary>,
 }
 
 /// One frame's bytes; after lost frames, a full redraw from a cleared screen.

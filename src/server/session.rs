@@ -73,6 +73,10 @@ pub enum Event {
     JobDone {
         outcome: JobOutcome,
     },
+    /// The file watcher saw something change.
+    Git {
+        notice: super::watch::routes::Notice,
+    },
 }
 
 /// Whether the session keeps going.
@@ -98,11 +102,13 @@ pub struct Session {
     last_frame: Option<Instant>,
     pub(super) stats: Stats,
     pub(super) lifecycle: Lifecycle,
+    pub(super) git: super::gitwork::GitWork,
 }
 
 impl Session {
     pub fn new(paths: Paths, events: mpsc::Sender<Event>) -> Session {
         let store = Store::new(paths.state_file());
+        let events_for_git = events.clone();
         let mut session = Session {
             paths,
             store,
@@ -115,6 +121,7 @@ impl Session {
             last_frame: None,
             stats: Stats::default(),
             lifecycle: Lifecycle::Serving,
+            git: super::gitwork::GitWork::new(super::watch::GitWatcher::new(events_for_git)),
         };
         session.reload();
         session
@@ -174,6 +181,7 @@ impl Session {
                 }
             }
             Event::JobDone { outcome } => self.job_done(outcome),
+            Event::Git { notice } => self.git_notice(notice),
         }
     }
 
@@ -189,6 +197,7 @@ impl Session {
                 if self.table.keys() != before {
                     self.mark_dirty(|_| true);
                 }
+                self.git_sync();
             }
             Err(error) => tracing::error!("cannot read the workspace records: {error:#}"),
         }
@@ -229,13 +238,26 @@ impl Session {
             return;
         };
         let facts = self.pane_facts(repo.as_deref());
+        let sidebar: Vec<super::client::SidebarSlot> = self
+            .table
+            .all()
+            .map(|w| super::client::SidebarSlot {
+                repo: w
+                    .record
+                    .repo
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                name: w.record.name.clone(),
+            })
+            .collect();
         self.tick += 1;
         let Some(client) = self.clients.get_mut(&id) else {
             return;
         };
         let was_latest = client.activity;
         client.activity = self.tick;
-        let effects = client.handle(event, &facts);
+        let effects = client.handle(event, &facts, &sidebar);
         let mut relayout = self
             .clients
             .values()
@@ -255,6 +277,15 @@ impl Session {
                     relayout = true;
                 }
                 Effect::Relayout => relayout = true,
+                Effect::Remove { name, force } => {
+                    if let Some(repo) = repo.clone() {
+                        let force = force == super::client::RemoveForce::Force;
+                        self.remove(repo, name, force, super::jobs::Reply::Client(id));
+                    }
+                }
+                Effect::MergePreview { name } => self.merge_preview(id, repo.as_deref(), &name),
+                Effect::Merge { name } => self.merge(id, repo.as_deref(), &name),
+                Effect::PullRequest { name } => self.pull_request(id, repo.as_deref(), &name),
             }
         }
         if relayout {
@@ -287,11 +318,15 @@ impl Session {
             .table
             .all()
             .filter_map(|w| w.live.as_ref()?.prompt.as_ref()?.due());
-        prompts.chain(self.frame_due).min()
+        prompts
+            .chain(self.frame_due)
+            .chain(self.git.next_due())
+            .min()
     }
 
     fn on_time(&mut self, now: Instant) {
         self.type_prompts(now);
+        self.start_git_reads(now);
         if self.frame_due.is_some_and(|due| due <= now) {
             self.frame_due = None;
             self.last_frame = Some(now);

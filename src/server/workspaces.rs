@@ -14,6 +14,13 @@ use crate::pane::{Pane, PaneSize};
 use crate::protocol::{AgentStatus, WorkspaceInfo};
 use crate::state::{Phase, State, WorkspaceRecord};
 
+/// Identifies a workspace: its repository and its name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct WorkspaceKey {
+    pub repo: std::path::PathBuf,
+    pub name: String,
+}
+
 /// Identifies a pane for the lifetime of the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PaneId(pub u64);
@@ -83,6 +90,13 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    pub fn key(&self) -> WorkspaceKey {
+        WorkspaceKey {
+            repo: self.record.repo.clone(),
+            name: self.record.name.clone(),
+        }
+    }
+
     pub fn status(&self) -> AgentStatus {
         match &self.live {
             Some(live) => live.status.clone(),
@@ -90,7 +104,7 @@ impl Workspace {
         }
     }
 
-    pub fn info(&self) -> WorkspaceInfo {
+    pub fn info(&self, git: Option<crate::protocol::GitSummary>) -> WorkspaceInfo {
         let r = &self.record;
         WorkspaceInfo {
             name: r.name.clone(),
@@ -102,6 +116,7 @@ impl Workspace {
             status: self.status(),
             port: r.port,
             created: r.created,
+            git,
         }
     }
 

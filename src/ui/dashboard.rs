@@ -53,9 +53,10 @@ pub fn render(view: &DashboardView<'_>, frame: &mut Frame<'_>) {
                 Visibility::Hidden => None,
             }
         }),
-        Overlay::Help { .. } | Overlay::NewWorkspace { .. } | Overlay::Confirm { .. } => {
-            overlay::render(&view.overlay, area, buf)
-        }
+        Overlay::Help { .. }
+        | Overlay::NewWorkspace { .. }
+        | Overlay::Confirm { .. }
+        | Overlay::Text { .. } => overlay::render(&view.overlay, area, buf),
     };
     if let Some(position) = cursor {
         frame.set_cursor_position(position);

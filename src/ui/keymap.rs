@@ -53,6 +53,14 @@ pub enum Action {
     KillAgent,
     /// Start the focused workspace's agent again (resume command if any).
     ResumeAgent,
+    /// Preview, then merge the focused workspace's branch into its base.
+    Merge,
+    /// Remove the focused workspace (asks; snapshots first).
+    RemoveWorkspace,
+    /// Push the focused workspace's branch and open its pull request.
+    PullRequest,
+    /// Show the output of the focused workspace's last check.
+    CheckOutput,
     /// Send the prefix key itself to the pane (prefix pressed twice).
     SendPrefix,
 }
@@ -254,6 +262,10 @@ impl Default for Keymap {
             (char('z'), Action::ToggleZoom),
             (char('x'), Action::KillAgent),
             (char('r'), Action::ResumeAgent),
+            (char('m'), Action::Merge),
+            (char('X'), Action::RemoveWorkspace),
+            (char('p'), Action::PullRequest),
+            (char('o'), Action::CheckOutput),
             (char('d'), Action::Detach),
             (char('?'), Action::Help),
             (

@@ -14,9 +14,9 @@ use ratatui::layout::{Margin, Position, Rect};
 use super::LayoutMode;
 
 /// Columns taken by the sidebar, its right border included.
-pub const SIDEBAR_WIDTH: u16 = 24;
+pub const SIDEBAR_WIDTH: u16 = 32;
 /// Below this terminal width the sidebar is hidden so panes keep some room.
-pub const SIDEBAR_MIN_TERMINAL_WIDTH: u16 = 60;
+pub const SIDEBAR_MIN_TERMINAL_WIDTH: u16 = 80;
 /// The smallest inner pane size, in both directions: vt100 is clamped to
 /// 2×2 anyway, and anything smaller shows nothing useful.
 pub const MIN_INNER: u16 = 2;

@@ -125,20 +125,20 @@ fn tiled_grid_shapes() {
 
 #[test]
 fn three_tiled_panes_put_the_odd_one_across_the_bottom() {
-    let layout = compute(Rect::new(0, 0, 80, 24), 3, LayoutMode::Tiled, Some(0));
-    assert_eq!(layout.sidebar, Rect::new(0, 0, 24, 23));
-    assert_eq!(layout.main, Rect::new(24, 0, 56, 23));
-    assert_eq!(layout.status, Rect::new(0, 23, 80, 1));
+    let layout = compute(Rect::new(0, 0, 88, 24), 3, LayoutMode::Tiled, Some(0));
+    assert_eq!(layout.sidebar, Rect::new(0, 0, 32, 23));
+    assert_eq!(layout.main, Rect::new(32, 0, 56, 23));
+    assert_eq!(layout.status, Rect::new(0, 23, 88, 1));
     let outers: Vec<Rect> = layout.panes.iter().map(|slot| slot.outer).collect();
     assert_eq!(
         outers,
         [
-            Rect::new(24, 0, 28, 12),
-            Rect::new(52, 0, 28, 12),
-            Rect::new(24, 12, 56, 11),
+            Rect::new(32, 0, 28, 12),
+            Rect::new(60, 0, 28, 12),
+            Rect::new(32, 12, 56, 11),
         ]
     );
-    assert_eq!(layout.panes[2].inner, Rect::new(25, 13, 54, 9));
+    assert_eq!(layout.panes[2].inner, Rect::new(33, 13, 54, 9));
 }
 
 #[test]
@@ -153,16 +153,16 @@ fn seven_tiled_panes_spread_the_remainder_over_the_rows() {
 
 #[test]
 fn main_stack_gives_the_focused_pane_sixty_percent() {
-    let layout = compute(Rect::new(0, 0, 124, 31), 4, LayoutMode::MainStack, Some(2));
-    assert_eq!(layout.main, Rect::new(24, 0, 100, 30));
-    assert_eq!(layout.panes[2].outer, Rect::new(24, 0, 60, 30));
+    let layout = compute(Rect::new(0, 0, 132, 31), 4, LayoutMode::MainStack, Some(2));
+    assert_eq!(layout.main, Rect::new(32, 0, 100, 30));
+    assert_eq!(layout.panes[2].outer, Rect::new(32, 0, 60, 30));
     let stack: Vec<Rect> = [0, 1, 3].iter().map(|&i| layout.panes[i].outer).collect();
     assert_eq!(
         stack,
         [
-            Rect::new(84, 0, 40, 10),
-            Rect::new(84, 10, 40, 10),
-            Rect::new(84, 20, 40, 10),
+            Rect::new(92, 0, 40, 10),
+            Rect::new(92, 10, 40, 10),
+            Rect::new(92, 20, 40, 10),
         ]
     );
 }
@@ -204,11 +204,11 @@ fn focus_out_of_range_or_missing_falls_back_to_the_first_pane() {
 
 #[test]
 fn the_sidebar_goes_away_on_narrow_terminals() {
-    let wide = compute(Rect::new(0, 0, 60, 20), 1, LayoutMode::Tiled, None);
+    let wide = compute(Rect::new(0, 0, 80, 20), 1, LayoutMode::Tiled, None);
     assert_eq!(wide.sidebar.width, SIDEBAR_WIDTH);
-    let narrow = compute(Rect::new(0, 0, 59, 20), 1, LayoutMode::Tiled, None);
+    let narrow = compute(Rect::new(0, 0, 79, 20), 1, LayoutMode::Tiled, None);
     assert_eq!(narrow.sidebar.width, 0);
-    assert_eq!(narrow.main, Rect::new(0, 0, 59, 19));
+    assert_eq!(narrow.main, Rect::new(0, 0, 79, 19));
 }
 
 #[test]
@@ -237,29 +237,29 @@ fn nothing_fits_in_a_terminal_smaller_than_a_pane() {
 #[test]
 fn no_panes_still_lays_out_the_frame() {
     for mode in MODES {
-        let layout = compute(Rect::new(0, 0, 80, 24), 0, mode, None);
+        let layout = compute(Rect::new(0, 0, 88, 24), 0, mode, None);
         assert!(layout.panes.is_empty());
-        assert_eq!(layout.main, Rect::new(24, 0, 56, 23));
+        assert_eq!(layout.main, Rect::new(32, 0, 56, 23));
     }
 }
 
 #[test]
 fn pane_at_hits_borders_and_insides_of_visible_panes_only() {
-    let layout = compute(Rect::new(0, 0, 80, 24), 3, LayoutMode::Tiled, Some(0));
-    assert_eq!(pane_at(&layout, 24, 0), Some(0));
-    assert_eq!(pane_at(&layout, 51, 11), Some(0));
-    assert_eq!(pane_at(&layout, 52, 0), Some(1));
-    assert_eq!(pane_at(&layout, 60, 18), Some(2));
+    let layout = compute(Rect::new(0, 0, 88, 24), 3, LayoutMode::Tiled, Some(0));
+    assert_eq!(pane_at(&layout, 32, 0), Some(0));
+    assert_eq!(pane_at(&layout, 59, 11), Some(0));
+    assert_eq!(pane_at(&layout, 60, 0), Some(1));
+    assert_eq!(pane_at(&layout, 68, 18), Some(2));
     assert_eq!(pane_at(&layout, 5, 5), None, "sidebar");
-    assert_eq!(pane_at(&layout, 30, 23), None, "status line");
+    assert_eq!(pane_at(&layout, 38, 23), None, "status line");
     assert_eq!(pane_at(&layout, 200, 5), None, "outside");
-    let zoomed = compute(Rect::new(0, 0, 80, 24), 3, LayoutMode::Zoom, Some(1));
+    let zoomed = compute(Rect::new(0, 0, 88, 24), 3, LayoutMode::Zoom, Some(1));
     assert_eq!(
         pane_at(&zoomed, 0, 0),
         None,
         "hidden panes have empty rects"
     );
-    assert_eq!(pane_at(&zoomed, 30, 5), Some(1));
+    assert_eq!(pane_at(&zoomed, 38, 5), Some(1));
 }
 
 #[test]

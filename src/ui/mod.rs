@@ -28,6 +28,7 @@ mod wire_tests;
 
 pub use dashboard::render;
 pub use form::FormOutcome;
+pub use sidebar::entry_at as sidebar_entry_at;
 
 use crate::protocol::AgentStatus;
 
@@ -71,7 +72,10 @@ pub struct PaneView<'a> {
 pub struct SidebarEntry<'a> {
     pub repo: &'a str,
     pub name: &'a str,
+    pub branch: &'a str,
     pub status: &'a AgentStatus,
+    /// The watcher's view of the branch; `None` until it has looked.
+    pub git: Option<&'a crate::protocol::GitSummary>,
     /// Whether the entry is the focused pane of this dashboard.
     pub focused: bool,
 }
@@ -99,6 +103,13 @@ pub enum Overlay<'a> {
     /// A yes/no question, e.g. before killing an agent.
     Confirm {
         question: &'a str,
+    },
+    /// A box of text: a check's output, a merge preview. The last lines
+    /// show when it is too long; `footer` says which keys do what.
+    Text {
+        title: &'a str,
+        body: &'a str,
+        footer: &'a str,
     },
 }
 

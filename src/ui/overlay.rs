@@ -1,5 +1,6 @@
 //! The modals drawn over the dashboard: the help box listing every key
-//! binding, the new-workspace form, and yes/no confirmations.
+//! binding, the new-workspace form, yes/no confirmations, and boxes of text
+//! (a check's output, a merge preview).
 //!
 //! Each is a bordered box centred on the whole terminal and cleared first,
 //! so pane output never shows through. The form is the one overlay with a
@@ -39,6 +40,49 @@ pub fn render(overlay: &Overlay<'_>, area: Rect, buf: &mut Buffer) -> Option<Pos
             confirm(question, area, buf);
             None
         }
+        Overlay::Text {
+            title,
+            body,
+            footer,
+        } => {
+            text_box(title, body, footer, area, buf);
+            None
+        }
+    }
+}
+
+/// The widest a text box gets; wider output is cut, not wrapped (it is
+/// usually a log whose columns mean something).
+const TEXT_WIDTH: usize = 100;
+
+fn text_box(title: &str, body: &str, footer: &str, area: Rect, buf: &mut Buffer) {
+    let lines: Vec<&str> = body.lines().collect();
+    let widest = lines.iter().map(|l| theme::width(l)).max().unwrap_or(0);
+    let width = (widest.max(theme::width(footer)) + 4).clamp(30, TEXT_WIDTH);
+    let room = usize::from(area.height).saturating_sub(6).max(1);
+    let shown = &lines[lines.len().saturating_sub(room)..];
+    let inner = frame(title, width, shown.len() + 4, area, buf);
+    let mut y = inner.y;
+    for line in shown {
+        if y + 2 >= inner.bottom() {
+            break;
+        }
+        let cut = theme::fit(line, usize::from(inner.width.saturating_sub(2)));
+        buf.set_line(
+            inner.x + 1,
+            y,
+            &Line::raw(cut),
+            inner.width.saturating_sub(1),
+        );
+        y += 1;
+    }
+    if let Some(last) = inner.bottom().checked_sub(1) {
+        buf.set_line(
+            inner.x + 1,
+            last,
+            &Line::styled(footer, theme::heading()),
+            inner.width.saturating_sub(1),
+        );
     }
 }
 

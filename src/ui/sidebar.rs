@@ -1,5 +1,7 @@
 //! The sidebar: every workspace the server knows, grouped under its
-//! repository, each with a status glyph; the focused one highlighted.
+//! repository, each on two lines: the agent's status glyph, the name and the
+//! readiness badge; then the branch with ↑ahead ↓behind, +/− lines and files
+//! committed, and ~N uncommitted files. The focused one is highlighted.
 //!
 //! The dashboard's own repository comes first, highlighted, even before it
 //! has any workspace; the others
@@ -25,7 +27,7 @@ pub fn render(entries: &[SidebarEntry<'_>], current_repo: &str, area: Rect, buf:
         .border_style(Style::new().fg(theme::MUTED));
     let inner = block.inner(area);
     block.render(area, buf);
-    let (lines, focused) = lines(entries, current_repo);
+    let (lines, focused) = lines(entries, current_repo, inner.width);
     let height = usize::from(inner.height);
     let first = focused.map_or(0, |line| (line + 1).saturating_sub(height));
     for (line, y) in lines.iter().skip(first).zip(inner.y..inner.bottom()) {
@@ -34,15 +36,24 @@ pub fn render(entries: &[SidebarEntry<'_>], current_repo: &str, area: Rect, buf:
     }
 }
 
-/// The sidebar's lines, and which of them is the focused entry.
-fn lines<'a>(entries: &[SidebarEntry<'a>], current_repo: &str) -> (Vec<Line<'a>>, Option<usize>) {
+/// Lines each entry takes: the name with its badge, then the branch and its
+/// numbers.
+pub const LINES_PER_ENTRY: usize = 2;
+
+/// The sidebar's lines and which of them is the focused entry. `entry_at`
+/// below must place entries the same way.
+fn lines<'a>(
+    entries: &[SidebarEntry<'a>],
+    current_repo: &str,
+    width: u16,
+) -> (Vec<Line<'a>>, Option<usize>) {
     let mut repos = vec![current_repo];
     for entry in entries {
         if !repos.contains(&entry.repo) {
             repos.push(entry.repo);
         }
     }
-    let mut lines = Vec::with_capacity(entries.len() + 2 * repos.len());
+    let mut lines = Vec::with_capacity(entries.len() * LINES_PER_ENTRY + 2 * repos.len());
     let mut focused = None;
     for (index, repo) in repos.iter().enumerate() {
         if index > 0 {
@@ -54,22 +65,120 @@ fn lines<'a>(entries: &[SidebarEntry<'a>], current_repo: &str) -> (Vec<Line<'a>>
             theme::heading()
         };
         lines.push(Line::styled(format!(" {repo}"), style));
-        for entry in entries.iter().filter(|entry| entry.repo == *repo) {
-            let glyph = theme::status_glyph(entry.status);
-            let line = if entry.focused {
-                focused = Some(lines.len());
-                Line::styled(format!("  {glyph} {}", entry.name), theme::selected())
-            } else {
-                let glyph = Span::styled(glyph, theme::status_style(entry.status));
-                Line::from(vec![
-                    Span::raw("  "),
-                    glyph,
-                    Span::raw(" "),
-                    Span::raw(entry.name),
-                ])
-            };
-            lines.push(line);
+        for entry in entries.iter().filter(|e| e.repo == *repo) {
+            if entry.focused {
+                focused = Some(lines.len() + 1);
+            }
+            let [first, second] = entry_lines(entry, usize::from(width));
+            lines.push(first);
+            lines.push(second);
         }
     }
     (lines, focused)
+}
+
+/// `● name      Ready` and `  branch ↑2↓1 +40−3 4f ~2`.
+fn entry_lines<'a>(entry: &SidebarEntry<'a>, width: usize) -> [Line<'a>; 2] {
+    let badge = entry.git.map(|g| g.readiness.label()).unwrap_or_default();
+    let badge_style = entry
+        .git
+        .map_or_else(Style::new, |g| theme::readiness_style(&g.readiness));
+    let glyph = theme::status_glyph(entry.status);
+    // "  ● " then the name, then the badge right-aligned.
+    let room = width.saturating_sub(4 + badge.chars().count() + 1);
+    let name = theme::fit(entry.name, room);
+    let pad = width.saturating_sub(4 + name.chars().count() + badge.chars().count());
+    let mut numbers = String::new();
+    if let Some(git) = entry.git {
+        if git.ahead > 0 || git.behind > 0 {
+            numbers.push_str(&format!(" ↑{}↓{}", git.ahead, git.behind));
+        }
+        if git.committed.files > 0 {
+            numbers.push_str(&format!(
+                " +{}−{} {}f",
+                git.committed.insertions, git.committed.deletions, git.committed.files
+            ));
+        }
+        let dirty = git.uncommitted.files + git.untracked;
+        if dirty > 0 {
+            numbers.push_str(&format!(" ~{dirty}"));
+        }
+    }
+    let branch_room = width.saturating_sub(4 + numbers.chars().count());
+    let branch = theme::fit(entry.branch, branch_room);
+    let (name_style, detail_style) = match entry.focused {
+        true => (theme::selected(), theme::selected()),
+        false => (Style::new(), Style::new().fg(theme::MUTED)),
+    };
+    let first = Line::from(vec![
+        Span::styled("  ", name_style),
+        Span::styled(glyph, theme::status_style(entry.status)),
+        Span::styled(" ", name_style),
+        Span::styled(name, name_style),
+        Span::styled(" ".repeat(pad), name_style),
+        Span::styled(badge, badge_style),
+    ])
+    .style(name_style);
+    let second = Line::from(vec![
+        Span::styled(format!("    {branch}"), detail_style),
+        Span::styled(numbers, detail_style),
+    ])
+    .style(detail_style);
+    [first, second]
+}
+
+/// The entry (index into `entries`) drawn at row `row` of a sidebar in
+/// `area`, for mouse clicks. Only each entry's repository and focus decide
+/// where it is drawn.
+pub fn entry_at(
+    entries: &[(&str, bool)],
+    current_repo: &str,
+    area: Rect,
+    row: u16,
+) -> Option<usize> {
+    let mut repos = vec![current_repo];
+    for (repo, _) in entries {
+        if !repos.contains(repo) {
+            repos.push(repo);
+        }
+    }
+    let mut owners: Vec<Option<usize>> = Vec::new();
+    let mut focused = None;
+    for (index, repo) in repos.iter().enumerate() {
+        if index > 0 {
+            owners.push(None);
+        }
+        owners.push(None);
+        for (position, (_, is_focused)) in entries.iter().enumerate().filter(|(_, e)| e.0 == *repo)
+        {
+            if *is_focused {
+                focused = Some(owners.len() + 1);
+            }
+            owners.extend([Some(position); LINES_PER_ENTRY]);
+        }
+    }
+    let first = focused.map_or(0, |line| {
+        (line + 1).saturating_sub(usize::from(area.height))
+    });
+    let offset = usize::from(row.checked_sub(area.y)?);
+    owners.get(first + offset).copied().flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clicks_land_on_the_entry_drawn_there() {
+        let entries = [("app", false), ("other", false), ("app", true)];
+        let area = Rect::new(0, 0, 30, 20);
+        // " app", then entries 0 and 2 (two lines each), a blank, " other", entry 1.
+        let at = |row| entry_at(&entries, "app", area, row);
+        assert_eq!(at(0), None);
+        assert_eq!((at(1), at(2)), (Some(0), Some(0)));
+        assert_eq!((at(3), at(4)), (Some(2), Some(2)));
+        assert_eq!((at(5), at(6)), (None, None));
+        assert_eq!((at(7), at(8)), (Some(1), Some(1)));
+        assert_eq!(at(9), None);
+    }
 }

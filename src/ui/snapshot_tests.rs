@@ -92,7 +92,9 @@ fn sidebar<'a>(panes: &[PaneView<'a>], focus: Option<usize>) -> Vec<SidebarEntry
         .map(|(index, pane)| SidebarEntry {
             repo: "grove",
             name: pane.name,
+            branch: pane.branch,
             status: pane.status,
+            git: None,
             focused: focus == Some(index),
         })
         .collect()
@@ -173,7 +175,9 @@ fn sidebar_with_two_repos() {
     let other = |name, status| SidebarEntry {
         repo: "webapp",
         name,
+        branch: "grove/other",
         status,
+        git: None,
         focused: false,
     };
     view.sidebar.insert(0, other("landing", &stopped));
@@ -320,4 +324,56 @@ fn the_focused_border_and_pane_colours_reach_the_buffer() {
     let inner = slots[0].inner;
     assert_eq!(buffer[(inner.x, inner.y)].symbol(), "✻");
     assert_eq!(buffer[(inner.x, inner.y)].fg, Color::Indexed(208));
+}
+
+#[test]
+fn sidebar_with_branch_state_and_readiness() {
+    use crate::git::state::{CommitInfo, DiffStat};
+    use crate::protocol::GitSummary;
+    use crate::workspace::readiness::{CheckStatus, Readiness};
+
+    let summary = |ahead, behind, files, dirty, readiness| GitSummary {
+        ahead,
+        behind,
+        committed: DiffStat {
+            files,
+            insertions: files * 10,
+            deletions: files,
+        },
+        uncommitted: DiffStat {
+            files: dirty,
+            insertions: 1,
+            deletions: 0,
+        },
+        untracked: 0,
+        conflicts: Vec::new(),
+        overlaps: Vec::new(),
+        last_commit: Some(CommitInfo {
+            oid: "0".repeat(40),
+            summary: "work".into(),
+            time: 0,
+        }),
+        check: CheckStatus::NotConfigured,
+        readiness,
+    };
+    let states = [
+        summary(3, 0, 4, 0, Readiness::Ready),
+        summary(1, 2, 1, 0, Readiness::Conflicts { count: 2 }),
+        summary(0, 0, 0, 3, Readiness::Uncommitted),
+        summary(
+            2,
+            0,
+            2,
+            0,
+            Readiness::Overlaps {
+                with: vec!["auth".into()],
+            },
+        ),
+    ];
+    let panes = Panes::new(120, 16, 4, LayoutMode::Tiled, 0);
+    let mut view = view(panes.views(), LayoutMode::Tiled, Some(0));
+    for (entry, state) in view.sidebar.iter_mut().zip(&states) {
+        entry.git = Some(state);
+    }
+    insta::assert_snapshot!(draw(&view, 120, 16).backend());
 }

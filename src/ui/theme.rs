@@ -10,6 +10,7 @@ use ratatui::symbols::border;
 use ratatui::text::{Line, Span};
 
 use crate::protocol::AgentStatus;
+use crate::workspace::readiness::Readiness;
 
 /// The accent for whatever has the focus.
 pub const ACCENT: Color = Color::Cyan;
@@ -62,6 +63,21 @@ pub fn status_style(status: &AgentStatus) -> Style {
         AgentStatus::Running => Style::new().fg(Color::Green),
         AgentStatus::Exited { .. } => Style::new().fg(Color::Red),
         AgentStatus::Stopped => Style::new().fg(MUTED),
+    }
+}
+
+/// A readiness badge's colour: green when mergeable, red when something is
+/// wrong, yellow when work is pending, grey when there is nothing to say.
+pub fn readiness_style(readiness: &Readiness) -> Style {
+    match readiness {
+        Readiness::Ready => Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
+        Readiness::Conflicts { .. } | Readiness::CheckFailed => {
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
+        }
+        Readiness::Uncommitted | Readiness::Behind { .. } => Style::new().fg(Color::Yellow),
+        Readiness::Overlaps { .. } => Style::new().fg(Color::Magenta),
+        Readiness::Merged => Style::new().fg(Color::Blue),
+        Readiness::Unknown | Readiness::NoChanges => Style::new().fg(MUTED),
     }
 }
 
@@ -165,5 +181,20 @@ mod tests {
         );
         assert!(wrap_words("   ", 5).is_empty());
         assert_eq!(wrap_words("漢字 漢字", 5), ["漢字", "漢字"]);
+    }
+}
+
+/// `text` cut to at most `width` characters, with `…` when cut.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    match width {
+        0 => String::new(),
+        _ => {
+            let mut cut: String = text.chars().take(width - 1).collect();
+            cut.push('…');
+            cut
+        }
     }
 }

@@ -15,7 +15,9 @@ pub enum CheckStatus {
     Pending,
     Running,
     Passed,
-    Failed { how: String },
+    Failed {
+        how: String,
+    },
 }
 
 /// Where a workspace stands, worst first.
@@ -28,14 +30,20 @@ pub enum Readiness {
     /// The base already has all of it (merged or squash-merged).
     Merged,
     /// Merging now would conflict in this many paths.
-    Conflicts { count: usize },
+    Conflicts {
+        count: usize,
+    },
     /// Work not committed yet.
     Uncommitted,
     CheckFailed,
     /// Other workspaces of the same repository change some of the same paths.
-    Overlaps { with: Vec<String> },
+    Overlaps {
+        with: Vec<String>,
+    },
     /// The base moved on; the branch is this many commits behind.
-    Behind { commits: usize },
+    Behind {
+        commits: usize,
+    },
     /// Committed, clean, merges cleanly, check passed or not configured.
     Ready,
 }

@@ -6,7 +6,7 @@ use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
 };
 
-use super::{Client, ClientOverlay, Dirty, Effect, PaneFacts, Running};
+use super::{Client, ClientOverlay, Dirty, Effect, PaneFacts, Running, SidebarSlot};
 use crate::pane::keys::{encode_key, encode_paste};
 use crate::pane::{FocusReporting, mouse};
 use crate::protocol::TermSize;
@@ -16,7 +16,12 @@ use crate::ui::{FormOutcome, LayoutMode, NewWorkspaceForm};
 
 impl Client {
     /// Applies one terminal event and returns what the session must do.
-    pub fn handle(&mut self, event: &Event, panes: &[PaneFacts]) -> Vec<Effect> {
+    pub fn handle(
+        &mut self,
+        event: &Event,
+        panes: &[PaneFacts],
+        sidebar: &[SidebarSlot],
+    ) -> Vec<Effect> {
         self.dirty = Dirty::Changed;
         match event {
             Event::Key(key) => {
@@ -28,7 +33,7 @@ impl Client {
                 self.key(key, panes)
             }
             Event::Paste(text) => self.paste(text, panes),
-            Event::Mouse(mouse) => self.mouse(mouse, panes),
+            Event::Mouse(mouse) => self.mouse(mouse, panes, sidebar),
             Event::Resize(cols, rows) => {
                 self.resize(TermSize {
                     cols: *cols,
@@ -63,11 +68,60 @@ impl Client {
             ClientOverlay::ConfirmKill { name } => {
                 let name = name.clone();
                 self.overlay = ClientOverlay::None;
-                let confirmed = matches!(key.code, KeyCode::Char('y' | 'Y'));
-                return match confirmed {
+                return match yes(key) {
                     true => vec![Effect::Kill { name }],
                     false => Vec::new(),
                 };
+            }
+            ClientOverlay::ConfirmRemove { name, force, .. } => {
+                let (name, force) = (name.clone(), *force);
+                self.overlay = ClientOverlay::None;
+                return match yes(key) {
+                    true => {
+                        self.message = Some(format!("removing {name}…"));
+                        vec![Effect::Remove { name, force }]
+                    }
+                    false => Vec::new(),
+                };
+            }
+            ClientOverlay::MergePreview { name, .. } => {
+                let name = name.clone();
+                self.overlay = ClientOverlay::None;
+                return match yes(key) {
+                    true => {
+                        self.message = Some(format!("merging {name}…"));
+                        vec![Effect::Merge { name }]
+                    }
+                    false => Vec::new(),
+                };
+            }
+            ClientOverlay::MergeConflict { name, prompt, .. } => {
+                let (name, prompt) = (name.clone(), prompt.clone());
+                self.overlay = ClientOverlay::None;
+                let Some(pane) = panes
+                    .iter()
+                    .find(|p| p.name == name && p.running == Running::Yes)
+                else {
+                    return Vec::new();
+                };
+                return match yes(key) {
+                    // Pasted, then Enter: the prompt arrives whole, as if typed.
+                    true => vec![
+                        Effect::Write {
+                            name: name.clone(),
+                            bytes: encode_paste(&prompt, &pane.modes),
+                        },
+                        Effect::Write {
+                            name,
+                            bytes: b"\r".to_vec(),
+                        },
+                    ],
+                    false => Vec::new(),
+                };
+            }
+            ClientOverlay::CheckOutput { .. } => {
+                self.overlay = ClientOverlay::None;
+                return Vec::new();
             }
             ClientOverlay::None => {}
         }
@@ -178,6 +232,47 @@ impl Client {
                 }],
                 Some(_) | None => Vec::new(),
             },
+            Action::Merge => match self.focused(panes) {
+                Some(pane) => {
+                    self.message = Some(format!("looking at what merging {} would do…", pane.name));
+                    vec![Effect::MergePreview {
+                        name: pane.name.clone(),
+                    }]
+                }
+                None => Vec::new(),
+            },
+            Action::RemoveWorkspace => match self.focused(panes) {
+                Some(pane) => {
+                    self.overlay = ClientOverlay::ConfirmRemove {
+                        question: format!(
+                            "Remove workspace {}? Its files are snapshotted first; the branch is deleted only if merged.",
+                            pane.name
+                        ),
+                        name: pane.name.clone(),
+                        force: crate::server::client::RemoveForce::Safe,
+                    };
+                    Vec::new()
+                }
+                None => Vec::new(),
+            },
+            Action::PullRequest => match self.focused(panes) {
+                Some(pane) => {
+                    self.message = Some(format!("pushing {}…", pane.name));
+                    vec![Effect::PullRequest {
+                        name: pane.name.clone(),
+                    }]
+                }
+                None => Vec::new(),
+            },
+            Action::CheckOutput => match self.focused(panes) {
+                Some(pane) => {
+                    self.overlay = ClientOverlay::CheckOutput {
+                        name: pane.name.clone(),
+                    };
+                    Vec::new()
+                }
+                None => Vec::new(),
+            },
             Action::SendPrefix => match self.focused(panes) {
                 Some(pane) if pane.running == Running::Yes => vec![Effect::Write {
                     name: pane.name.clone(),
@@ -221,9 +316,22 @@ impl Client {
         }
     }
 
-    fn mouse(&mut self, event: &MouseEvent, panes: &[PaneFacts]) -> Vec<Effect> {
+    fn mouse(
+        &mut self,
+        event: &MouseEvent,
+        panes: &[PaneFacts],
+        sidebar: &[SidebarSlot],
+    ) -> Vec<Effect> {
         let focus = self.focus_index(panes);
         let layout = self.layout_for(panes.len(), focus);
+        if let MouseEventKind::Down(MouseButton::Left) = event.kind
+            && layout.sidebar.contains(ratatui::layout::Position {
+                x: event.column,
+                y: event.row,
+            })
+        {
+            return self.sidebar_click(event.row, &layout, panes, sidebar);
+        }
         let Some(index) = layout::pane_at(&layout, event.column, event.row) else {
             return Vec::new();
         };
@@ -250,6 +358,43 @@ impl Client {
             });
         }
         effects
+    }
+
+    /// A click on a sidebar entry focuses its pane (when the dashboard shows
+    /// that repository).
+    fn sidebar_click(
+        &mut self,
+        row: u16,
+        layout: &DashboardLayout,
+        panes: &[PaneFacts],
+        sidebar: &[SidebarSlot],
+    ) -> Vec<Effect> {
+        let focused = self
+            .focus_index(panes)
+            .and_then(|i| panes.get(i))
+            .map(|p| p.name.as_str());
+        let slots: Vec<(&str, bool)> = sidebar
+            .iter()
+            .map(|s| {
+                (
+                    s.repo.as_str(),
+                    s.repo == self.repo_name && Some(s.name.as_str()) == focused,
+                )
+            })
+            .collect();
+        let Some(index) = crate::ui::sidebar_entry_at(&slots, &self.repo_name, layout.sidebar, row)
+        else {
+            return Vec::new();
+        };
+        match sidebar.get(index) {
+            Some(slot)
+                if panes.iter().any(|p| p.name == slot.name)
+                    && (self.repo.is_none() || slot.repo == self.repo_name) =>
+            {
+                self.set_focus(slot.name.clone())
+            }
+            Some(_) | None => Vec::new(),
+        }
     }
 
     fn focus_event(&mut self, panes: &[PaneFacts], bytes: &[u8]) -> Vec<Effect> {
@@ -319,4 +464,9 @@ fn neighbor(layout: &DashboardLayout, from: usize, direction: Direction) -> Opti
 /// How much the ranges `[a0, a1)` and `[b0, b1)` overlap.
 fn span(a0: u16, a1: u16, b0: u16, b1: u16) -> u16 {
     a1.min(b1).saturating_sub(a0.max(b0))
+}
+
+/// Whether a key answers a y/n question with yes.
+fn yes(key: &KeyEvent) -> bool {
+    matches!(key.code, KeyCode::Char('y' | 'Y'))
 }

@@ -35,7 +35,37 @@ pub enum ClientOverlay {
     None,
     Help,
     NewWorkspace(NewWorkspaceForm),
-    ConfirmKill { name: String },
+    ConfirmKill {
+        name: String,
+    },
+    /// Remove the workspace? (`force` after a refusal to protect work.)
+    ConfirmRemove {
+        name: String,
+        force: RemoveForce,
+        question: String,
+    },
+    /// What a merge would do; y merges.
+    MergePreview {
+        name: String,
+        text: String,
+    },
+    /// A merge conflicted; y types `prompt` into the agent.
+    MergeConflict {
+        name: String,
+        prompt: String,
+        text: String,
+    },
+    /// The last check's output (read from the session when drawn).
+    CheckOutput {
+        name: String,
+    },
+}
+
+/// Whether a removal may drop work (after the user confirmed twice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemoveForce {
+    Safe,
+    Force,
 }
 
 /// Whether a client's screen needs drawing.
@@ -62,6 +92,14 @@ pub struct PaneFacts {
     pub focus_reporting: FocusReporting,
 }
 
+/// One sidebar entry, for clicks: which repository's which workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SidebarSlot {
+    /// The repository's directory name, as the sidebar groups by it.
+    pub repo: String,
+    pub name: String,
+}
+
 /// What the session must do for a client's input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -85,6 +123,23 @@ pub enum Effect {
     Detach,
     /// Focus or layout changed: pane sizes may change.
     Relayout,
+    /// Work out what merging the workspace would do.
+    MergePreview {
+        name: String,
+    },
+    /// Merge it (the user saw the preview).
+    Merge {
+        name: String,
+    },
+    /// Remove the workspace (snapshot first).
+    Remove {
+        name: String,
+        force: RemoveForce,
+    },
+    /// Push the branch and open its pull request.
+    PullRequest {
+        name: String,
+    },
 }
 
 /// One attached dashboard.

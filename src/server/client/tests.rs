@@ -65,22 +65,28 @@ fn keys_go_to_the_focused_pane_and_the_prefix_moves_focus() {
     let mut c = client();
     let panes = [pane("a", Running::Yes), pane("b", Running::Yes)];
     assert_eq!(
-        c.handle(&key(KeyCode::Char('x')), &panes),
+        c.handle(&key(KeyCode::Char('x')), &panes, &[]),
         [write("a", b"x")]
     );
-    assert_eq!(c.handle(&ctrl('b'), &panes), []);
+    assert_eq!(c.handle(&ctrl('b'), &panes, &[]), []);
     assert_eq!(c.input, InputMode::Prefix);
     assert_eq!(
-        c.handle(&key(KeyCode::Char('2')), &panes),
+        c.handle(&key(KeyCode::Char('2')), &panes, &[]),
         [Effect::Relayout]
     );
-    assert_eq!(c.handle(&key(KeyCode::Enter), &panes), [write("b", b"\r")]);
+    assert_eq!(
+        c.handle(&key(KeyCode::Enter), &panes, &[]),
+        [write("b", b"\r")]
+    );
     // Prefix twice sends the prefix itself.
-    c.handle(&ctrl('b'), &panes);
-    assert_eq!(c.handle(&ctrl('b'), &panes), [write("b", b"\x02")]);
+    c.handle(&ctrl('b'), &panes, &[]);
+    assert_eq!(c.handle(&ctrl('b'), &panes, &[]), [write("b", b"\x02")]);
     // Directional focus follows the layout: a is left of b.
-    c.handle(&ctrl('b'), &panes);
-    assert_eq!(c.handle(&key(KeyCode::Left), &panes), [Effect::Relayout]);
+    c.handle(&ctrl('b'), &panes, &[]);
+    assert_eq!(
+        c.handle(&key(KeyCode::Left), &panes, &[]),
+        [Effect::Relayout]
+    );
     assert_eq!(c.focus.as_deref(), Some("a"));
 }
 
@@ -88,9 +94,9 @@ fn keys_go_to_the_focused_pane_and_the_prefix_moves_focus() {
 fn a_stopped_agent_starts_with_enter_and_gets_no_other_keys() {
     let mut c = client();
     let panes = [pane("a", Running::No)];
-    assert_eq!(c.handle(&key(KeyCode::Char('x')), &panes), []);
+    assert_eq!(c.handle(&key(KeyCode::Char('x')), &panes, &[]), []);
     assert_eq!(
-        c.handle(&key(KeyCode::Enter), &panes),
+        c.handle(&key(KeyCode::Enter), &panes, &[]),
         [Effect::Start { name: "a".into() }]
     );
 }
@@ -99,16 +105,16 @@ fn a_stopped_agent_starts_with_enter_and_gets_no_other_keys() {
 fn killing_asks_first() {
     let mut c = client();
     let panes = [pane("a", Running::Yes)];
-    c.handle(&ctrl('b'), &panes);
-    assert_eq!(c.handle(&key(KeyCode::Char('x')), &panes), []);
+    c.handle(&ctrl('b'), &panes, &[]);
+    assert_eq!(c.handle(&key(KeyCode::Char('x')), &panes, &[]), []);
     assert!(matches!(c.overlay, ClientOverlay::ConfirmKill { .. }));
     assert_eq!(
-        c.handle(&key(KeyCode::Char('y')), &panes),
+        c.handle(&key(KeyCode::Char('y')), &panes, &[]),
         [Effect::Kill { name: "a".into() }]
     );
-    c.handle(&ctrl('b'), &panes);
-    c.handle(&key(KeyCode::Char('x')), &panes);
-    assert_eq!(c.handle(&key(KeyCode::Char('n')), &panes), []);
+    c.handle(&ctrl('b'), &panes, &[]);
+    c.handle(&key(KeyCode::Char('x')), &panes, &[]);
+    assert_eq!(c.handle(&key(KeyCode::Char('n')), &panes, &[]), []);
     assert_eq!(c.overlay, ClientOverlay::None);
 }
 
@@ -118,14 +124,14 @@ fn a_click_focuses_a_pane_and_mouse_reaches_a_pane_that_asked() {
     let mut panes = [pane("a", Running::Yes), pane("b", Running::Yes)];
     let down = MouseEventKind::Down(MouseButton::Left);
     let first = click(&c, &panes, 1, down);
-    assert_eq!(c.handle(&first, &panes), [Effect::Relayout]);
+    assert_eq!(c.handle(&first, &panes, &[]), [Effect::Relayout]);
     assert_eq!(c.focus.as_deref(), Some("b"));
     // b did not ask for the mouse: nothing is sent.
     let again = click(&c, &panes, 1, down);
-    assert_eq!(c.handle(&again, &panes), []);
+    assert_eq!(c.handle(&again, &panes, &[]), []);
     panes[1].mouse = (MouseProtocolMode::PressRelease, MouseProtocolEncoding::Sgr);
     let sgr = click(&c, &panes, 1, down);
-    assert_eq!(c.handle(&sgr, &panes), [write("b", b"\x1b[<0;4;3M")]);
+    assert_eq!(c.handle(&sgr, &panes, &[]), [write("b", b"\x1b[<0;4;3M")]);
 }
 
 #[test]
@@ -133,16 +139,16 @@ fn pastes_go_to_the_focused_pane_or_the_open_form() {
     let mut c = client();
     let panes = [pane("a", Running::Yes)];
     let paste = Event::Paste("two\nlines".into());
-    assert_eq!(c.handle(&paste, &panes), [write("a", b"two\rlines")]);
-    c.handle(&ctrl('b'), &panes);
-    c.handle(&key(KeyCode::Char('c')), &panes);
-    assert_eq!(c.handle(&Event::Paste("feature".into()), &panes), []);
+    assert_eq!(c.handle(&paste, &panes, &[]), [write("a", b"two\rlines")]);
+    c.handle(&ctrl('b'), &panes, &[]);
+    c.handle(&key(KeyCode::Char('c')), &panes, &[]);
+    assert_eq!(c.handle(&Event::Paste("feature".into()), &panes, &[]), []);
     let ClientOverlay::NewWorkspace(form) = &c.overlay else {
         panic!("the form is not open");
     };
     assert_eq!(form.name, "feature");
     assert_eq!(
-        c.handle(&key(KeyCode::Enter), &panes),
+        c.handle(&key(KeyCode::Enter), &panes, &[]),
         [Effect::Create {
             form: NewWorkspaceForm {
                 name: "feature".into(),
@@ -156,6 +162,34 @@ fn pastes_go_to_the_focused_pane_or_the_open_form() {
 fn detach_is_an_effect() {
     let mut c = client();
     let panes = [pane("a", Running::Yes)];
-    c.handle(&ctrl('b'), &panes);
-    assert_eq!(c.handle(&key(KeyCode::Char('d')), &panes), [Effect::Detach]);
+    c.handle(&ctrl('b'), &panes, &[]);
+    assert_eq!(
+        c.handle(&key(KeyCode::Char('d')), &panes, &[]),
+        [Effect::Detach]
+    );
+}
+
+#[test]
+fn a_click_on_a_sidebar_entry_focuses_its_pane() {
+    let mut c = client();
+    let panes = [pane("a", Running::Yes), pane("b", Running::Yes)];
+    let sidebar = [
+        SidebarSlot {
+            repo: "r".into(),
+            name: "a".into(),
+        },
+        SidebarSlot {
+            repo: "r".into(),
+            name: "b".into(),
+        },
+    ];
+    // Row 0 is the repository's heading, rows 1-2 entry a, rows 3-4 entry b.
+    let click = Event::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 3,
+        row: 4,
+        modifiers: KeyModifiers::NONE,
+    });
+    assert_eq!(c.handle(&click, &panes, &sidebar), [Effect::Relayout]);
+    assert_eq!(c.focus.as_deref(), Some("b"));
 }

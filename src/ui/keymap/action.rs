@@ -11,7 +11,7 @@ use super::Action;
 
 impl Action {
     /// Every action, in the order the help overlay lists them.
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 25] = [
         Action::NewWorkspace,
         Action::FocusLeft,
         Action::FocusDown,
@@ -28,8 +28,12 @@ impl Action {
         Action::FocusNumber { n: 9 },
         Action::NextLayout,
         Action::ToggleZoom,
+        Action::Merge,
+        Action::PullRequest,
+        Action::CheckOutput,
         Action::KillAgent,
         Action::ResumeAgent,
+        Action::RemoveWorkspace,
         Action::SendPrefix,
         Action::Help,
         Action::Detach,
@@ -58,6 +62,10 @@ impl Action {
             Action::Help => "Show these keys",
             Action::KillAgent => "Stop the focused agent (asks first; the workspace stays)",
             Action::ResumeAgent => "Start the focused agent again",
+            Action::Merge => "Merge the focused workspace into its base (shows a preview first)",
+            Action::RemoveWorkspace => "Remove the focused workspace (asks; snapshots first)",
+            Action::PullRequest => "Push the branch and open its pull request",
+            Action::CheckOutput => "Show the last check's output",
             Action::SendPrefix => return format!("Send {prefix} to the pane"),
         };
         text.to_owned()
@@ -80,6 +88,10 @@ impl fmt::Display for Action {
             Action::Help => "help",
             Action::KillAgent => "kill-agent",
             Action::ResumeAgent => "resume-agent",
+            Action::Merge => "merge",
+            Action::RemoveWorkspace => "remove-workspace",
+            Action::PullRequest => "pull-request",
+            Action::CheckOutput => "check-output",
             Action::SendPrefix => "send-prefix",
         };
         f.write_str(name)

@@ -114,6 +114,10 @@ fn action_names() -> String {
             | Action::Help
             | Action::KillAgent
             | Action::ResumeAgent
+            | Action::Merge
+            | Action::RemoveWorkspace
+            | Action::PullRequest
+            | Action::CheckOutput
             | Action::SendPrefix => names.push(action.to_string()),
         }
     }

@@ -252,10 +252,20 @@ fn describe_groups_the_keys_of_each_action() {
         ("C-b Space", "Next layout: tiled, main + stack, zoom"),
         ("C-b z", "Zoom the focused pane, or unzoom"),
         (
+            "C-b m",
+            "Merge the focused workspace into its base (shows a preview first)",
+        ),
+        ("C-b p", "Push the branch and open its pull request"),
+        ("C-b o", "Show the last check's output"),
+        (
             "C-b x",
             "Stop the focused agent (asks first; the workspace stays)",
         ),
         ("C-b r", "Start the focused agent again"),
+        (
+            "C-b X",
+            "Remove the focused workspace (asks; snapshots first)",
+        ),
         ("C-b C-b", "Send C-b to the pane"),
         ("C-b ?", "Show these keys"),
         ("C-b d", "Detach; agents keep running"),
@@ -329,7 +339,8 @@ fn config_errors_name_the_entry_and_the_fix() {
             keys("C-b", &[("Q", "quit")]),
             "keys.bindings.Q: `quit` is not an action; use one of new-workspace, focus-left, \
              focus-down, focus-up, focus-right, focus-1 … focus-9, next-layout, zoom, \
-             kill-agent, resume-agent, send-prefix, help, detach, or none to unbind the key",
+             merge, pull-request, check-output, kill-agent, resume-agent, remove-workspace, \
+             send-prefix, help, detach, or none to unbind the key",
         ),
         (
             keys("C-b", &[("C-Foo", "help")]),

@@ -1,0 +1,123 @@
+//! The session's side of the git watcher: keeping the tracked set equal to
+//! the workspace table, turning notices into due reads, running reads as
+//! jobs, and redrawing the sidebars that show a changed state.
+
+use tokio::time::Instant;
+
+use super::gitwork::ReadResult;
+use super::jobs::JobOutcome;
+use super::session::Session;
+use super::watch::WatchPlan;
+use super::watch::routes::Notice;
+use super::workspaces::WorkspaceKey;
+use crate::git::Git;
+
+impl Session {
+    /// Tracks exactly the workspaces in the table; plans watches for new ones.
+    pub(super) fn git_sync(&mut self) {
+        let keys: Vec<WorkspaceKey> = self.table.all().map(|w| w.key()).collect();
+        for key in self.git.sync(&keys, Instant::now()) {
+            let Some(root) = self
+                .table
+                .find(&key.repo, &key.name)
+                .map(|w| w.record.path.clone())
+            else {
+                continue;
+            };
+            self.spawn_job(move || {
+                let plan = Git::from_path()
+                    .and_then(|git| WatchPlan::for_worktree(&git, &root))
+                    .map_err(|error| error.to_string());
+                JobOutcome::Planned { key, plan }
+            });
+        }
+    }
+
+    pub(super) fn git_notice(&mut self, notice: Notice) {
+        let now = Instant::now();
+        match notice {
+            Notice::Worktree { key } => self.git.touch(&key, now),
+            Notice::Branch { repo, name } => {
+                // The workspace on that branch, and every workspace whose
+                // base it is (their ahead/behind and conflicts changed).
+                let affected: Vec<WorkspaceKey> = self
+                    .table
+                    .of_repo(&repo)
+                    .filter(|w| w.record.branch == name || w.record.base == name)
+                    .map(|w| w.key())
+                    .collect();
+                for key in affected {
+                    self.git.touch(&key, now);
+                }
+            }
+            Notice::PackedRefs { repo } => {
+                let all: Vec<WorkspaceKey> = self.table.of_repo(&repo).map(|w| w.key()).collect();
+                for key in all {
+                    self.git.touch(&key, now);
+                }
+            }
+        }
+    }
+
+    pub(super) fn git_planned(&mut self, key: WorkspaceKey, plan: Result<WatchPlan, String>) {
+        match plan {
+            Ok(plan) => {
+                if self.git.entries.contains_key(&key) {
+                    let mode = self.git.watcher.add(&key, &plan);
+                    tracing::debug!(
+                        workspace = key.name,
+                        ?mode,
+                        dirs = plan.dirs.len(),
+                        "watching"
+                    );
+                }
+            }
+            Err(error) => tracing::warn!(workspace = key.name, "cannot watch: {error}"),
+        }
+    }
+
+    /// Starts the reads that are due.
+    pub(super) fn start_git_reads(&mut self, now: Instant) {
+        for key in self.git.start_due(now) {
+            let Some(workspace) = self.table.find(&key.repo, &key.name) else {
+                continue;
+            };
+            let worktree = workspace.record.path.clone();
+            let base = workspace.record.base.clone();
+            let repo = key.repo.clone();
+            self.spawn_job(move || JobOutcome::GitRead {
+                result: super::gitread::read(&repo, &worktree, &base),
+                key,
+            });
+        }
+    }
+
+    pub(super) fn git_read(&mut self, key: WorkspaceKey, result: ReadResult) {
+        let root = key_root(&self.table, &key);
+        let changed = self
+            .git
+            .finished(&key, result, Instant::now())
+            .map(|state| {
+                let dirs: Vec<std::path::PathBuf> = state
+                    .changed_paths
+                    .iter()
+                    .filter_map(|p| p.parent().map(|d| root.join(d)))
+                    .filter(|d| d.is_dir())
+                    .collect();
+                (dirs, state.head.clone(), state.ahead)
+            });
+        if let Some((dirs, head, ahead)) = changed {
+            self.git.watcher.add_dirs(&key, &dirs);
+            self.git.update_overlaps(&key.repo);
+            self.commit_seen(&key, &head, ahead);
+            self.touch_repo(&key.repo.clone());
+        }
+    }
+}
+
+fn key_root(table: &super::workspaces::Table, key: &WorkspaceKey) -> std::path::PathBuf {
+    table
+        .find(&key.repo, &key.name)
+        .map(|w| w.record.path.clone())
+        .unwrap_or_default()
+}
