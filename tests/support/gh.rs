@@ -10,11 +10,12 @@ use std::path::{Path, PathBuf};
 
 use grove::workspace::Gh;
 
-/// The script. `auth status` fails while `signed-out` exists; `pr view`
+/// The script. `--probe` only exits 0; `auth status` fails while `signed-out` exists; `pr view`
 /// prints `view.json` when it exists, fails with `view-error`, and otherwise
 /// says there is no pull request; `pr create` prints a URL, or fails like gh
 /// does for a duplicate while `create-exists` exists.
 const SCRIPT: &str = r#"#!/bin/sh
+[ "$1" = --probe ] && exit 0
 dir=@DIR@
 n=$(ls "$dir/calls" | wc -l)
 call=$(printf '%03d' "$n")
@@ -62,6 +63,7 @@ impl FakeGh {
         let script = dir.join("gh");
         std::fs::write(&script, SCRIPT.replace("@DIR@", &quoted)).unwrap();
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        wait_until_executable(&script, &["--probe"]);
         FakeGh { dir }
     }
 
@@ -132,4 +134,28 @@ impl FakeGh {
             .map(|path| std::fs::read_to_string(path).unwrap())
             .collect()
     }
+}
+
+/// Waits until `program` can be executed. Another test thread that forks
+/// while our write descriptor for a new script is open hands a copy to its
+/// child until that child execs, and executing the script meanwhile fails
+/// with ETXTBSY ("Text file busy"). Our descriptor is closed by now, so the
+/// copies go away on their own; any exit status counts as runnable.
+pub fn wait_until_executable(program: &Path, args: &[&str]) {
+    for _ in 0..500 {
+        let ran = std::process::Command::new(program)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+        match ran {
+            Ok(_) => return,
+            Err(err) if err.raw_os_error() == Some(nix::errno::Errno::ETXTBSY as i32) => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(err) => panic!("cannot run {}: {err}", program.display()),
+        }
+    }
+    panic!("{} stayed busy", program.display());
 }

@@ -70,6 +70,7 @@ fn a_remote_that_refuses_the_push_is_reported_with_its_reason() {
     )
     .unwrap();
     std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    support::gh::wait_until_executable(&hook, &[]);
 
     let err = workspace::open_pr(&t.ctx(), &name("auth"), Draft::No, None).unwrap_err();
 
