@@ -7,6 +7,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod cli;
 mod create;
 mod manual;
 mod push;
