@@ -6,7 +6,7 @@
 use crate::config::ConfigError;
 use crate::git::RepoError;
 use crate::protocol::FailureKind;
-use crate::workspace::{NameError, WorkspaceError};
+use crate::workspace::{NameError, PrError, WorkspaceError};
 
 /// The kind of the first typed error found in the chain.
 pub fn kind_of(err: &anyhow::Error) -> FailureKind {
@@ -38,10 +38,26 @@ fn workspace_kind(err: &WorkspaceError) -> FailureKind {
         | WorkspaceError::BranchExists { .. }
         | WorkspaceError::PathTaken { .. } => FailureKind::Usage,
         WorkspaceError::Repo(repo) => repo_kind(repo),
+        WorkspaceError::Pr(pr) => pr_kind(pr),
         WorkspaceError::Git(_)
         | WorkspaceError::Setup { .. }
         | WorkspaceError::Io { .. }
         | WorkspaceError::State(_) => FailureKind::Failure,
+    }
+}
+
+/// A workspace with nothing to propose is bad input; everything else is a
+/// push or `gh` step that failed.
+fn pr_kind(err: &PrError) -> FailureKind {
+    match err {
+        PrError::NoCommits { .. } => FailureKind::Usage,
+        PrError::NoRemote { .. }
+        | PrError::Push { .. }
+        | PrError::BaseNotOnRemote { .. }
+        | PrError::NotOpened { .. }
+        | PrError::GhSpawn { .. }
+        | PrError::Gh { .. }
+        | PrError::GhOutput { .. } => FailureKind::Failure,
     }
 }
 

@@ -181,6 +181,10 @@ fn semantic_errors_name_the_key_and_the_file() {
             &format!("keys.bindings.Ctrl-x: `Ctrl-x` is not a key; {KEY_SYNTAX}"),
         ),
         (
+            "invalid/remote.yaml",
+            "workspace.remote: \"--mirror\" starts with '-', which git would read as an option",
+        ),
+        (
             "invalid/empty_prefix.yaml",
             "keys.prefix: is empty; the dashboard needs a prefix key, e.g. C-b",
         ),

@@ -272,6 +272,7 @@ workspace:
   ports:
     first: 20000             # built-in
     last: 21000              # repository
+  remote: origin             # built-in
 pane:
   scrollback_bytes: 8388608  # built-in
   kill_grace_ms: 2000        # built-in

@@ -94,6 +94,19 @@ pub enum Command {
         #[arg(long, conflicts_with = "at")]
         list: bool,
     },
+    /// Push a workspace's branch and open its pull request with gh (or say how).
+    #[command(
+        after_help = "Pushes grove/NAME to workspace.remote (default origin), then, when gh is\n\
+                      installed and signed in, opens a pull request against the workspace's base\n\
+                      (or prints the one it already has). Without gh it prints the command to run.\n\n\
+                      Examples:\n  grove pr auth\n  grove pr spike --draft"
+    )]
+    Pr {
+        name: String,
+        /// Open the pull request as a draft.
+        #[arg(long)]
+        draft: bool,
+    },
     /// Print the effective configuration and where each value came from.
     #[command(
         after_help = "Examples:\n  grove config\n  grove config check\n  grove config check .grove.yaml"

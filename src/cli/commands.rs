@@ -36,6 +36,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Command::Snapshot { name } => snapshot(&cwd, &name),
         Command::Rm { name, force } => rm(&cwd, &name, force),
         Command::Restore { name, at, list } => restore(&cwd, &name, at, list),
+        Command::Pr { name, draft } => super::pr::pr(&cwd, &name, draft),
         Command::Config { command } => match command {
             None => config_show(&cwd),
             Some(ConfigCommand::Check { file }) => config_check(&cwd, file.as_deref()),
@@ -44,7 +45,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 /// The repository at `cwd` with its effective config.
-fn context(cwd: &Path) -> anyhow::Result<workspace::Context> {
+pub(super) fn context(cwd: &Path) -> anyhow::Result<workspace::Context> {
     let git = Git::from_path()?;
     let repo = Repo::discover(&git, cwd)?;
     let paths = Paths::from_env()?;

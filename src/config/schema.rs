@@ -44,6 +44,8 @@ pub struct WorkspaceConfig {
     pub check: Option<String>,
     /// The range `GROVE_PORT` is picked from.
     pub ports: PortRange,
+    /// The git remote `grove pr` pushes workspace branches to.
+    pub remote: String,
 }
 
 /// An inclusive range of TCP ports.

@@ -73,6 +73,10 @@ fn check_workspace(config: &Config, provenance: &Provenance) -> Result<(), Probl
             }
         }
     }
+    if let Some(problem) = remote_problem(&workspace.remote) {
+        let message = format!("{:?} {problem}", workspace.remote);
+        return Err(Problem::at(&["workspace", "remote"], message));
+    }
     let ports = workspace.ports;
     if ports.first < FIRST_UNPRIVILEGED_PORT {
         let message = format!("{} is below {FIRST_UNPRIVILEGED_PORT}", ports.first);
@@ -190,6 +194,21 @@ fn blame_the_later_spelling(error: KeymapError, provenance: &Provenance) -> Keym
             other_action: *action,
         },
     }
+}
+
+/// Why `remote` cannot be the remote argument of `git push`: it is passed
+/// as one argv element, so only what git would misread is refused.
+fn remote_problem(remote: &str) -> Option<&'static str> {
+    if remote.is_empty() {
+        return Some("is empty; name a git remote, e.g. origin");
+    }
+    if remote.starts_with('-') {
+        return Some("starts with '-', which git would read as an option");
+    }
+    if remote.chars().any(char::is_control) {
+        return Some("contains a control character");
+    }
+    None
 }
 
 /// Why `prefix` cannot begin a branch name (git-check-ref-format, plus git

@@ -9,6 +9,7 @@
 
 mod create;
 mod name;
+mod pr;
 pub mod readiness;
 mod remove;
 mod restore;
@@ -19,6 +20,10 @@ use std::path::{Path, PathBuf};
 
 pub use create::{CreateRequest, create};
 pub use name::{NameError, WorkspaceName};
+pub use pr::{
+    Checks, Draft, Gh, ManualReason, PrError, PrLifecycle, PrOutcome, PrState, PushHint, Pushed,
+    open_pr, pr_state, push,
+};
 pub use remove::{
     BranchOutcome, Removal, RemoveMode, Work, assess, removal_summary, remove, snapshot,
 };
@@ -132,6 +137,8 @@ pub enum WorkspaceError {
     },
     #[error("{0:#}")]
     State(anyhow::Error),
+    #[error(transparent)]
+    Pr(#[from] PrError),
 }
 
 /// A directory exists and is not empty, or is not a directory at all.

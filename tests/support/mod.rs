@@ -1,5 +1,6 @@
 //! Shared helpers for the integration tests: real repositories (`repo`) and
-//! real programs in panes (`pane`).
+//! real programs in panes (`pane`), the grove binary (`grove`) and a fake
+//! `gh` (`gh`).
 
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 #![allow(
@@ -9,6 +10,7 @@
     reason = "a helper fails its calling test by panicking"
 )]
 
+pub mod gh;
 pub mod grove;
 pub mod pane;
 pub mod repo;
