@@ -8,6 +8,7 @@
 //! fails.
 
 mod create;
+mod merge;
 mod name;
 pub mod readiness;
 mod remove;
@@ -18,6 +19,11 @@ mod setup;
 use std::path::{Path, PathBuf};
 
 pub use create::{CreateRequest, create};
+pub use merge::{
+    CommitLine, ConflictFound, FastForward, FileChange, LineChange, MergeBlock, MergeConflict,
+    MergeOptions, MergeOutcome, MergePreview, Merged, Place, Strategy, TemporaryReason,
+    Uncommitted, merge, preview,
+};
 pub use name::{NameError, WorkspaceName};
 pub use remove::{
     BranchOutcome, Removal, RemoveMode, Work, assess, removal_summary, remove, snapshot,
@@ -115,6 +121,13 @@ pub enum WorkspaceError {
         "workspace {name} has {work}; merge or commit it first, or pass --force (a snapshot is kept either way)"
     )]
     HasWork { name: String, work: Work },
+    #[error("cannot merge workspace {name} ({branch}) into {base}: {block}")]
+    MergeBlocked {
+        name: String,
+        branch: String,
+        base: String,
+        block: MergeBlock,
+    },
     #[error("setup command `{command}` failed ({status}): {output}; the workspace was not created")]
     Setup {
         command: String,
