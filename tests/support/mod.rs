@@ -10,5 +10,6 @@
 )]
 
 pub mod grove;
+pub mod merge;
 pub mod pane;
 pub mod repo;
