@@ -36,6 +36,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Command::Snapshot { name } => snapshot(&cwd, &name),
         Command::Rm { name, force } => rm(&cwd, &name, force),
         Command::Restore { name, at, list } => restore(&cwd, &name, at, list),
+        Command::Merge(args) => super::merge::merge(&cwd, args),
         Command::Config { command } => match command {
             None => config_show(&cwd),
             Some(ConfigCommand::Check { file }) => config_check(&cwd, file.as_deref()),
@@ -44,7 +45,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 /// The repository at `cwd` with its effective config.
-fn context(cwd: &Path) -> anyhow::Result<workspace::Context> {
+pub(super) fn context(cwd: &Path) -> anyhow::Result<workspace::Context> {
     let git = Git::from_path()?;
     let repo = Repo::discover(&git, cwd)?;
     let paths = Paths::from_env()?;
@@ -236,7 +237,7 @@ fn snapshot(cwd: &Path, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn rm(cwd: &Path, name: &str, force: bool) -> anyhow::Result<()> {
+pub(super) fn rm(cwd: &Path, name: &str, force: bool) -> anyhow::Result<()> {
     let name = WorkspaceName::parse(name)?;
     let repo = remote::require_repo(cwd)?;
     // A running server may have the workspace's agent: it stops it first.

@@ -11,6 +11,7 @@
 mod args;
 mod commands;
 mod exit;
+mod merge;
 mod remote;
 
 use std::process::ExitCode;
