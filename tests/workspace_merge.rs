@@ -368,3 +368,24 @@ fn a_failing_hook_leaves_the_base_and_the_main_worktree_as_they_were() {
         .succeeds(&t.root, ["rev-parse", "-q", "--verify", "MERGE_HEAD"]);
     assert!(!merging.unwrap());
 }
+
+#[test]
+fn a_base_that_is_being_rebased_is_refused() {
+    let t = TestRepo::new();
+    let ws = feature(&t);
+    t.git(&t.root, &["checkout", "--quiet", "-b", "upstream"]);
+    t.write("README.md", "upstream\n");
+    t.commit_all(&t.root, "upstream edits the readme");
+    t.git(&t.root, &["checkout", "--quiet", "main"]);
+    t.write("README.md", "main\n");
+    t.commit_all(&t.root, "main edits the readme");
+    let stopped = t.git.succeeds(&t.root, ["rebase", "--quiet", "upstream"]);
+    assert!(!stopped.unwrap(), "the rebase should stop on the conflict");
+    let before = world(&t, &ws);
+
+    let err = run(&t, Strategy::Merge).unwrap_err();
+
+    let root = t.root.clone();
+    assert_eq!(block_of(&err), &MergeBlock::BaseCheckedOut { path: root });
+    assert_eq!(world(&t, &ws), before);
+}

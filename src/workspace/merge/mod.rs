@@ -68,9 +68,10 @@ impl fmt::Display for Strategy {
 }
 
 /// What to do when the workspace has uncommitted work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Uncommitted {
     /// Refuse to merge (the default: the agent may not be done).
+    #[default]
     Refuse,
     /// Merge the commits anyway; the uncommitted files stay in the worktree,
     /// unmerged.
@@ -78,7 +79,7 @@ pub enum Uncommitted {
 }
 
 /// How to merge.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MergeOptions {
     pub uncommitted: Uncommitted,
     /// The message of the merge or squash commit; rebase and fast-forward
@@ -88,16 +89,6 @@ pub struct MergeOptions {
     /// ([`MergePreview::branch_tip`]). When the branch has moved since, the
     /// merge is refused rather than merging commits nobody looked at.
     pub expected_tip: Option<String>,
-}
-
-impl Default for MergeOptions {
-    fn default() -> Self {
-        MergeOptions {
-            uncommitted: Uncommitted::Refuse,
-            message: None,
-            expected_tip: None,
-        }
-    }
 }
 
 /// What a merge did.

@@ -3,7 +3,7 @@
 //! stops it. Nothing here writes a ref, an index or a file.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::block::MergeBlock;
 use super::inspect::{commits, fast_forward, files, is_clean, predict_conflicts, symbolic_name};
@@ -205,13 +205,18 @@ fn place(
     base_ref: Option<&str>,
 ) -> Result<(Place, Option<MergeBlock>), WorkspaceError> {
     let entries = worktree::list(&ctx.git, &ctx.repo)?;
-    let on_base =
-        |entry: &&worktree::Entry| base_ref.is_some() && entry.branch.as_deref() == base_ref;
+    let holds_base = |entry: &&worktree::Entry| {
+        base_ref.is_some()
+            && match &entry.branch {
+                Some(branch) => Some(branch.as_str()) == base_ref,
+                None => rebasing(ctx, &entry.path).as_deref() == base_ref,
+            }
+    };
     let (main, others) = match entries.split_first() {
         Some((main, others)) => (Some(main), others),
         None => (None, &[][..]),
     };
-    if main.is_some_and(|m| on_base(&m)) {
+    if main.is_some_and(|m| m.branch.as_deref() == base_ref && holds_base(&m)) {
         let path = ctx.repo.root.clone();
         let block = match is_clean(ctx, &path)? {
             true => None,
@@ -228,11 +233,26 @@ fn place(
         },
         None => TemporaryReason::MainDetached,
     };
-    let block = others
-        .iter()
-        .find(on_base)
+    let block = main
+        .into_iter()
+        .chain(others)
+        .find(holds_base)
         .map(|entry| MergeBlock::BaseCheckedOut {
             path: entry.path.clone(),
         });
     Ok((Place::Temporary { why }, block))
+}
+
+/// The branch a rebase stopped in `dir` will move when it finishes. git
+/// lists such a worktree as detached, yet moving that branch under it would
+/// make the rebase fail at its end, or worse.
+fn rebasing(ctx: &Context, dir: &Path) -> Option<String> {
+    ["rebase-merge/head-name", "rebase-apply/head-name"]
+        .into_iter()
+        .find_map(|state| {
+            let args = ["rev-parse", "--path-format=absolute", "--git-path", state];
+            let path = ctx.git.run(dir, args).ok()?;
+            std::fs::read_to_string(path).ok()
+        })
+        .map(|name| name.trim().to_owned())
 }
