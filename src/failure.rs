@@ -6,7 +6,7 @@
 use crate::config::ConfigError;
 use crate::git::RepoError;
 use crate::protocol::FailureKind;
-use crate::workspace::{NameError, PrError, WorkspaceError};
+use crate::workspace::{MergeBlock, NameError, PrError, WorkspaceError};
 
 /// The kind of the first typed error found in the chain.
 pub fn kind_of(err: &anyhow::Error) -> FailureKind {
@@ -29,6 +29,7 @@ pub fn kind_of(err: &anyhow::Error) -> FailureKind {
 fn workspace_kind(err: &WorkspaceError) -> FailureKind {
     match err {
         WorkspaceError::HasWork { .. } => FailureKind::Refused,
+        WorkspaceError::MergeBlocked { block, .. } => merge_block_kind(block),
         WorkspaceError::Name(_)
         | WorkspaceError::Config { .. }
         | WorkspaceError::MissingBase { .. }
@@ -58,6 +59,21 @@ fn pr_kind(err: &PrError) -> FailureKind {
         | PrError::GhSpawn { .. }
         | PrError::Gh { .. }
         | PrError::GhOutput { .. } => FailureKind::Failure,
+    }
+}
+
+/// Work in a worktree (the agent's, or the one the base is checked out in)
+/// is a refusal; a base that cannot be merged into is bad input; the rest
+/// are failures of this attempt.
+fn merge_block_kind(block: &MergeBlock) -> FailureKind {
+    match block {
+        MergeBlock::Uncommitted { .. }
+        | MergeBlock::BaseDirty { .. }
+        | MergeBlock::BaseCheckedOut { .. } => FailureKind::Refused,
+        MergeBlock::RemoteBase | MergeBlock::NotABranch { .. } => FailureKind::Usage,
+        MergeBlock::NotFastForward { .. }
+        | MergeBlock::BranchMissing
+        | MergeBlock::BranchMoved { .. } => FailureKind::Failure,
     }
 }
 

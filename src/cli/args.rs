@@ -81,6 +81,8 @@ pub enum Command {
         #[arg(long, short)]
         force: bool,
     },
+    /// Merge a workspace's branch into its base, after a preview and a question.
+    Merge(super::merge::MergeArgs),
     /// Bring a removed workspace back from its newest snapshot.
     #[command(
         after_help = "Examples:\n  grove restore auth\n  grove restore auth --list\n  grove restore auth --at 1763900000"

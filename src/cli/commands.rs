@@ -37,6 +37,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Command::Rm { name, force } => rm(&cwd, &name, force),
         Command::Restore { name, at, list } => restore(&cwd, &name, at, list),
         Command::Pr { name, draft } => super::pr::pr(&cwd, &name, draft),
+        Command::Merge(args) => super::merge::merge(&cwd, args),
         Command::Config { command } => match command {
             None => config_show(&cwd),
             Some(ConfigCommand::Check { file }) => config_check(&cwd, file.as_deref()),
@@ -238,7 +239,7 @@ fn snapshot(cwd: &Path, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn rm(cwd: &Path, name: &str, force: bool) -> anyhow::Result<()> {
+pub(super) fn rm(cwd: &Path, name: &str, force: bool) -> anyhow::Result<()> {
     let name = WorkspaceName::parse(name)?;
     let repo = remote::require_repo(cwd)?;
     // A running server may have the workspace's agent: it stops it first.

@@ -12,6 +12,7 @@ mod args;
 mod commands;
 mod exit;
 mod pr;
+mod merge;
 mod remote;
 
 use std::process::ExitCode;

@@ -154,7 +154,10 @@ impl Git {
         Ok(output.status.success())
     }
 
-    fn output<I, S>(&self, dir: &Path, args: I) -> Result<Output, GitError>
+    /// Runs `git -C dir args…` and returns its output whatever its status,
+    /// for commands whose exit code carries an answer (`merge-tree`: 1 means
+    /// conflicts, with the paths on stdout).
+    pub fn output<I, S>(&self, dir: &Path, args: I) -> Result<Output, GitError>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,

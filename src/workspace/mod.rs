@@ -8,6 +8,7 @@
 //! fails.
 
 mod create;
+mod merge;
 mod name;
 mod pr;
 pub mod readiness;
@@ -19,6 +20,11 @@ mod setup;
 use std::path::{Path, PathBuf};
 
 pub use create::{CreateRequest, create};
+pub use merge::{
+    CommitLine, ConflictFound, FastForward, FileChange, LineChange, MergeBlock, MergeConflict,
+    MergeOptions, MergeOutcome, MergePreview, Merged, Place, Strategy, TemporaryReason,
+    Uncommitted, merge, preview,
+};
 pub use name::{NameError, WorkspaceName};
 pub use pr::{
     Checks, Draft, Gh, ManualReason, PrError, PrLifecycle, PrOutcome, PrState, PushHint, Pushed,
@@ -120,6 +126,13 @@ pub enum WorkspaceError {
         "workspace {name} has {work}; merge or commit it first, or pass --force (a snapshot is kept either way)"
     )]
     HasWork { name: String, work: Work },
+    #[error("cannot merge workspace {name} ({branch}) into {base}: {block}")]
+    MergeBlocked {
+        name: String,
+        branch: String,
+        base: String,
+        block: MergeBlock,
+    },
     #[error("setup command `{command}` failed ({status}): {output}; the workspace was not created")]
     Setup {
         command: String,

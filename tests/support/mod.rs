@@ -12,5 +12,6 @@
 
 pub mod gh;
 pub mod grove;
+pub mod merge;
 pub mod pane;
 pub mod repo;
