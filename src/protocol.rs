@@ -196,6 +196,8 @@ pub struct GitSummary {
     pub overlaps: Vec<String>,
     pub last_commit: Option<crate::git::state::CommitInfo>,
     pub check: crate::workspace::readiness::CheckStatus,
+    /// The pull request and its checks, once one was opened.
+    pub pr: Option<crate::workspace::PrState>,
     pub readiness: crate::workspace::readiness::Readiness,
 }
 

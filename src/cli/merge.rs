@@ -14,8 +14,8 @@ use super::commands;
 use super::exit::KnownFailure;
 use crate::protocol::FailureKind;
 use crate::workspace::{
-    self, ConflictFound, FastForward, LineChange, MergeConflict, MergeOptions, MergeOutcome,
-    MergePreview, Merged, Strategy, Uncommitted, WorkspaceName,
+    self, ConflictFound, MergeConflict, MergeOptions, MergeOutcome, MergePreview, Merged, Strategy,
+    Uncommitted, WorkspaceName,
 };
 
 /// The arguments of `grove merge`.
@@ -72,7 +72,7 @@ pub fn merge(cwd: &Path, args: MergeArgs) -> anyhow::Result<()> {
     };
     let ctx = commands::context(cwd)?;
     let preview = workspace::preview(&ctx, &name, args.strategy)?;
-    print!("{}", render(&preview));
+    print!("{}", crate::workspace::describe_preview(&preview));
     let will_merge = !preview.state.is_merged()
         && preview.conflicts.is_empty()
         && preview.first_block(uncommitted).is_none();
@@ -137,57 +137,6 @@ fn confirm(preview: &MergePreview) -> anyhow::Result<bool> {
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
     Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
-}
-
-/// The preview as the user reads it before answering.
-fn render(p: &MergePreview) -> String {
-    let mut out = format!("merge {} into {} ({})\n", p.branch, p.base, p.strategy);
-    if p.state.is_merged() {
-        return out;
-    }
-    out.push_str(&format!("{}:\n", commits(p.commits.len())));
-    for commit in &p.commits {
-        let oid = commit.oid.get(..10).unwrap_or(&commit.oid);
-        out.push_str(&format!("  {oid} {}\n", commit.summary));
-    }
-    let noun = match p.files.len() {
-        1 => "file",
-        _ => "files",
-    };
-    out.push_str(&format!("{} {noun} changed:\n", p.files.len()));
-    for file in &p.files {
-        let lines = match file.lines {
-            LineChange::Text { added, removed } => format!("+{added} -{removed}"),
-            LineChange::Binary => "binary".to_owned(),
-        };
-        let from = match &file.from {
-            Some(from) => format!(" (from {})", from.display()),
-            None => String::new(),
-        };
-        out.push_str(&format!("  {}{from}  {lines}\n", file.path.display()));
-    }
-    let conflicts = match p.conflicts.as_slice() {
-        [] => "none".to_owned(),
-        paths => paths_list(paths),
-    };
-    out.push_str(&format!("predicted conflicts: {conflicts}\n"));
-    match p.fast_forward {
-        FastForward::Possible => out.push_str("fast-forward: possible\n"),
-        FastForward::Impossible { behind } => out.push_str(&format!(
-            "fast-forward: not possible ({} has {} {} lacks)\n",
-            p.base,
-            commits(behind),
-            p.branch
-        )),
-    }
-    out.push_str(&format!("runs {}\n", p.place));
-    if !p.uncommitted.is_empty() {
-        out.push_str(&format!(
-            "uncommitted in the workspace (never merged): {}\n",
-            paths_list(&p.uncommitted)
-        ));
-    }
-    out
 }
 
 fn merged_summary(name: &WorkspaceName, m: &Merged, removing: bool) -> String {

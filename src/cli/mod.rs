@@ -11,8 +11,8 @@
 mod args;
 mod commands;
 mod exit;
-mod pr;
 mod merge;
+mod pr;
 mod remote;
 
 use std::process::ExitCode;

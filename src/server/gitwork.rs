@@ -62,6 +62,10 @@ pub struct Tracked {
     pub check_run: Option<super::checks::CheckRun>,
     /// The tail of the last finished check's output.
     pub check_output: String,
+    /// The pull request, once one is known (opened with `prefix p`).
+    pub pr: Option<crate::workspace::PrState>,
+    /// When to ask `gh` about it next.
+    pub pr_due: Option<Instant>,
     due: Option<Instant>,
     flight: Flight,
 }
@@ -120,6 +124,8 @@ impl GitWork {
                         checked_head: None,
                         check_run: None,
                         check_output: String::new(),
+                        pr: None,
+                        pr_due: None,
                         due: Some(now),
                         flight: Flight::Idle,
                     },
@@ -144,6 +150,7 @@ impl GitWork {
             overlaps: entry.overlaps.clone(),
             last_commit: state.last_commit.clone(),
             check: entry.check.clone(),
+            pr: entry.pr.clone(),
             readiness: readiness(state, &entry.check, &entry.overlaps),
         })
     }

@@ -59,6 +59,29 @@ pub enum JobOutcome {
         key: super::workspaces::WorkspaceKey,
         done: super::checks::CheckDone,
     },
+    /// A merge preview for a dashboard.
+    MergePreviewed {
+        client: ClientId,
+        name: String,
+        result: Result<super::flows::PreviewReady, Failed>,
+    },
+    /// A merge from a dashboard finished.
+    MergeDone {
+        client: ClientId,
+        name: String,
+        result: Result<workspace::MergeOutcome, Failed>,
+    },
+    /// `prefix p` finished.
+    PullRequestDone {
+        client: ClientId,
+        key: super::workspaces::WorkspaceKey,
+        result: Result<workspace::PrOutcome, Failed>,
+    },
+    /// The slow poll of a pull request's state.
+    PrPolled {
+        key: super::workspaces::WorkspaceKey,
+        state: Option<workspace::PrState>,
+    },
     /// A git read of one workspace.
     GitRead {
         key: super::workspaces::WorkspaceKey,
@@ -301,6 +324,22 @@ impl Session {
             JobOutcome::Planned { key, plan } => self.git_planned(key, plan),
             JobOutcome::GitRead { key, result } => self.git_read(key, result),
             JobOutcome::Checked { key, done } => self.check_done(key, done),
+            JobOutcome::MergePreviewed {
+                client,
+                name,
+                result,
+            } => self.merge_previewed(client, name, result),
+            JobOutcome::MergeDone {
+                client,
+                name,
+                result,
+            } => self.merge_done(client, name, result),
+            JobOutcome::PullRequestDone {
+                client,
+                key,
+                result,
+            } => self.pull_request_done(client, key, result),
+            JobOutcome::PrPolled { key, state } => self.pr_polled(key, state),
             JobOutcome::AllStopped { reply } => {
                 let _ = reply.send(Response::ServerExiting);
                 self.lifecycle = Lifecycle::Stopped;
@@ -308,7 +347,7 @@ impl Session {
         }
     }
 
-    fn fail(&mut self, reply: Reply, failed: Failed) {
+    pub(super) fn fail(&mut self, reply: Reply, failed: Failed) {
         match reply {
             Reply::Cli(reply) => {
                 let _ = reply.send(Response::Failed {
@@ -320,7 +359,7 @@ impl Session {
         }
     }
 
-    fn set_message(&mut self, id: ClientId, message: Option<String>) {
+    pub(super) fn set_message(&mut self, id: ClientId, message: Option<String>) {
         if let Some(client) = self.clients.get_mut(&id) {
             client.message = message;
         }
@@ -357,23 +396,4 @@ pub(super) fn context(paths: &Paths, dir: &Path) -> anyhow::Result<Context> {
         paths: paths.clone(),
         store: Store::new(paths.state_file()),
     })
-}
-
-// MERGE: replaced by the real merge and pull-request flows.
-impl Session {
-    pub(super) fn merge_preview(&mut self, id: ClientId, _repo: Option<&Path>, _name: &str) {
-        self.set_message(
-            id,
-            Some("merging from the dashboard is not ready yet".into()),
-        );
-    }
-    pub(super) fn merge(&mut self, id: ClientId, _repo: Option<&Path>, _name: &str) {
-        self.set_message(
-            id,
-            Some("merging from the dashboard is not ready yet".into()),
-        );
-    }
-    pub(super) fn pull_request(&mut self, id: ClientId, _repo: Option<&Path>, _name: &str) {
-        self.set_message(id, Some("pull requests are not ready yet".into()));
-    }
 }

@@ -12,6 +12,7 @@ mod checks;
 mod client;
 mod connection;
 pub mod daemon;
+mod flows;
 mod gitread;
 mod gitwork;
 mod jobs;

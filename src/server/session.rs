@@ -284,7 +284,11 @@ impl Session {
                     }
                 }
                 Effect::MergePreview { name } => self.merge_preview(id, repo.as_deref(), &name),
-                Effect::Merge { name } => self.merge(id, repo.as_deref(), &name),
+                Effect::Merge {
+                    name,
+                    tip,
+                    uncommitted,
+                } => self.merge(id, repo.as_deref(), &name, tip, uncommitted),
                 Effect::PullRequest { name } => self.pull_request(id, repo.as_deref(), &name),
             }
         }
@@ -327,6 +331,7 @@ impl Session {
     fn on_time(&mut self, now: Instant) {
         self.type_prompts(now);
         self.start_git_reads(now);
+        self.poll_prs(now);
         if self.frame_due.is_some_and(|due| due <= now) {
             self.frame_due = None;
             self.last_frame = Some(now);

@@ -103,6 +103,9 @@ fn entry_lines<'a>(entry: &SidebarEntry<'a>, width: usize) -> [Line<'a>; 2] {
         if dirty > 0 {
             numbers.push_str(&format!(" ~{dirty}"));
         }
+        if let Some(pr) = &git.pr {
+            numbers.push_str(&format!(" #{}{}", pr.number, theme::pr_glyph(pr)));
+        }
     }
     let branch_room = width.saturating_sub(4 + numbers.chars().count());
     let branch = theme::fit(entry.branch, branch_room);

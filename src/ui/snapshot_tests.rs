@@ -354,6 +354,7 @@ fn sidebar_with_branch_state_and_readiness() {
             time: 0,
         }),
         check: CheckStatus::NotConfigured,
+        pr: None,
         readiness,
     };
     let states = [

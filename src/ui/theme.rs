@@ -198,3 +198,17 @@ pub fn fit(text: &str, width: usize) -> String {
         }
     }
 }
+
+/// A pull request in one cell after its number: merged, closed, draft, or
+/// its checks (passing, failing, running).
+pub fn pr_glyph(pr: &crate::workspace::PrState) -> &'static str {
+    use crate::workspace::{Checks, PrLifecycle};
+    match (pr.state, pr.checks) {
+        (PrLifecycle::Merged, _) => "⇡",
+        (PrLifecycle::Closed, _) => "×",
+        (PrLifecycle::Draft, _) => "…",
+        (PrLifecycle::Open, Checks::Passing) => "✓",
+        (PrLifecycle::Open, Checks::Failing) => "✗",
+        (PrLifecycle::Open, Checks::Pending | Checks::None) => "○",
+    }
+}

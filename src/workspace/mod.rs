@@ -23,7 +23,7 @@ pub use create::{CreateRequest, create};
 pub use merge::{
     CommitLine, ConflictFound, FastForward, FileChange, LineChange, MergeBlock, MergeConflict,
     MergeOptions, MergeOutcome, MergePreview, Merged, Place, Strategy, TemporaryReason,
-    Uncommitted, merge, preview,
+    Uncommitted, describe_preview, merge, preview,
 };
 pub use name::{NameError, WorkspaceName};
 pub use pr::{

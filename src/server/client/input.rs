@@ -84,13 +84,22 @@ impl Client {
                     false => Vec::new(),
                 };
             }
-            ClientOverlay::MergePreview { name, .. } => {
-                let name = name.clone();
+            ClientOverlay::MergePreview {
+                name,
+                tip,
+                uncommitted,
+                ..
+            } => {
+                let (name, tip, uncommitted) = (name.clone(), tip.clone(), *uncommitted);
                 self.overlay = ClientOverlay::None;
                 return match yes(key) {
                     true => {
                         self.message = Some(format!("merging {name}…"));
-                        vec![Effect::Merge { name }]
+                        vec![Effect::Merge {
+                            name,
+                            tip,
+                            uncommitted,
+                        }]
                     }
                     false => Vec::new(),
                 };

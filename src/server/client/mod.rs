@@ -44,10 +44,12 @@ pub enum ClientOverlay {
         force: RemoveForce,
         question: String,
     },
-    /// What a merge would do; y merges.
+    /// What a merge would do; y merges exactly the previewed commit.
     MergePreview {
         name: String,
         text: String,
+        tip: String,
+        uncommitted: crate::workspace::Uncommitted,
     },
     /// A merge conflicted; y types `prompt` into the agent.
     MergeConflict {
@@ -130,6 +132,8 @@ pub enum Effect {
     /// Merge it (the user saw the preview).
     Merge {
         name: String,
+        tip: String,
+        uncommitted: crate::workspace::Uncommitted,
     },
     /// Remove the workspace (snapshot first).
     Remove {

@@ -27,6 +27,7 @@ mod block;
 mod execute;
 mod inspect;
 mod preview;
+mod report;
 mod scratch;
 mod text;
 
@@ -37,6 +38,7 @@ pub use block::MergeBlock;
 pub use preview::{
     CommitLine, FastForward, FileChange, LineChange, MergePreview, Place, TemporaryReason, preview,
 };
+pub use report::describe_preview;
 
 use super::{Context, WorkspaceError, WorkspaceName};
 use crate::git::MergeState;
