@@ -7,6 +7,7 @@
 mod cli;
 mod error;
 mod merged;
+mod overlap;
 mod repo;
 pub mod snapshot;
 pub mod state;
@@ -15,5 +16,6 @@ pub mod worktree;
 pub use cli::{Git, GitVersion};
 pub use error::{GitError, RepoError};
 pub use merged::{MergeState, merge_state};
+pub use overlap::overlaps;
 pub use repo::Repo;
 pub(crate) use repo::short_hash;
