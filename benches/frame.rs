@@ -99,7 +99,9 @@ fn view<'a>(screens: &'a [vt100::Parser], status: &'a AgentStatus) -> DashboardV
         .map(|(index, pane)| SidebarEntry {
             repo: "grove",
             name: pane.name,
+            branch: pane.branch,
             status,
+            git: None,
             focused: index == 0,
         })
         .collect();

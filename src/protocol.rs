@@ -128,7 +128,7 @@ pub enum Request {
 /// Answers to [`Request`]s.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Response {
-    Created { workspace: WorkspaceInfo },
+    Created { workspace: Box<WorkspaceInfo> },
     Listing { workspaces: Vec<WorkspaceInfo> },
     Killed { name: String },
     Removed { summary: String },
@@ -333,7 +333,7 @@ mod tests {
         };
         let responses = vec![
             Response::Created {
-                workspace: info(AgentStatus::Running),
+                workspace: Box::new(info(AgentStatus::Running)),
             },
             Response::Listing {
                 workspaces: vec![

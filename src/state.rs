@@ -32,6 +32,10 @@ pub struct WorkspaceRecord {
     pub branch: String,
     /// The ref the workspace started from and merges back into.
     pub base: String,
+    /// The commit the branch was created at: a branch still there has no
+    /// work of its own, one that moved on and is now in the base was merged.
+    #[serde(default)]
+    pub start: Option<String>,
     /// `GROVE_PORT`, stable for the workspace's life.
     pub port: u16,
     /// The agent profile last started in the workspace.
@@ -193,6 +197,7 @@ mod tests {
             path: format!("/w/{name}").into(),
             branch: format!("grove/{name}"),
             base: "main".into(),
+            start: None,
             port: 20001,
             agent: None,
             created: 1,

@@ -9,7 +9,9 @@ mod support;
 use grove::pane::{Pane, PaneSize};
 use grove::ui::LayoutMode;
 use support::grove::Server;
-use support::pane::{wait_for_exit, wait_for_screen, wait_for_text, wait_until};
+use support::pane::{
+    wait_for_exit, wait_for_screen, wait_for_settled_screen, wait_for_text, wait_until,
+};
 use support::repo::TestRepo;
 
 const SIZE: PaneSize = PaneSize {
@@ -83,7 +85,11 @@ fn detach_and_reattach_show_the_same_screens() {
     let dashboard = t.dashboard(&[], SIZE);
     wait_for_all_ready(&dashboard);
     dashboard.write(b"before detach\r").unwrap();
-    let before = wait_for_text(&dashboard, "alpha got: before detach");
+    // The agent's note makes alpha's worktree dirty; wait for the sidebar to
+    // say so, so nothing changes between the two looks.
+    let before = wait_for_settled_screen(&dashboard, "the reply and the dirty worktree", |s| {
+        s.contains("alpha got: before detach") && s.contains("Uncommitted")
+    });
 
     dashboard.write(PREFIX).unwrap();
     dashboard.write(b"d").unwrap();
@@ -96,7 +102,9 @@ fn detach_and_reattach_show_the_same_screens() {
     assert!(listing.contains("\"status\": \"running\""), "{listing}");
 
     let again = t.dashboard(&["attach"], SIZE);
-    let after = wait_for_text(&again, "alpha got: before detach");
+    let after = wait_for_settled_screen(&again, "the same screen", |s| {
+        s.contains("alpha got: before detach") && s.contains("Uncommitted")
+    });
     assert_eq!(after, before, "the reattached dashboard differs");
     again.write(b"after\r").unwrap();
     wait_for_text(&again, "alpha got: after");

@@ -1,10 +1,27 @@
-//! One git read for the watcher, run on the blocking pool.
+//! One git read for the watcher, run on the blocking pool: the workspace's
+//! [`GitState`](crate::git::state::GitState), never taking a lock an agent
+//! needs. The commit memo travels with the job and back, so the committed
+//! side is recomputed only when HEAD or the base moved.
 
 use std::path::Path;
 
 use super::gitwork::ReadResult;
+use crate::git::{CommitMemo, Git, GitError, StateRead, read_state};
 
-// MERGE: calls git::read_state once it lands.
-pub fn read(_repo: &Path, _worktree: &Path, _base: &str) -> ReadResult {
-    ReadResult::Failed("not implemented".to_owned())
+/// Reads the state of the worktree at `worktree` of the repository at `repo`.
+pub fn read(repo: &Path, worktree: &Path, base: &str, memo: &mut CommitMemo) -> ReadResult {
+    let mut attempt = || -> Result<StateRead, GitError> {
+        let git = Git::from_path()?;
+        let repository = git2::Repository::open(repo).map_err(|source| GitError::Library {
+            context: "cannot open the repository".to_owned(),
+            dir: repo.to_owned(),
+            source,
+        })?;
+        read_state(&git, &repository, worktree, base, memo)
+    };
+    match attempt() {
+        Ok(StateRead::Read(state)) => ReadResult::Read(state),
+        Ok(StateRead::Busy { .. }) => ReadResult::Busy,
+        Err(error) => ReadResult::Failed(error.to_string()),
+    }
 }

@@ -19,20 +19,6 @@ use crate::git::state::GitState;
 use crate::protocol::GitSummary;
 use crate::workspace::readiness::{CheckStatus, readiness};
 
-/// For each workspace, the others that changed at least one of its paths.
-// MERGE: replaced by git's overlap function once it lands.
-fn overlaps(changed: &[(String, Vec<std::path::PathBuf>)]) -> BTreeMap<String, Vec<String>> {
-    let mut result: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (a, paths_a) in changed {
-        for (b, paths_b) in changed {
-            if a != b && paths_a.iter().any(|p| paths_b.contains(p)) {
-                result.entry(a.clone()).or_default().push(b.clone());
-            }
-        }
-    }
-    result
-}
-
 /// A commit touches HEAD, the index, logs and a ref within milliseconds;
 /// reading once after the burst is enough.
 pub const DEBOUNCE: Duration = Duration::from_millis(250);
@@ -54,6 +40,8 @@ enum Flight {
 #[derive(Debug, Clone)]
 pub struct Tracked {
     pub state: Option<GitState>,
+    /// The commit the workspace's branch was created at.
+    pub start: Option<String>,
     /// Other workspaces of the repository that change some of the same paths.
     pub overlaps: Vec<String>,
     pub check: CheckStatus,
@@ -66,6 +54,8 @@ pub struct Tracked {
     pub pr: Option<crate::workspace::PrState>,
     /// When to ask `gh` about it next.
     pub pr_due: Option<Instant>,
+    /// The committed side of the last read, reused until HEAD or the base moves.
+    memo: crate::git::CommitMemo,
     due: Option<Instant>,
     flight: Flight,
 }
@@ -119,6 +109,7 @@ impl GitWork {
                     key.clone(),
                     Tracked {
                         state: None,
+                        start: None,
                         overlaps: Vec::new(),
                         check: CheckStatus::NotConfigured,
                         checked_head: None,
@@ -126,6 +117,7 @@ impl GitWork {
                         check_output: String::new(),
                         pr: None,
                         pr_due: None,
+                        memo: crate::git::CommitMemo::default(),
                         due: Some(now),
                         flight: Flight::Idle,
                     },
@@ -151,19 +143,34 @@ impl GitWork {
             last_commit: state.last_commit.clone(),
             check: entry.check.clone(),
             pr: entry.pr.clone(),
-            readiness: readiness(state, &entry.check, &entry.overlaps),
+            readiness: readiness(state, entry.start.as_deref(), &entry.check, &entry.overlaps),
         })
+    }
+
+    /// The memo for a read that is starting (left empty meanwhile).
+    pub fn take_memo(&mut self, key: &WorkspaceKey) -> crate::git::CommitMemo {
+        self.entries
+            .get_mut(key)
+            .map(|e| std::mem::take(&mut e.memo))
+            .unwrap_or_default()
+    }
+
+    /// The memo back from a finished read.
+    pub fn put_memo(&mut self, key: &WorkspaceKey, memo: crate::git::CommitMemo) {
+        if let Some(entry) = self.entries.get_mut(key) {
+            entry.memo = memo;
+        }
     }
 
     /// Recomputes which workspaces of `repo` overlap.
     pub fn update_overlaps(&mut self, repo: &std::path::Path) {
-        let changed: Vec<(String, Vec<std::path::PathBuf>)> = self
+        let changed: Vec<(String, &[std::path::PathBuf])> = self
             .entries
             .iter()
             .filter(|(k, _)| k.repo == repo)
-            .filter_map(|(k, e)| Some((k.name.clone(), e.state.as_ref()?.changed_paths.clone())))
+            .filter_map(|(k, e)| Some((k.name.clone(), e.state.as_ref()?.changed_paths.as_slice())))
             .collect();
-        let overlaps = overlaps(&changed);
+        let overlaps = crate::git::overlaps(&changed);
         for (key, entry) in self.entries.iter_mut().filter(|(k, _)| k.repo == repo) {
             entry.overlaps = overlaps.get(&key.name).cloned().unwrap_or_default();
         }

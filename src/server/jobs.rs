@@ -86,6 +86,7 @@ pub enum JobOutcome {
     GitRead {
         key: super::workspaces::WorkspaceKey,
         result: super::gitwork::ReadResult,
+        memo: crate::git::CommitMemo,
     },
 }
 
@@ -265,7 +266,9 @@ impl Session {
                     let info = self.install(started, prompt);
                     match (reply, info) {
                         (Reply::Cli(reply), Some(workspace)) => {
-                            let _ = reply.send(Response::Created { workspace });
+                            let _ = reply.send(Response::Created {
+                                workspace: Box::new(workspace),
+                            });
                         }
                         (Reply::Cli(reply), None) => {
                             let _ = reply.send(Response::Failed {
@@ -322,7 +325,7 @@ impl Session {
                 }
             }
             JobOutcome::Planned { key, plan } => self.git_planned(key, plan),
-            JobOutcome::GitRead { key, result } => self.git_read(key, result),
+            JobOutcome::GitRead { key, result, memo } => self.git_read(key, result, memo),
             JobOutcome::Checked { key, done } => self.check_done(key, done),
             JobOutcome::MergePreviewed {
                 client,

@@ -16,7 +16,13 @@ impl Session {
     /// Tracks exactly the workspaces in the table; plans watches for new ones.
     pub(super) fn git_sync(&mut self) {
         let keys: Vec<WorkspaceKey> = self.table.all().map(|w| w.key()).collect();
-        for key in self.git.sync(&keys, Instant::now()) {
+        let added = self.git.sync(&keys, Instant::now());
+        for workspace in self.table.all() {
+            if let Some(entry) = self.git.entries.get_mut(&workspace.key()) {
+                entry.start.clone_from(&workspace.record.start);
+            }
+        }
+        for key in added {
             let Some(root) = self
                 .table
                 .find(&key.repo, &key.name)
@@ -85,14 +91,21 @@ impl Session {
             let worktree = workspace.record.path.clone();
             let base = workspace.record.base.clone();
             let repo = key.repo.clone();
-            self.spawn_job(move || JobOutcome::GitRead {
-                result: super::gitread::read(&repo, &worktree, &base),
-                key,
+            let mut memo = self.git.take_memo(&key);
+            self.spawn_job(move || {
+                let result = super::gitread::read(&repo, &worktree, &base, &mut memo);
+                JobOutcome::GitRead { result, memo, key }
             });
         }
     }
 
-    pub(super) fn git_read(&mut self, key: WorkspaceKey, result: ReadResult) {
+    pub(super) fn git_read(
+        &mut self,
+        key: WorkspaceKey,
+        result: ReadResult,
+        memo: crate::git::CommitMemo,
+    ) {
+        self.git.put_memo(&key, memo);
         let root = key_root(&self.table, &key);
         let changed = self
             .git

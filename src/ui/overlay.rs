@@ -62,11 +62,8 @@ fn text_box(title: &str, body: &str, footer: &str, area: Rect, buf: &mut Buffer)
     let room = usize::from(area.height).saturating_sub(6).max(1);
     let shown = &lines[lines.len().saturating_sub(room)..];
     let inner = frame(title, width, shown.len() + 4, area, buf);
-    let mut y = inner.y;
-    for line in shown {
-        if y + 2 >= inner.bottom() {
-            break;
-        }
+    let rows = inner.y..inner.bottom().saturating_sub(2);
+    for (line, y) in shown.iter().zip(rows) {
         let cut = theme::fit(line, usize::from(inner.width.saturating_sub(2)));
         buf.set_line(
             inner.x + 1,
@@ -74,7 +71,6 @@ fn text_box(title: &str, body: &str, footer: &str, area: Rect, buf: &mut Buffer)
             &Line::raw(cut),
             inner.width.saturating_sub(1),
         );
-        y += 1;
     }
     if let Some(last) = inner.bottom().checked_sub(1) {
         buf.set_line(

@@ -165,25 +165,6 @@ pub fn draw_centered_text(paragraphs: &[(&str, Style)], area: Rect, buf: &mut Bu
     draw_centered(&lines, area, buf);
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wrap_words_breaks_at_spaces_and_keeps_long_words_whole() {
-        assert_eq!(
-            wrap_words("press Enter to start it", 11),
-            ["press Enter", "to start it"]
-        );
-        assert_eq!(
-            wrap_words("a supercalifragilistic b", 5),
-            ["a", "supercalifragilistic", "b"]
-        );
-        assert!(wrap_words("   ", 5).is_empty());
-        assert_eq!(wrap_words("漢字 漢字", 5), ["漢字", "漢字"]);
-    }
-}
-
 /// `text` cut to at most `width` characters, with `…` when cut.
 pub fn fit(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
@@ -210,5 +191,24 @@ pub fn pr_glyph(pr: &crate::workspace::PrState) -> &'static str {
         (PrLifecycle::Open, Checks::Passing) => "✓",
         (PrLifecycle::Open, Checks::Failing) => "✗",
         (PrLifecycle::Open, Checks::Pending | Checks::None) => "○",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_words_breaks_at_spaces_and_keeps_long_words_whole() {
+        assert_eq!(
+            wrap_words("press Enter to start it", 11),
+            ["press Enter", "to start it"]
+        );
+        assert_eq!(
+            wrap_words("a supercalifragilistic b", 5),
+            ["a", "supercalifragilistic", "b"]
+        );
+        assert!(wrap_words("   ", 5).is_empty());
+        assert_eq!(wrap_words("漢字 漢字", 5), ["漢字", "漢字"]);
     }
 }

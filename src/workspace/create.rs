@@ -60,7 +60,7 @@ pub fn create(ctx: &Context, request: &CreateRequest) -> Result<WorkspaceRecord,
     }
 
     let mut rollback = Rollback::new(ctx);
-    let record = reserve(ctx, &request.name, &path, &branch, &base)?;
+    let record = reserve(ctx, &request.name, &path, &branch, &base, Some(&start))?;
     rollback.push(Undo::Record {
         name: name.to_owned(),
     });
@@ -125,6 +125,7 @@ pub(super) fn reserve(
     path: &std::path::Path,
     branch: &str,
     base: &str,
+    start: Option<&str>,
 ) -> Result<WorkspaceRecord, WorkspaceError> {
     let outcome = ctx.store.update(|state| {
         if let Some(existing) = state.find(&ctx.repo.root, name.as_str()) {
@@ -150,6 +151,7 @@ pub(super) fn reserve(
             path: path.to_owned(),
             branch: branch.to_owned(),
             base: base.to_owned(),
+            start: start.map(str::to_owned),
             port,
             agent: None,
             created: unix_now(),

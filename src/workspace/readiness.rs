@@ -65,16 +65,25 @@ impl Readiness {
     }
 }
 
-/// The readiness of a workspace whose git state is `state`.
-pub fn readiness(state: &GitState, check: &CheckStatus, overlaps: &[String]) -> Readiness {
+/// The readiness of a workspace whose git state is `state`; `start` is the
+/// commit its branch was created at, when known.
+pub fn readiness(
+    state: &GitState,
+    start: Option<&str>,
+    check: &CheckStatus,
+    overlaps: &[String],
+) -> Readiness {
     let dirty = state.uncommitted.files > 0 || state.untracked > 0;
     match state.merge {
         MergeSummary::Merged | MergeSummary::SquashMerged if !dirty => {
-            return match state.ahead {
-                0 if state.merge == MergeSummary::Merged && state.committed.files == 0 => {
-                    Readiness::NoChanges
-                }
-                _ => Readiness::Merged,
+            let untouched = match start {
+                Some(start) => start == state.head,
+                // An old record without its start: nothing of its own ahead.
+                None => state.ahead == 0 && state.committed.files == 0,
+            };
+            return match untouched {
+                true => Readiness::NoChanges,
+                false => Readiness::Merged,
             };
         }
         MergeSummary::Merged

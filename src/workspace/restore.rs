@@ -54,7 +54,7 @@ pub fn restore(
     let branch_exists = ctx.repo.branch_exists(&ctx.git, &meta.branch)?;
 
     let mut rollback = Rollback::new(ctx);
-    let record = reserve(ctx, name, &path, &meta.branch, &meta.base)?;
+    let record = reserve(ctx, name, &path, &meta.branch, &meta.base, None)?;
     rollback.push(Undo::Record {
         name: name.to_string(),
     });

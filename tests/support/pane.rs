@@ -136,3 +136,22 @@ pub fn gone_or_foreign_zombie(pid: u32) -> bool {
         Some(_) => false,
     }
 }
+
+/// Waits until the screen satisfies `check` and then stays the same for a
+/// moment: a dashboard draws a frame in several writes, and a screen read
+/// between two of them is half old, half new.
+pub fn wait_for_settled_screen(pane: &Pane, what: &str, check: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + TIMEOUT;
+    let mut last = String::new();
+    loop {
+        let contents = pane.contents();
+        if check(&contents) && contents == last {
+            return contents;
+        }
+        if Instant::now() > deadline {
+            panic!("timed out waiting for {what} (settled)\n{}", dump(pane));
+        }
+        last = contents;
+        std::thread::sleep(TICK * 10);
+    }
+}

@@ -87,7 +87,44 @@ pub async fn connect(paths: &Paths) -> Result<Option<ClientConn>, ConnectError> 
         }
     };
     check_server_uid(&stream, &socket)?;
-    handshake(stream, &socket).await.map(Some)
+    match handshake(stream, &socket).await {
+        Ok(conn) => Ok(Some(conn)),
+        // A server killed a moment ago can still accept before its socket
+        // goes; with its lock released it is as gone as one that refused.
+        // (A live server that hung up on us still holds the lock.)
+        Err(ConnectError::Handshake { ref source, .. })
+            if went_away(source) && !server_lock_held(paths) =>
+        {
+            Ok(None)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Whether some process holds the server lock (a live server does, for its
+/// whole life; the kernel drops it when the server dies).
+fn server_lock_held(paths: &Paths) -> bool {
+    use nix::fcntl::{Flock, FlockArg};
+    let Ok(file) = std::fs::File::open(paths.server_lock_path()) else {
+        return false;
+    };
+    match Flock::lock(file, FlockArg::LockSharedNonblock) {
+        Ok(_free) => false,
+        Err((_, errno)) => errno == nix::errno::Errno::EWOULDBLOCK,
+    }
+}
+
+/// Whether a handshake failed because the server's end closed.
+fn went_away(error: &crate::protocol::ProtocolError) -> bool {
+    use crate::protocol::ProtocolError;
+    match error {
+        ProtocolError::Closed => true,
+        ProtocolError::Io(io) => matches!(
+            io.kind(),
+            ErrorKind::ConnectionReset | ErrorKind::BrokenPipe | ErrorKind::UnexpectedEof
+        ),
+        ProtocolError::TooLarge { .. } | ProtocolError::Decode(_) => false,
+    }
 }
 
 fn check_server_uid(stream: &UnixStream, socket: &Path) -> Result<(), ConnectError> {

@@ -149,11 +149,11 @@ impl GitWatcher {
                 .watch(&heads, RecursiveMode::Recursive)
                 .and_then(|()| watcher.watch(common, RecursiveMode::NonRecursive))
         });
-        if !matches!(watched, Some(Ok(()))) {
-            if let Some(poll) = self.polling() {
-                let _ = poll.watch(&heads, RecursiveMode::Recursive);
-                let _ = poll.watch(&common.join("packed-refs"), RecursiveMode::NonRecursive);
-            }
+        if !matches!(watched, Some(Ok(())))
+            && let Some(poll) = self.polling()
+        {
+            let _ = poll.watch(&heads, RecursiveMode::Recursive);
+            let _ = poll.watch(&common.join("packed-refs"), RecursiveMode::NonRecursive);
         }
     }
 

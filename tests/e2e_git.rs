@@ -1,0 +1,155 @@
+//! The git side of the dashboard end to end: the watcher notices commits and
+//! edits, the sidebar and `grove ls --json` show branch state and readiness,
+//! and the merge key previews, merges, and hands a conflict to the agent.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use grove::pane::PaneSize;
+use support::grove::Server;
+use support::pane::{wait_for_text, wait_until};
+use support::repo::{TestRepo, write_in};
+
+const SIZE: PaneSize = PaneSize {
+    rows: 40,
+    cols: 160,
+};
+
+fn listing(t: &TestRepo) -> serde_json::Value {
+    serde_json::from_str(&t.grove_ok(&["ls", "--json"])).unwrap()
+}
+
+fn workspace(t: &TestRepo, name: &str) -> serde_json::Value {
+    let json = listing(t);
+    json["workspaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["name"] == name)
+        .unwrap()
+        .clone()
+}
+
+fn path_of(t: &TestRepo, name: &str) -> PathBuf {
+    PathBuf::from(workspace(t, name)["path"].as_str().unwrap())
+}
+
+fn commit(t: &TestRepo, dir: &Path, file: &str, text: &str) {
+    write_in(dir, file, text.as_bytes());
+    t.commit_all(dir, &format!("edit {file}"));
+}
+
+#[test]
+fn the_watcher_shows_commits_edits_and_readiness() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    t.use_fake_agent();
+    t.grove_ok(&["new", "alpha"]);
+    wait_until("the first read", || {
+        !workspace(&t, "alpha")["git"].is_null()
+    });
+    assert_eq!(workspace(&t, "alpha")["git"]["readiness"], "no_changes");
+
+    let alpha = path_of(&t, "alpha");
+    write_in(&alpha, "notes.md", b"draft\n");
+    wait_until("the edit to be seen", || {
+        workspace(&t, "alpha")["git"]["readiness"] == "uncommitted"
+    });
+    t.commit_all(&alpha, "notes");
+    wait_until("the commit to be seen", || {
+        let git = &workspace(&t, "alpha")["git"];
+        git["ahead"] == 1 && git["readiness"] == "ready"
+    });
+    let git = workspace(&t, "alpha")["git"].clone();
+    assert_eq!(git["committed"]["files"], 1, "{git}");
+    assert_eq!(git["committed"]["insertions"], 1, "{git}");
+    assert_eq!(git["last_commit"]["summary"], "notes", "{git}");
+
+    // The base moves on: alpha is behind.
+    commit(&t, &t.root.clone(), "base.txt", "base\n");
+    wait_until("behind", || workspace(&t, "alpha")["git"]["behind"] == 1);
+
+    let dashboard = t.dashboard(&[], SIZE);
+    let screen = wait_for_text(&dashboard, "Behind base (1)");
+    assert!(screen.contains("↑1↓1"), "{screen}");
+}
+
+#[test]
+fn overlapping_and_conflicting_workspaces_are_flagged() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    t.use_fake_agent();
+    t.write("shared.txt", "one\ntwo\n");
+    t.commit_all(&t.root.clone(), "shared");
+    t.grove_ok(&["new", "left"]);
+    t.grove_ok(&["new", "right"]);
+    commit(&t, &path_of(&t, "left"), "shared.txt", "one\nLEFT\n");
+    commit(&t, &path_of(&t, "right"), "shared.txt", "one\nRIGHT\n");
+    wait_until("the overlap", || {
+        let left = &workspace(&t, "left")["git"];
+        left["overlaps"] == serde_json::json!(["right"])
+    });
+    // The base takes one side: the other now conflicts.
+    t.git(
+        &t.root.clone(),
+        &["merge", "--quiet", "--no-ff", "-m", "left", "grove/left"],
+    );
+    wait_until("the conflict", || {
+        let right = &workspace(&t, "right")["git"];
+        right["readiness"] == "conflicts" && right["conflicts"] == serde_json::json!(["shared.txt"])
+    });
+}
+
+#[test]
+fn the_merge_key_previews_merges_and_offers_removal() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    t.use_fake_agent();
+    // A clean main worktree on the base: the merge happens right there.
+    t.commit_all(&t.root.clone(), "grove config");
+    t.grove_ok(&["new", "feat"]);
+    commit(&t, &path_of(&t, "feat"), "feature.txt", "feature\n");
+    let dashboard = t.dashboard(&[], SIZE);
+    wait_for_text(&dashboard, "fake agent in feat ready");
+    dashboard.write(b"\x02m").unwrap();
+    let preview = wait_for_text(&dashboard, "merge grove/feat into main");
+    assert!(preview.contains("feature.txt"), "{preview}");
+    assert!(preview.contains("predicted conflicts: none"), "{preview}");
+    dashboard.write(b"y").unwrap();
+    wait_for_text(&dashboard, "Merged 1 commit");
+    dashboard.write(b"n").unwrap();
+    assert_eq!(
+        std::fs::read_to_string(t.root.join("feature.txt")).unwrap(),
+        "feature\n"
+    );
+    wait_until("merged in the sidebar", || {
+        workspace(&t, "feat")["git"]["readiness"] == "merged"
+    });
+}
+
+#[test]
+fn a_conflicting_merge_changes_nothing_and_can_go_to_the_agent() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    t.use_fake_agent();
+    t.write("shared.txt", "one\ntwo\n");
+    t.commit_all(&t.root.clone(), "shared");
+    t.grove_ok(&["new", "clash"]);
+    commit(&t, &path_of(&t, "clash"), "shared.txt", "one\nTHEIRS\n");
+    commit(&t, &t.root.clone(), "shared.txt", "one\nOURS\n");
+    let main_before = t.git(&t.root.clone(), &["rev-parse", "main"]);
+
+    let dashboard = t.dashboard(&[], SIZE);
+    wait_for_text(&dashboard, "fake agent in clash ready");
+    dashboard.write(b"\x02m").unwrap();
+    wait_for_text(&dashboard, "predicted conflicts: shared.txt");
+    dashboard.write(b"y").unwrap();
+    wait_for_text(&dashboard, "Nothing was changed.");
+    assert_eq!(t.git(&t.root.clone(), &["rev-parse", "main"]), main_before);
+    dashboard.write(b"y").unwrap();
+    // The fake agent answers each line it reads with "clash got: …".
+    wait_for_text(&dashboard, "clash got: ");
+}
