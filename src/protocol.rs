@@ -151,6 +151,8 @@ pub struct Stats {
     pub full_redraws: u64,
     /// Frames skipped because nothing visible changed.
     pub skipped: u64,
+    /// Git reads the watcher started (each one worktree's refresh).
+    pub git_reads: u64,
 }
 
 /// How a failed request maps onto the command line's exit codes.

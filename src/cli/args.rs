@@ -52,6 +52,13 @@ pub enum Command {
     /// Stop every agent and the server; workspaces stay and can be resumed.
     #[command(name = "kill-server", after_help = "Example:\n  grove kill-server")]
     KillServer,
+    /// The running server's counters: wakeups, frames, bytes, git reads.
+    #[command(after_help = "Examples:\n  grove stats\n  grove stats --json")]
+    Stats {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run the server in this process (the client starts it for you).
     #[command(hide = true)]
     Server {

@@ -32,6 +32,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Command::Ls { json } => ls(&cwd, json),
         Command::Kill { name } => kill(&cwd, name),
         Command::KillServer => kill_server(),
+        Command::Stats { json } => stats(json),
         Command::Server { foreground } => server(foreground),
         Command::Snapshot { name } => snapshot(&cwd, &name),
         Command::Rm { name, force } => rm(&cwd, &name, force),
@@ -219,6 +220,28 @@ fn kill_server() -> anyhow::Result<()> {
         }
         None => anyhow::bail!("no grove server is running"),
     }
+}
+
+/// `grove stats`: what the server has done since it started.
+fn stats(json: bool) -> anyhow::Result<()> {
+    let response = remote::request(&Paths::from_env()?, Start::Never, Request::Stats)?;
+    let Some(Response::Stats { stats }) = response.map(remote::check).transpose()? else {
+        anyhow::bail!("no grove server is running");
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&stats)?);
+    } else {
+        println!(
+            "wakeups {}  frames {} ({} bytes, {} full redraws, {} skipped)  git reads {}",
+            stats.wakeups,
+            stats.frames,
+            stats.bytes,
+            stats.full_redraws,
+            stats.skipped,
+            stats.git_reads
+        );
+    }
+    Ok(())
 }
 
 /// `grove server`: leaves the terminal's session (unless `--foreground`, for

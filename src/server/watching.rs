@@ -85,6 +85,7 @@ impl Session {
     /// Starts the reads that are due.
     pub(super) fn start_git_reads(&mut self, now: Instant) {
         for key in self.git.start_due(now) {
+            self.stats.git_reads += 1;
             let Some(workspace) = self.table.find(&key.repo, &key.name) else {
                 continue;
             };
