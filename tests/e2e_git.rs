@@ -153,3 +153,62 @@ fn a_conflicting_merge_changes_nothing_and_can_go_to_the_agent() {
     // The fake agent answers each line it reads with "clash got: …".
     wait_for_text(&dashboard, "clash got: ");
 }
+
+#[test]
+fn the_check_runs_after_each_commit_and_decides_readiness() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    t.use_fake_agent();
+    let mut config = std::fs::read_to_string(t.root.join(".grove.yaml")).unwrap();
+    config.push_str("workspace:\n  check: \"echo checking; test -f ok.txt && echo all good\"\n");
+    std::fs::write(t.root.join(".grove.yaml"), config).unwrap();
+    t.grove_ok(&["new", "checked"]);
+    let dir = path_of(&t, "checked");
+
+    commit(&t, &dir, "code.txt", "code\n");
+    wait_until("a failed check", || {
+        let git = &workspace(&t, "checked")["git"];
+        git["check"] == "failed" && git["readiness"] == "check_failed"
+    });
+    commit(&t, &dir, "ok.txt", "ok\n");
+    wait_until("a passed check", || {
+        let git = &workspace(&t, "checked")["git"];
+        git["check"] == "passed" && git["readiness"] == "ready"
+    });
+
+    let dashboard = t.dashboard(&[], SIZE);
+    wait_for_text(&dashboard, "fake agent in checked ready");
+    dashboard.write(b"\x02o").unwrap();
+    let screen = wait_for_text(&dashboard, "all good");
+    assert!(screen.contains("Check · checked"), "{screen}");
+}
+
+#[test]
+fn the_remove_key_asks_snapshots_and_keeps_unmerged_work_unless_told() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    t.use_fake_agent();
+    t.grove_ok(&["new", "doomed"]);
+    let dir = path_of(&t, "doomed");
+    commit(&t, &dir, "work.txt", "work\n");
+    let dashboard = t.dashboard(&[], SIZE);
+    wait_for_text(&dashboard, "fake agent in doomed ready");
+
+    dashboard.write(b"\x02X").unwrap();
+    wait_for_text(&dashboard, "Remove workspace doomed?");
+    dashboard.write(b"y").unwrap();
+    // It has a commit the base lacks: asked again.
+    wait_for_text(&dashboard, "Remove it anyway?");
+    dashboard.write(b"y").unwrap();
+    wait_until("the workspace to go", || {
+        listing(&t)["workspaces"].as_array().unwrap().is_empty()
+    });
+    assert!(!dir.exists());
+    // The branch (unmerged) and a snapshot stay.
+    t.git(&t.root.clone(), &["rev-parse", "--verify", "grove/doomed"]);
+    let snapshots = t.git(
+        &t.root.clone(),
+        &["for-each-ref", "refs/grove/snapshots/doomed/"],
+    );
+    assert_eq!(snapshots.lines().count(), 1, "{snapshots}");
+}

@@ -47,6 +47,7 @@ pub struct GitWatcher {
     events: mpsc::Sender<Event>,
     modes: BTreeMap<WorkspaceKey, WatchMode>,
     commons: Vec<PathBuf>,
+    poll_interval: Duration,
 }
 
 impl GitWatcher {
@@ -67,6 +68,7 @@ impl GitWatcher {
             events,
             modes: BTreeMap::new(),
             commons: Vec::new(),
+            poll_interval: POLL_INTERVAL,
         }
     }
 
@@ -193,7 +195,7 @@ impl GitWatcher {
 
     fn polling(&mut self) -> Option<&mut PollWatcher> {
         if self.poll.is_none() {
-            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+            let config = notify::Config::default().with_poll_interval(self.poll_interval);
             match PollWatcher::new(
                 handler(Arc::clone(&self.routes), self.events.clone()),
                 config,
@@ -236,6 +238,53 @@ fn handler(
         for notice in notices {
             if events.blocking_send(Event::Git { notice }).is_err() {
                 return;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn without_inotify_a_workspace_is_polled_and_changes_still_arrive() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("wt");
+        let admin = dir.path().join("repo/.git/worktrees/wt");
+        let common = dir.path().join("repo/.git");
+        for d in [&root, &admin, &common.join("refs/heads")] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        let (events, mut queue) = mpsc::channel(64);
+        let mut watcher = GitWatcher::new(events);
+        // As when the inotify budget is exhausted: no inotify at all.
+        watcher.inotify = None;
+        watcher.poll_interval = Duration::from_millis(50);
+        let key = WorkspaceKey {
+            repo: dir.path().join("repo"),
+            name: "wt".into(),
+        };
+        let plan = WatchPlan {
+            root: root.clone(),
+            admin,
+            common,
+            dirs: vec![root.clone()],
+        };
+        assert_eq!(watcher.add(&key, &plan), WatchMode::Polling);
+        std::fs::write(root.join("edited.txt"), "new").unwrap();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let event = tokio::time::timeout_at(deadline, queue.recv())
+                .await
+                .expect("no change noticed by polling")
+                .unwrap();
+            if let Event::Git {
+                notice: Notice::Worktree { key: seen },
+            } = event
+            {
+                assert_eq!(seen, key);
+                break;
             }
         }
     }
