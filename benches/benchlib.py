@@ -1,4 +1,4 @@
-"""Shared pieces of the grove-vs-tmux benchmarks (benches/drain.py, benches/idle.py).
+"""Shared pieces of the benchmarks (benches/drain.py, benches/idle.py, benches/watcher.py).
 
 Everything runs in a private temporary root: HOME and the XDG directories point
 inside it, git ignores the user's and the system's config, tmux servers listen
@@ -14,6 +14,7 @@ Python 3.11 standard library only.
 from __future__ import annotations
 
 import atexit
+import codecs
 import errno
 import fcntl
 import os
@@ -27,6 +28,7 @@ import tempfile
 import termios
 import threading
 import time
+import unicodedata
 from pathlib import Path
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -485,8 +487,12 @@ class OuterTerminal:
     controlling terminal.
     """
 
-    def __init__(self, sandbox: Sandbox, argv, cols: int, rows: int, cwd=None):
+    def __init__(self, sandbox: Sandbox, argv, cols: int, rows: int, cwd=None, screen: bool = False):
         self.cols, self.rows = cols, rows
+        # With `screen`, what the program writes is also parsed into a `Screen`
+        # (see `wait_screen`); without it the output is only counted.
+        self.screen = Screen(cols, rows) if screen else None
+        self._screen_waiters: list[dict] = []
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         self.master = master
@@ -525,8 +531,14 @@ class OuterTerminal:
                 break  # EIO: the program and its children closed the PTY
             if not data:
                 break
+            arrived = time.monotonic()
             with self._lock:
                 self.bytes += len(data)
+                if self.screen is not None:
+                    self.screen.feed(data)
+                    for waiter in self._screen_waiters:
+                        if waiter["at"] is None and waiter["predicate"](self.screen):
+                            waiter["at"] = arrived
             # Queries are short; look at the joint with the previous read too.
             if not self.answer_queries:
                 continue
@@ -543,6 +555,36 @@ class OuterTerminal:
     def received(self) -> int:
         with self._lock:
             return self.bytes
+
+    def watch_screen(self, predicate) -> dict:
+        """Starts watching the screen for `predicate(screen)`; returns a handle for `screen_seen`.
+
+        The predicate is checked on the reader thread after every read (and
+        once now); the handle records the `time.monotonic()` at which the read
+        that made it true arrived.
+        """
+        if self.screen is None:
+            raise BenchError("this terminal keeps no screen (pass screen=True)")
+        waiter = {"predicate": predicate, "at": None}
+        with self._lock:
+            if predicate(self.screen):
+                waiter["at"] = time.monotonic()
+            self._screen_waiters.append(waiter)
+        return waiter
+
+    def screen_seen(self, waiter: dict) -> float | None:
+        """When the watched predicate became true (monotonic seconds), or None yet."""
+        with self._lock:
+            return waiter["at"]
+
+    def unwatch_screen(self, waiter: dict) -> None:
+        with self._lock:
+            if waiter in self._screen_waiters:
+                self._screen_waiters.remove(waiter)
+
+    def screen_lines(self) -> list[str]:
+        with self._lock:
+            return self.screen.lines() if self.screen is not None else []
 
     def write(self, data: bytes) -> None:
         os.write(self.master, data)
@@ -583,3 +625,172 @@ class OuterTerminal:
         except OSError:
             pass
         self._reader.join(timeout=2)
+
+
+# --------------------------------------------------------------------------
+# A tiny terminal screen
+
+
+class Screen:
+    """Just enough of a VT100/xterm to read back what a full-screen program drew.
+
+    Keeps the characters of one screen (no attributes, no scrollback, one
+    buffer for the main and alternate screens) and understands what grove's
+    frames and crossterm's set-up use: printable text with wide characters
+    (two cells) and combining marks, CR/LF/BS/TAB, autowrap with a pending
+    wrap at the last column, CUP/HVP, CUU/CUD/CUF/CUB, CHA, VPA, ED, EL, ECH,
+    DECSC/DECRC (ESC 7/8, CSI s/u). Every other CSI (SGR, modes, cursor
+    shape…), OSC, DCS and ESC sequence is parsed and ignored. The Python
+    standard library has no terminal emulator; this is a stand-in for
+    checking text on a dashboard, not a general one.
+    """
+
+    def __init__(self, cols: int, rows: int):
+        self.cols, self.rows = cols, rows
+        self.grid = [[" "] * cols for _ in range(rows)]
+        self.x = self.y = 0
+        self.saved = (0, 0)
+        self.wrap_pending = False
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._state = "text"
+        self._seq = ""
+
+    def lines(self) -> list[str]:
+        return ["".join(c for c in row if c is not None).rstrip() for row in self.grid]
+
+    def feed(self, data: bytes) -> None:
+        for ch in self._decoder.decode(data):
+            self._char(ch)
+
+    def _char(self, ch: str) -> None:
+        state = self._state
+        if state == "text":
+            if ch == "\x1b":
+                self._state, self._seq = "esc", ""
+            elif ch >= " " and ch != "\x7f":
+                self._print(ch)
+            else:
+                self._control(ch)
+        elif state == "esc":
+            if ch == "[":
+                self._state, self._seq = "csi", ""
+            elif ch in "]PX^_":  # OSC, DCS, SOS, PM, APC: strings up to ST/BEL
+                self._state = "string"
+            elif ch in " #%()*+-./":  # one intermediate, then the final byte
+                self._state = "esc-intermediate"
+            else:
+                self._state = "text"
+                if ch == "7":
+                    self.saved = (self.x, self.y)
+                elif ch == "8":
+                    self.x, self.y = self.saved
+                    self.wrap_pending = False
+                elif ch == "c":
+                    self.__init__(self.cols, self.rows)
+        elif state == "esc-intermediate":
+            self._state = "text"
+        elif state == "csi":
+            if "\x40" <= ch <= "\x7e":
+                self._state = "text"
+                self._csi(self._seq, ch)
+            elif ch == "\x1b":
+                self._state, self._seq = "esc", ""
+            else:
+                self._seq += ch
+        elif state == "string":
+            if ch == "\x07":
+                self._state = "text"
+            elif ch == "\x1b":
+                self._state = "string-esc"
+        elif state == "string-esc":
+            # ESC \\ ends the string; anything else starts a new escape.
+            self._state = "text" if ch == "\\" else "esc"
+            if ch != "\\":
+                self._char(ch)
+
+    def _control(self, ch: str) -> None:
+        if ch == "\r":
+            self.x, self.wrap_pending = 0, False
+        elif ch in "\n\x0b\x0c":
+            self._line_feed()
+        elif ch == "\b":
+            self.x, self.wrap_pending = max(0, self.x - 1), False
+        elif ch == "\t":
+            self.x, self.wrap_pending = min(self.cols - 1, (self.x // 8 + 1) * 8), False
+
+    def _line_feed(self) -> None:
+        self.wrap_pending = False
+        if self.y + 1 < self.rows:
+            self.y += 1
+        else:
+            self.grid.pop(0)
+            self.grid.append([" "] * self.cols)
+
+    def _print(self, ch: str) -> None:
+        if unicodedata.combining(ch) or ch in "\u200d\ufe0f":
+            return  # marks and joiners ride on the previous cell
+        width = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if self.wrap_pending or self.x + width > self.cols:
+            self.x = 0
+            self._line_feed()
+        row = self.grid[self.y]
+        row[self.x] = ch
+        if width == 2:
+            row[self.x + 1] = None  # the right half of a wide character
+        if self.x + width >= self.cols:
+            self.x, self.wrap_pending = self.cols - 1, True
+        else:
+            self.x += width
+
+    def _csi(self, seq: str, final: str) -> None:
+        if seq[:1] in "?<=>":  # private modes, kitty keys, XTVERSION…: ignored
+            return
+        params = [int(p) if p.isdigit() else 0 for p in seq.split(";")] if seq else []
+
+        def arg(i: int, default: int = 1) -> int:
+            return params[i] if len(params) > i and params[i] else default
+
+        self.wrap_pending = False
+        if final in "Hf":
+            self.y = min(self.rows, arg(0)) - 1
+            self.x = min(self.cols, arg(1)) - 1
+        elif final == "A":
+            self.y = max(0, self.y - arg(0))
+        elif final == "B":
+            self.y = min(self.rows - 1, self.y + arg(0))
+        elif final == "C":
+            self.x = min(self.cols - 1, self.x + arg(0))
+        elif final == "D":
+            self.x = max(0, self.x - arg(0))
+        elif final == "G":
+            self.x = min(self.cols, arg(0)) - 1
+        elif final == "d":
+            self.y = min(self.rows, arg(0)) - 1
+        elif final == "J":
+            mode = arg(0, 0)
+            if mode == 0:
+                self._erase(self.y, self.x, self.cols)
+                for y in range(self.y + 1, self.rows):
+                    self._erase(y, 0, self.cols)
+            elif mode == 1:
+                for y in range(self.y):
+                    self._erase(y, 0, self.cols)
+                self._erase(self.y, 0, self.x + 1)
+            else:
+                for y in range(self.rows):
+                    self._erase(y, 0, self.cols)
+        elif final == "K":
+            mode = arg(0, 0)
+            start, end = {0: (self.x, self.cols), 1: (0, self.x + 1)}.get(mode, (0, self.cols))
+            self._erase(self.y, start, end)
+        elif final == "X":
+            self._erase(self.y, self.x, min(self.cols, self.x + arg(0)))
+        elif final == "s":
+            self.saved = (self.x, self.y)
+        elif final == "u":
+            self.x, self.y = self.saved
+
+    def _erase(self, y: int, start: int, end: int) -> None:
+        row = self.grid[y]
+        for x in range(start, end):
+            row[x] = " "

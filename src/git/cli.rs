@@ -75,6 +75,19 @@ impl Git {
         Git::with_program(PathBuf::from("git"), Vec::new())
     }
 
+    /// The `git` on PATH, probed once per process and then reused: the server
+    /// starts a git job for every refresh, and a `git --version` before each
+    /// would double its processes. A failed probe is not remembered, so a git
+    /// installed later is found.
+    pub fn shared() -> Result<Git, GitError> {
+        static SHARED: std::sync::OnceLock<Git> = std::sync::OnceLock::new();
+        if let Some(git) = SHARED.get() {
+            return Ok(git.clone());
+        }
+        let git = Git::from_path()?;
+        Ok(SHARED.get_or_init(|| git).clone())
+    }
+
     /// A specific git executable with extra environment for every command
     /// (tests use this for a hermetic configuration).
     pub fn with_program(program: PathBuf, env: Vec<(OsString, OsString)>) -> Result<Git, GitError> {

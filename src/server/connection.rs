@@ -133,7 +133,7 @@ async fn dashboard_setup(
 }
 
 fn find_repo(cwd: &Path) -> Option<std::path::PathBuf> {
-    let git = Git::from_path().ok()?;
+    let git = Git::shared().ok()?;
     Repo::discover(&git, cwd).ok().map(|repo| repo.root)
 }
 

@@ -11,7 +11,7 @@ use crate::git::{CommitMemo, Git, GitError, StateRead, read_state};
 /// Reads the state of the worktree at `worktree` of the repository at `repo`.
 pub fn read(repo: &Path, worktree: &Path, base: &str, memo: &mut CommitMemo) -> ReadResult {
     let mut attempt = || -> Result<StateRead, GitError> {
-        let git = Git::from_path()?;
+        let git = Git::shared()?;
         let repository = git2::Repository::open(repo).map_err(|source| GitError::Library {
             context: "cannot open the repository".to_owned(),
             dir: repo.to_owned(),

@@ -31,7 +31,7 @@ impl Session {
                 continue;
             };
             self.spawn_job(move || {
-                let plan = Git::from_path()
+                let plan = Git::shared()
                     .and_then(|git| WatchPlan::for_worktree(&git, &root))
                     .map_err(|error| error.to_string());
                 JobOutcome::Planned { key, plan }
@@ -53,12 +53,6 @@ impl Session {
                     .map(|w| w.key())
                     .collect();
                 for key in affected {
-                    self.git.touch(&key, now);
-                }
-            }
-            Notice::PackedRefs { repo } => {
-                let all: Vec<WorkspaceKey> = self.table.of_repo(&repo).map(|w| w.key()).collect();
-                for key in all {
                     self.git.touch(&key, now);
                 }
             }

@@ -20,7 +20,7 @@ use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher 
 use tokio::sync::mpsc;
 
 pub use plan::WatchPlan;
-use routes::{Notice, Routes};
+use routes::{Route, Routes};
 
 use super::session::Event;
 use super::workspaces::WorkspaceKey;
@@ -144,7 +144,9 @@ impl GitWatcher {
             return;
         }
         self.commons.push(common.to_owned());
-        self.routes().add_common(common.to_owned(), repo.to_owned());
+        let packed = read_packed_heads(common);
+        self.routes()
+            .add_common(common.to_owned(), repo.to_owned(), packed);
         let heads = common.join("refs/heads");
         let watched = self.inotify.as_mut().map(|watcher| {
             watcher
@@ -231,10 +233,27 @@ fn handler(
             | EventKind::Remove(_)
             | EventKind::Other => {}
         }
-        let notices: std::collections::BTreeSet<Notice> = {
+        let routed: std::collections::BTreeSet<Route> = {
             let routes = routes.lock().unwrap_or_else(PoisonError::into_inner);
             event.paths.iter().filter_map(|p| routes.route(p)).collect()
         };
+        let mut notices = std::collections::BTreeSet::new();
+        for route in routed {
+            match route {
+                Route::Notice(notice) => {
+                    notices.insert(notice);
+                }
+                Route::PackedRefs { common } => {
+                    // Read outside the lock: the file can be large.
+                    let now = read_packed_heads(&common);
+                    let moved = routes
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .packed_refs_changed(&common, now);
+                    notices.extend(moved);
+                }
+            }
+        }
         for notice in notices {
             if events.blocking_send(Event::Git { notice }).is_err() {
                 return;
@@ -243,8 +262,17 @@ fn handler(
     }
 }
 
+/// The branch tips in `common/packed-refs`; none when there is no such file
+/// (or it cannot be read, which a later event will retry).
+fn read_packed_heads(common: &Path) -> routes::PackedHeads {
+    std::fs::read(common.join("packed-refs"))
+        .map(|bytes| routes::packed_heads(&String::from_utf8_lossy(&bytes)))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
+    use super::routes::Notice;
     use super::*;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
