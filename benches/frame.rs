@@ -90,6 +90,7 @@ fn view<'a>(screens: &'a [vt100::Parser], status: &'a AgentStatus) -> DashboardV
             branch: "grove/agent",
             agent: "claude",
             status,
+            state: Some(grove::agent::State::Working),
             screen: Some(parser.screen()),
         })
         .collect();
@@ -101,6 +102,7 @@ fn view<'a>(screens: &'a [vt100::Parser], status: &'a AgentStatus) -> DashboardV
             name: pane.name,
             branch: pane.branch,
             status,
+            state: pane.state,
             git: None,
             focused: index == 0,
         })

@@ -11,6 +11,8 @@
 //!   through git2; [`workspace`] composes those steps into create / snapshot /
 //!   remove / restore, each of which either completes or leaves nothing behind.
 //! - [`state`] records the workspaces grove owns, written atomically.
+//! - [`agent`] decides what an agent is doing (working, waiting for the user,
+//!   idle) from its profile's screen rules and its pane, with the reason.
 //! - [`pane`] owns a PTY, the emulator with its query shim, and the key encoder.
 //! - [`server`] owns the socket (checks, lock, handshake) and starts as a daemon;
 //!   [`client`] finds or starts the server and connects. They never import each
@@ -19,6 +21,7 @@
 //!
 //! `docs/ARCHITECTURE.md` has the picture and the glossary.
 
+pub mod agent;
 pub mod cli;
 pub mod client;
 pub mod config;

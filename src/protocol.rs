@@ -113,6 +113,13 @@ pub enum Request {
     List { repo: Option<PathBuf> },
     /// Stop a workspace's agent; keep its worktree and branch.
     Kill { repo: PathBuf, name: String },
+    /// Type a prompt into a workspace's agent.
+    Send {
+        repo: PathBuf,
+        name: String,
+        text: String,
+        enter: SendEnter,
+    },
     /// Stop the agent, then remove the workspace (see `workspace::remove`).
     Remove {
         repo: PathBuf,
@@ -131,6 +138,7 @@ pub enum Response {
     Created { workspace: Box<WorkspaceInfo> },
     Listing { workspaces: Vec<WorkspaceInfo> },
     Killed { name: String },
+    Sent { name: String },
     Removed { summary: String },
     Stats { stats: Stats },
     ServerExiting,
@@ -153,6 +161,10 @@ pub struct Stats {
     pub skipped: u64,
     /// Git reads the watcher started (each one worktree's refresh).
     pub git_reads: u64,
+    /// Times a tracker looked at a pane's screen.
+    pub status_looks: u64,
+    /// Agent status changes.
+    pub status_changes: u64,
 }
 
 /// How a failed request maps onto the command line's exit codes.
@@ -178,6 +190,8 @@ pub struct WorkspaceInfo {
     /// The agent profile, when one was started.
     pub agent: Option<String>,
     pub status: AgentStatus,
+    /// What the agent is doing and why, while its process runs.
+    pub state: Option<crate::agent::Status>,
     pub port: u16,
     pub created: u64,
     /// The watcher's view of the branch; `None` until it has looked.
@@ -201,6 +215,14 @@ pub struct GitSummary {
     /// The pull request and its checks, once one was opened.
     pub pr: Option<crate::workspace::PrState>,
     pub readiness: crate::workspace::readiness::Readiness,
+}
+
+/// Whether `grove send` presses Enter after the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SendEnter {
+    Press,
+    /// Leave the text in the agent's input for the user to finish.
+    Skip,
 }
 
 /// The state of a workspace's agent as the server sees it.
@@ -329,6 +351,7 @@ mod tests {
             base: "main".into(),
             agent: Some("shell".into()),
             status,
+            state: None,
             port: 20001,
             created: 1,
             git: None,

@@ -69,7 +69,7 @@ fn unknown_top_level_key() {
     assert_eq!(
         error.to_string(),
         format!(
-            "{}:4:1: agnets: unknown key, expected one of `workspace`, `pane`, `agent`, `agents`, `keys`",
+            "{}:4:1: agnets: unknown key, expected one of `workspace`, `pane`, `agent`, `agents`, `attention`, `keys`",
             path.display()
         )
     );
@@ -88,7 +88,7 @@ fn unknown_nested_key() {
     assert_eq!(
         error.to_string(),
         format!(
-            "{}:4:5: agents.lab.comand: unknown key, expected one of `command`, `env`, `resume`",
+            "{}:4:5: agents.lab.comand: unknown key, expected one of `command`, `env`, `resume`, `requires`, `install`, `prompt`, `status`",
             path.display()
         )
     );
@@ -159,7 +159,8 @@ fn semantic_errors_name_the_key_and_the_file() {
         ),
         (
             "invalid/unknown_agent.yaml",
-            "agent: no agent profile named `claude`; profiles: `shell`",
+            "agent: no agent profile named `clawd`; profiles: `aider`, `claude`, `codex`, \
+             `gemini`, `opencode`, `shell`",
         ),
         (
             "invalid/empty_command.yaml",
@@ -173,7 +174,7 @@ fn semantic_errors_name_the_key_and_the_file() {
             "invalid/unknown_action.yaml",
             "keys.bindings.Q: `quit` is not an action; use one of new-workspace, focus-left, \
              focus-down, focus-up, focus-right, focus-1 … focus-9, next-layout, zoom, \
-             merge, pull-request, check-output, kill-agent, resume-agent, remove-workspace, \
+             next-attention, send-prompt, merge, pull-request, check-output, kill-agent, resume-agent, remove-workspace, \
              send-prefix, help, detach, or none to unbind the key",
         ),
         (
@@ -183,6 +184,16 @@ fn semantic_errors_name_the_key_and_the_file() {
         (
             "invalid/remote.yaml",
             "workspace.remote: \"--mirror\" starts with '-', which git would read as an option",
+        ),
+        (
+            "invalid/bad_status_rule.yaml",
+            "agents.lab.status.working[1]: is not a valid regular expression: \
+             error: unclosed group",
+        ),
+        (
+            "invalid/prompt_argument.yaml",
+            "agents.lab.prompt.args: needs an argument containing {prompt} when prompt.via is \
+             argument, e.g. [\"{prompt}\"]",
         ),
         (
             "invalid/empty_prefix.yaml",

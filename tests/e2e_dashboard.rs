@@ -86,10 +86,18 @@ fn detach_and_reattach_show_the_same_screens() {
     wait_for_all_ready(&dashboard);
     dashboard.write(b"before detach\r").unwrap();
     // The agent's note makes alpha's worktree dirty; wait for the sidebar to
-    // say so, so nothing changes between the two looks.
-    let before = wait_for_settled_screen(&dashboard, "the reply and the dirty worktree", |s| {
-        s.contains("alpha got: before detach") && s.contains("Uncommitted")
-    });
+    // say so, and for every agent to have gone idle, so nothing changes
+    // between the two looks.
+    let settled = |s: &str| {
+        s.contains("alpha got: before detach")
+            && s.contains("Uncommitted")
+            && s.matches("fake · idle").count() == 3
+    };
+    let before = wait_for_settled_screen(
+        &dashboard,
+        "the reply, the dirty worktree, idle agents",
+        settled,
+    );
 
     dashboard.write(PREFIX).unwrap();
     dashboard.write(b"d").unwrap();
@@ -102,9 +110,7 @@ fn detach_and_reattach_show_the_same_screens() {
     assert!(listing.contains("\"status\": \"running\""), "{listing}");
 
     let again = t.dashboard(&["attach"], SIZE);
-    let after = wait_for_settled_screen(&again, "the same screen", |s| {
-        s.contains("alpha got: before detach") && s.contains("Uncommitted")
-    });
+    let after = wait_for_settled_screen(&again, "the same screen", settled);
     assert_eq!(after, before, "the reattached dashboard differs");
     again.write(b"after\r").unwrap();
     wait_for_text(&again, "alpha got: after");

@@ -65,10 +65,11 @@ fn an_idle_server_does_not_wake_up_attached_or_not() {
         s.matches(" ready").count() == 3
     });
     // Let the first frames settle: two reads of the counters in a row that
-    // differ only by the reads themselves.
+    // differ only by the reads themselves, further apart than the agent
+    // status trackers' quiet period (0.7 s after the last output).
     wait_until("the dashboard to settle", || {
         let before = t.stats();
-        std::thread::sleep(Duration::from_millis(300));
+        std::thread::sleep(Duration::from_millis(1000));
         t.stats().wakeups == before.wakeups + 1
     });
     let before = t.stats();

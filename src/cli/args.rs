@@ -49,6 +49,20 @@ pub enum Command {
     /// Stop a workspace's agent; its worktree and branch stay.
     #[command(after_help = "Example:\n  grove kill auth")]
     Kill { name: String },
+    /// Type a prompt into a workspace's agent, attached or not.
+    #[command(
+        after_help = "The text arrives as one bracketed paste (newlines stay inside the prompt),\n\
+                      then Enter. With no TEXT, or TEXT `-`, it is read from stdin.\n\n\
+                      Examples:\n  grove send auth 'also cover the logout path'\n  \
+                      git diff main | grove send review -\n  grove send auth --no-enter 'draft: '"
+    )]
+    Send {
+        name: String,
+        text: Option<String>,
+        /// Leave the text in the agent's input without pressing Enter.
+        #[arg(long)]
+        no_enter: bool,
+    },
     /// Stop every agent and the server; workspaces stay and can be resumed.
     #[command(name = "kill-server", after_help = "Example:\n  grove kill-server")]
     KillServer,

@@ -9,7 +9,7 @@ use super::{Args, Command, ConfigCommand};
 use crate::config;
 use crate::git::{Git, Repo};
 use crate::paths::Paths;
-use crate::protocol::{AgentStatus, Request, Response, WorkspaceInfo};
+use crate::protocol::{AgentStatus, FailureKind, Request, Response, SendEnter, WorkspaceInfo};
 use crate::state::{Phase, Store};
 use crate::workspace::{self, RemoveMode, WorkspaceName};
 
@@ -31,6 +31,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Command::Attach => remote::dashboard(&Paths::from_env()?, &cwd, Start::Never),
         Command::Ls { json } => ls(&cwd, json),
         Command::Kill { name } => kill(&cwd, name),
+        Command::Send {
+            name,
+            text,
+            no_enter,
+        } => send(&cwd, name, text, no_enter),
         Command::KillServer => kill_server(),
         Command::Stats { json } => stats(json),
         Command::Server { foreground } => server(foreground),
@@ -140,6 +145,7 @@ fn offline_listing(paths: &Paths, repo: Option<&Path>) -> anyhow::Result<Vec<Wor
             base: w.base,
             agent: w.agent,
             status: AgentStatus::Stopped,
+            state: None,
             port: w.port,
             created: w.created,
             git: None,
@@ -193,6 +199,49 @@ fn kill(cwd: &Path, name: String) -> anyhow::Result<()> {
     match response.map(remote::check).transpose()? {
         Some(Response::Killed { name }) => {
             println!("stopped the agent in {name}; its worktree and branch stay");
+            Ok(())
+        }
+        Some(other) => anyhow::bail!("unexpected answer from the server: {other:?}"),
+        None => anyhow::bail!("no grove server is running, so no agent is either"),
+    }
+}
+
+fn send(cwd: &Path, name: String, text: Option<String>, no_enter: bool) -> anyhow::Result<()> {
+    WorkspaceName::parse(&name)?;
+    let text = match text.as_deref() {
+        None | Some("-") => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .context("cannot read the prompt from stdin")?;
+            // A trailing newline from `echo` or a file is not part of the prompt.
+            text.trim_end_matches('\n').to_owned()
+        }
+        Some(text) => text.to_owned(),
+    };
+    if text.is_empty() {
+        return Err(super::exit::KnownFailure {
+            message: "the prompt is empty; give TEXT or pipe it in".to_owned(),
+            kind: FailureKind::Usage,
+        }
+        .into());
+    }
+    let repo = remote::require_repo(cwd)?;
+    let enter = match no_enter {
+        true => SendEnter::Skip,
+        false => SendEnter::Press,
+    };
+    let request = Request::Send {
+        repo,
+        name,
+        text,
+        enter,
+    };
+    match remote::request(&Paths::from_env()?, Start::Never, request)?
+        .map(remote::check)
+        .transpose()?
+    {
+        Some(Response::Sent { name }) => {
+            println!("typed the prompt into {name}");
             Ok(())
         }
         Some(other) => anyhow::bail!("unexpected answer from the server: {other:?}"),

@@ -127,11 +127,32 @@ pub fn info_json(w: &WorkspaceInfo) -> serde_json::Value {
         if let AgentStatus::Exited { how } = &w.status {
             map.insert("exit".to_owned(), serde_json::Value::String(how.clone()));
         }
+        let (state, reason, since) = state_fields(w);
+        map.insert("state".to_owned(), state.into());
+        map.insert("reason".to_owned(), reason.into());
+        map.insert("state_since".to_owned(), since.into());
+        let attention = w.state.as_ref().is_some_and(|s| s.state.needs_attention());
+        map.insert("attention".to_owned(), attention.into());
         if let Some(git) = &w.git {
             map.insert("git".to_owned(), git_json(git));
         }
     }
     value
+}
+
+/// `state`, `reason` and `state_since` of `grove ls --json`: the agent's
+/// tracked state while it runs, else what the process status says.
+fn state_fields(w: &WorkspaceInfo) -> (&'static str, String, Option<u64>) {
+    match (&w.status, &w.state) {
+        (AgentStatus::Running, Some(status)) => (
+            status.state.key(),
+            status.reason.clone(),
+            Some(status.since),
+        ),
+        (AgentStatus::Running, None) => ("starting", "the agent was just started".to_owned(), None),
+        (AgentStatus::Exited { how }, _) => ("exited", how.clone(), None),
+        (AgentStatus::Stopped, _) => ("stopped", "no agent process".to_owned(), None),
+    }
 }
 
 /// The `git` object of `grove ls --json` (docs/cli.md).

@@ -191,7 +191,7 @@ mod tests {
     fn unknown_top_level_key_is_named() {
         assert_eq!(
             error_for("pane: {}\n\nbogus: 1\n"),
-            "u.yaml:3:1: bogus: unknown key, expected one of `workspace`, `pane`, `agent`, `agents`, `keys`"
+            "u.yaml:3:1: bogus: unknown key, expected one of `workspace`, `pane`, `agent`, `agents`, `attention`, `keys`"
         );
     }
 
@@ -199,7 +199,7 @@ mod tests {
     fn unknown_key_in_a_map_entry_has_the_full_path() {
         assert_eq!(
             error_for("agents:\n  lab:\n    comand: [x]\n"),
-            "u.yaml:3:5: agents.lab.comand: unknown key, expected one of `command`, `env`, `resume`"
+            "u.yaml:3:5: agents.lab.comand: unknown key, expected one of `command`, `env`, `resume`, `requires`, `install`, `prompt`, `status`"
         );
     }
 

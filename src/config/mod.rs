@@ -24,7 +24,10 @@ use std::path::Path;
 use serde_yaml::{Mapping, Value};
 
 pub use error::{ConfigError, Position};
-pub use schema::{AgentProfile, Config, KeysConfig, PaneConfig, PortRange, WorkspaceConfig};
+pub use schema::{
+    AgentProfile, AttentionConfig, Config, KeysConfig, PaneConfig, PortRange, PromptConfig,
+    PromptVia, StatusConfig, TitleRules, WorkspaceConfig,
+};
 pub use source::{LayerStatus, Presence, Source};
 
 use crate::paths::Paths;

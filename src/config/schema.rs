@@ -21,7 +21,20 @@ pub struct Config {
     pub agent: String,
     /// Agent profiles by name.
     pub agents: BTreeMap<String, AgentProfile>,
+    /// What happens when an agent needs the user.
+    pub attention: AttentionConfig,
     pub keys: KeysConfig,
+}
+
+/// How grove calls the user to an agent that waits for input or finished.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AttentionConfig {
+    /// Ring the attached terminals' bell.
+    pub bell: bool,
+    /// A shell command run in the workspace's worktree, with GROVE_WORKSPACE,
+    /// GROVE_STATE (waiting or done) and GROVE_REASON set.
+    pub hook: Option<String>,
 }
 
 /// How workspaces are made.
@@ -66,7 +79,8 @@ pub struct PaneConfig {
     pub kill_grace_ms: u64,
 }
 
-/// One agent profile: what to run in a workspace's pane.
+/// One agent profile: what to run in a workspace's pane, how to hand it a
+/// prompt, and how to tell what it is doing.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AgentProfile {
@@ -77,6 +91,56 @@ pub struct AgentProfile {
     /// argv to continue an earlier session after a restart; empty means
     /// starting `command` again.
     pub resume: Vec<String>,
+    /// Programs that must be on PATH besides `command[0]`.
+    pub requires: Vec<String>,
+    /// How to install the program, quoted when it is missing.
+    pub install: Option<String>,
+    /// How an initial prompt (`grove new --prompt`) reaches the agent.
+    pub prompt: PromptConfig,
+    /// Screen rules that tell what the agent is doing.
+    pub status: StatusConfig,
+}
+
+/// How an initial prompt is passed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PromptConfig {
+    pub via: PromptVia,
+    /// With `via: argument`: appended to `command`, `{prompt}` replaced by
+    /// the prompt (one argument, never split or parsed by a shell).
+    pub args: Vec<String>,
+}
+
+/// Typed into the agent once it is ready, or given on its command line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PromptVia {
+    #[default]
+    Paste,
+    Argument,
+}
+
+/// Regular expressions over the lowest `rows` non-blank rows of the screen,
+/// and over the window title. Checked in the order waiting, working, idle
+/// (for each, the screen and then the title); the first match decides.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StatusConfig {
+    pub rows: usize,
+    pub waiting: Vec<String>,
+    pub working: Vec<String>,
+    pub idle: Vec<String>,
+    /// The same over the title the program sets (OSC 0 / 2).
+    pub title: TitleRules,
+}
+
+/// Status rules over the window title.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TitleRules {
+    pub waiting: Vec<String>,
+    pub working: Vec<String>,
+    pub idle: Vec<String>,
 }
 
 /// The dashboard's keys, as written; `ui::keymap::Keymap` is the checked form.

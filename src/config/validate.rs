@@ -10,7 +10,7 @@
 use std::path::{Component, Path};
 
 use super::error::ConfigError;
-use super::schema::Config;
+use super::schema::{AgentProfile, Config, PromptVia};
 use super::source::Provenance;
 use crate::ui::keymap::{KeyEntry, KeyProblem, Keymap, KeymapError};
 
@@ -117,6 +117,62 @@ fn check_pane(config: &Config) -> Result<(), Problem> {
     Ok(())
 }
 
+fn check_profile_status(name: &str, profile: &AgentProfile) -> Result<(), Problem> {
+    let status = &profile.status;
+    let has_rules =
+        !(status.waiting.is_empty() && status.working.is_empty() && status.idle.is_empty());
+    if has_rules && status.rows == 0 {
+        let message = "must be at least 1 when the profile has status rules".to_owned();
+        return Err(Problem::at(&["agents", name, "status", "rows"], message));
+    }
+    if let Err(bad) = crate::agent::StatusRules::compile(status) {
+        let list = bad.kind.key();
+        let message = format!(
+            "is not a valid regular expression: {}",
+            first_line(&bad.message)
+        );
+        let problem = match bad.source {
+            crate::agent::Source::Screen => Problem::indexed(
+                &["agents", name, "status", list],
+                format!("agents.{name}.status.{list}[{}]", bad.index),
+                message,
+            ),
+            crate::agent::Source::Title => Problem::indexed(
+                &["agents", name, "status", "title", list],
+                format!("agents.{name}.status.title.{list}[{}]", bad.index),
+                message,
+            ),
+        };
+        return Err(problem);
+    }
+    Ok(())
+}
+
+fn check_profile_prompt(name: &str, profile: &AgentProfile) -> Result<(), Problem> {
+    let prompt = &profile.prompt;
+    let path = ["agents", name, "prompt", "args"];
+    match prompt.via {
+        PromptVia::Paste => Ok(()),
+        PromptVia::Argument if !prompt.args.iter().any(|a| a.contains("{prompt}")) => {
+            let message = "needs an argument containing {prompt} when prompt.via is argument, \
+                           e.g. [\"{prompt}\"]"
+                .to_owned();
+            Err(Problem::at(&path, message))
+        }
+        PromptVia::Argument => Ok(()),
+    }
+}
+
+/// regex's errors draw the pattern over several lines; the last line says
+/// what is wrong.
+fn first_line(message: &str) -> &str {
+    message
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("error:"))
+        .unwrap_or(message)
+}
+
 fn check_agents(config: &Config) -> Result<(), Problem> {
     for (name, profile) in &config.agents {
         let command = ["agents", name.as_str(), "command"];
@@ -136,6 +192,8 @@ fn check_agents(config: &Config) -> Result<(), Problem> {
             let message = "contains a NUL character".to_owned();
             return Err(Problem::indexed(&command, key(index), message));
         }
+        check_profile_status(name, profile)?;
+        check_profile_prompt(name, profile)?;
         for (variable, value) in &profile.env {
             let path = ["agents", name.as_str(), "env", variable.as_str()];
             if variable.is_empty() || variable.contains(['=', '\0']) {

@@ -9,7 +9,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::config::{AgentProfile, Config};
+use crate::config::{AgentProfile, Config, PromptVia};
 use crate::pane::{PaneSize, PaneSpec};
 use crate::state::WorkspaceRecord;
 use crate::workspace::SetupEnv;
@@ -63,13 +63,47 @@ pub fn argv(
     let Some(program) = argv.first() else {
         anyhow::bail!("agent profile {name:?} has an empty command");
     };
-    if find_program(Path::new(program), &lookup).is_none() {
-        anyhow::bail!(
-            "agent {name:?} needs `{}`, which is not installed or not on PATH",
-            program.to_string_lossy()
-        );
+    let needed =
+        std::iter::once(program.clone()).chain(profile.requires.iter().map(OsString::from));
+    for program in needed {
+        if find_program(Path::new(&program), &lookup).is_none() {
+            let hint = match &profile.install {
+                Some(install) => format!("; install it with `{install}`"),
+                None => String::new(),
+            };
+            anyhow::bail!(
+                "agent {name:?} needs `{}`, which is not installed or not on PATH{hint}",
+                program.to_string_lossy()
+            );
+        }
     }
     Ok(argv)
+}
+
+/// Hands an initial prompt to the agent as its profile says: appended to
+/// `argv` (`via: argument`), or returned to be typed once the agent is ready
+/// (`via: paste`).
+pub fn with_prompt(
+    profile: &AgentProfile,
+    mut argv: Vec<OsString>,
+    prompt: Option<String>,
+) -> (Vec<OsString>, Option<String>) {
+    let Some(prompt) = prompt else {
+        return (argv, None);
+    };
+    match profile.prompt.via {
+        PromptVia::Paste => (argv, Some(prompt)),
+        PromptVia::Argument => {
+            argv.extend(
+                profile
+                    .prompt
+                    .args
+                    .iter()
+                    .map(|arg| OsString::from(arg.replace("{prompt}", &prompt))),
+            );
+            (argv, None)
+        }
+    }
 }
 
 fn expand(
@@ -143,6 +177,7 @@ mod tests {
             command: command.iter().map(|s| s.to_string()).collect(),
             env: Default::default(),
             resume: resume.iter().map(|s| s.to_string()).collect(),
+            ..AgentProfile::default()
         }
     }
 
@@ -181,6 +216,36 @@ mod tests {
             err.to_string(),
             "agent \"lab\" needs `no-such-agent-cli`, which is not installed or not on PATH"
         );
+    }
+
+    #[test]
+    fn a_missing_requirement_names_how_to_install_it() {
+        let mut p = profile(&["sh"], &[]);
+        p.requires = vec!["no-such-helper".into()];
+        p.install = Some("npm install -g no-such-helper".into());
+        let err = argv("lab", &p, Launch::Start, env).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "agent \"lab\" needs `no-such-helper`, which is not installed or not on PATH; \
+             install it with `npm install -g no-such-helper`"
+        );
+    }
+
+    #[test]
+    fn a_prompt_is_an_argument_or_typed_later() {
+        let mut p = profile(&["agent"], &[]);
+        let base = vec![OsString::from("agent")];
+        let text = "fix \"it\"; rm -rf /".to_owned();
+        assert_eq!(
+            with_prompt(&p, base.clone(), Some(text.clone())),
+            (base.clone(), Some(text.clone()))
+        );
+        p.prompt.via = PromptVia::Argument;
+        p.prompt.args = vec!["-i".into(), "{prompt}".into()];
+        let (argv, typed) = with_prompt(&p, base.clone(), Some(text.clone()));
+        assert_eq!(argv, ["agent", "-i", text.as_str()]);
+        assert_eq!(typed, None);
+        assert_eq!(with_prompt(&p, base.clone(), None), (base, None));
     }
 
     #[test]

@@ -32,8 +32,7 @@ pub enum Reply {
 /// What a job reports back.
 pub enum JobOutcome {
     Started {
-        result: Result<Started, Failed>,
-        prompt: Option<String>,
+        result: Result<Box<Started>, Failed>,
         reply: Reply,
     },
     Killed {
@@ -117,10 +116,10 @@ impl Session {
             } => {
                 let paths = self.paths.clone();
                 self.spawn_job(move || {
-                    let result = create_and_start(&paths, &cwd, &name, agent.as_deref(), base);
+                    let result =
+                        create_and_start(&paths, &cwd, &name, agent.as_deref(), base, prompt);
                     JobOutcome::Started {
-                        result: result.map_err(Failed::from),
-                        prompt,
+                        result: result.map(Box::new).map_err(Failed::from),
                         reply: Reply::Cli(reply),
                     }
                 });
@@ -136,6 +135,26 @@ impl Session {
             }
             Request::Kill { repo, name } => {
                 self.kill_agent(Some(&repo), &name, Some(Reply::Cli(reply)));
+            }
+            Request::Send {
+                repo,
+                name,
+                text,
+                enter,
+            } => {
+                let response = match self.send(Some(&repo), &name, text, enter) {
+                    Ok(()) => Response::Sent { name },
+                    Err(error) => Response::Failed {
+                        kind: match error {
+                            super::prompts::SendError::Empty => FailureKind::Usage,
+                            super::prompts::SendError::NoWorkspace { .. }
+                            | super::prompts::SendError::NotRunning { .. }
+                            | super::prompts::SendError::Busy { .. } => FailureKind::Failure,
+                        },
+                        message: error.to_string(),
+                    },
+                };
+                let _ = reply.send(response);
             }
             Request::Remove { repo, name, force } => {
                 self.remove(repo, name, force, Reply::Cli(reply));
@@ -176,10 +195,9 @@ impl Session {
         let prompt = optional(&form.prompt);
         let name = form.name.trim().to_owned();
         self.spawn_job(move || {
-            let result = create_and_start(&paths, &repo, &name, agent.as_deref(), base);
+            let result = create_and_start(&paths, &repo, &name, agent.as_deref(), base, prompt);
             JobOutcome::Started {
-                result: result.map_err(Failed::from),
-                prompt,
+                result: result.map(Box::new).map_err(Failed::from),
                 reply: Reply::Client(client),
             }
         });
@@ -257,13 +275,9 @@ impl Session {
 
     pub(super) fn job_done(&mut self, outcome: JobOutcome) {
         match outcome {
-            JobOutcome::Started {
-                result,
-                prompt,
-                reply,
-            } => match result {
+            JobOutcome::Started { result, reply } => match result {
                 Ok(started) => {
-                    let info = self.install(started, prompt);
+                    let info = self.install(*started);
                     match (reply, info) {
                         (Reply::Cli(reply), Some(workspace)) => {
                             let _ = reply.send(Response::Created {
@@ -384,7 +398,7 @@ impl Session {
 
 /// Finds the repository at `root` (the root of a main worktree).
 pub(super) fn open_repo(root: &Path) -> anyhow::Result<(Git, Repo)> {
-    let git = Git::from_path()?;
+    let git = Git::shared()?;
     let repo = Repo::discover(&git, root)?;
     Ok((git, repo))
 }

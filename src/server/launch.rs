@@ -11,9 +11,9 @@ use super::agent::{self, Launch};
 use super::client::ClientId;
 use super::jobs::{Failed, JobOutcome, Reply, context, open_repo};
 use super::session::{Event, Session};
-use super::workspaces::{Live, PaneId, PendingPrompt, PromptStage};
+use super::workspaces::{Live, PaneId, PendingPrompt};
+use crate::agent::{StatusRules, Tracker};
 use crate::config;
-use crate::pane::keys::encode_paste;
 use crate::pane::{Pane, PaneSize};
 use crate::paths::Paths;
 use crate::protocol::AgentStatus;
@@ -27,6 +27,28 @@ pub struct Started {
     pub agent: String,
     pub pane: Pane,
     pub size: PaneSize,
+    /// The profile's status rules, compiled.
+    pub rules: StatusRules,
+    /// A prompt to type once the agent is ready (`prompt.via: paste`).
+    pub prompt: Option<String>,
+    pub attention: config::AttentionConfig,
+}
+
+/// The profile's rules; the config was validated, so an error here means a
+/// layer changed between validation and now.
+fn rules_of(agent: &str, profile: &config::AgentProfile) -> anyhow::Result<StatusRules> {
+    StatusRules::compile(&profile.status).map_err(|bad| {
+        anyhow::anyhow!(
+            "agent {agent:?}: a status {} rule ({}[{}]) is not a valid regular expression: {}",
+            match bad.source {
+                crate::agent::Source::Screen => "screen",
+                crate::agent::Source::Title => "title",
+            },
+            bad.kind.key(),
+            bad.index,
+            bad.message
+        )
+    })
 }
 
 /// The size a new agent starts at before the layout gives it its own.
@@ -53,6 +75,7 @@ impl Session {
                 let config = config::load(&paths, Some(&repo.root))?.config;
                 let (agent_name, profile) = agent::profile(&config, record.agent.as_deref())?;
                 let argv = agent::argv(agent_name, profile, launch, |v| std::env::var_os(v))?;
+                let rules = rules_of(agent_name, profile)?;
                 let spec = agent::pane_spec(&config, &record, profile, argv, START_SIZE);
                 Ok(Started {
                     repo: record.repo.clone(),
@@ -60,22 +83,22 @@ impl Session {
                     agent: agent_name.to_owned(),
                     pane: Pane::spawn(spec)?,
                     size: START_SIZE,
+                    rules,
+                    prompt: None,
+                    attention: config.attention.clone(),
                 })
             })();
             JobOutcome::Started {
-                result: result.map_err(|err: anyhow::Error| Failed::from(err)),
-                prompt: None,
+                result: result
+                    .map(Box::new)
+                    .map_err(|err: anyhow::Error| Failed::from(err)),
                 reply: Reply::Client(client),
             }
         });
     }
 
     /// Puts a started agent into its workspace and starts watching it.
-    pub(super) fn install(
-        &mut self,
-        started: Started,
-        prompt: Option<String>,
-    ) -> Option<crate::protocol::WorkspaceInfo> {
+    pub(super) fn install(&mut self, started: Started) -> Option<crate::protocol::WorkspaceInfo> {
         self.reload();
         let id = PaneId(self.next_pane);
         self.next_pane += 1;
@@ -88,7 +111,12 @@ impl Session {
             pane: Arc::clone(&pane),
             status: AgentStatus::Running,
             size: started.size,
-            prompt: prompt.map(|text| PendingPrompt::new(text, Instant::now())),
+            prompt: started
+                .prompt
+                .map(|text| PendingPrompt::when_ready(text, Instant::now())),
+            tracker: Tracker::new(),
+            rules: started.rules,
+            attention: started.attention,
         });
         drop(old);
         let info = workspace.info(None);
@@ -130,36 +158,6 @@ impl Session {
             }
         });
     }
-
-    /// Types due `--prompt`s: the paste first, Enter a moment later.
-    pub(super) fn type_prompts(&mut self, now: Instant) {
-        for workspace in self.table.all_mut() {
-            let Some(live) = workspace.live.as_mut() else {
-                continue;
-            };
-            let Some(prompt) = live.prompt.as_mut() else {
-                continue;
-            };
-            match prompt.stage {
-                PromptStage::Paste { due } if due <= now => {
-                    let modes = live.pane.input_modes();
-                    if let Err(error) = live.pane.write(&encode_paste(&prompt.text, &modes)) {
-                        tracing::warn!(%error, "typing the prompt");
-                    }
-                    prompt.stage = PromptStage::Enter {
-                        due: now + super::session::PROMPT_ENTER_DELAY,
-                    };
-                }
-                PromptStage::Enter { due } if due <= now => {
-                    if let Err(error) = live.pane.write(b"\r") {
-                        tracing::warn!(%error, "sending Enter after the prompt");
-                    }
-                    live.prompt = None;
-                }
-                PromptStage::Paste { .. } | PromptStage::Enter { .. } => {}
-            }
-        }
-    }
 }
 
 /// `grove new`: checks the agent can run before creating anything, creates
@@ -170,11 +168,14 @@ pub(super) fn create_and_start(
     name: &str,
     agent: Option<&str>,
     base: Option<String>,
+    prompt: Option<String>,
 ) -> anyhow::Result<Started> {
     let name = WorkspaceName::parse(name)?;
     let ctx = context(paths, cwd)?;
     let (agent_name, profile) = agent::profile(&ctx.config, agent)?;
     let argv = agent::argv(agent_name, profile, Launch::Start, |v| std::env::var_os(v))?;
+    let rules = rules_of(agent_name, profile)?;
+    let (argv, prompt) = agent::with_prompt(profile, argv, prompt);
     let request = CreateRequest {
         name,
         base,
@@ -189,6 +190,9 @@ pub(super) fn create_and_start(
         agent: agent_name.to_owned(),
         pane,
         size: START_SIZE,
+        rules,
+        prompt,
+        attention: ctx.config.attention.clone(),
     })
 }
 

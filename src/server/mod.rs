@@ -7,6 +7,7 @@
 //! each one; `session` is the actor that owns all state.
 
 pub mod agent;
+mod attention;
 pub mod backend;
 mod checks;
 mod client;
@@ -20,6 +21,7 @@ mod launch;
 pub mod listener;
 mod outbox;
 mod panes;
+mod prompts;
 mod render;
 mod session;
 mod watch;

@@ -36,6 +36,7 @@ impl Session {
                     None => Default::default(),
                 };
                 PaneFacts {
+                    state: workspace.agent_state().map(|s| s.state),
                     name: workspace.record.name.clone(),
                     running,
                     modes,
@@ -77,14 +78,10 @@ impl Session {
     }
 
     pub(super) fn pane_output(&mut self, pane: PaneId) {
+        self.status_output(pane, Instant::now());
         let Some(workspace) = self.table.by_pane_mut(pane) else {
             return;
         };
-        if let Some(live) = workspace.live.as_mut()
-            && let Some(prompt) = live.prompt.as_mut()
-        {
-            prompt.output_seen(Instant::now());
-        }
         let repo = workspace.record.repo.clone();
         let name = workspace.record.name.clone();
         // Only clients that show this pane, and show it visibly, redraw.

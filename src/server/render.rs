@@ -32,6 +32,7 @@ impl Session {
                 name: w.record.name.clone(),
                 branch: w.record.branch.clone(),
                 status: w.status(),
+                state: w.agent_state().map(|s| s.state),
                 git: self.git.summary(&w.key()),
             })
             .collect();
@@ -60,6 +61,7 @@ impl Session {
                     branch: &w.record.branch,
                     agent: w.record.agent.as_deref().unwrap_or(""),
                     status,
+                    state: w.agent_state().map(|s| s.state),
                     screen: guard.as_ref().map(|g| g.screen()),
                 })
                 .collect();
@@ -92,6 +94,7 @@ impl Session {
                     name: &source.name,
                     branch: &source.branch,
                     status: &source.status,
+                    state: source.state,
                     git: source.git.as_ref(),
                     focused: Some(source.name.as_str()) == focused_name
                         && *repo_name == source.repo,
@@ -99,6 +102,8 @@ impl Session {
                 .collect();
             let question;
             let check_title;
+            let prompt_title;
+            let prompt_body;
             let overlay = match overlay {
                 ClientOverlay::None => Overlay::None,
                 ClientOverlay::Help => Overlay::Help { bindings: help },
@@ -120,6 +125,15 @@ impl Session {
                     body: text,
                     footer: "y type the resolution prompt into the agent · any other key closes",
                 },
+                ClientOverlay::SendPrompt(input) => {
+                    prompt_title = format!("Prompt for {}", input.target);
+                    prompt_body = input.shown();
+                    Overlay::Text {
+                        title: &prompt_title,
+                        body: &prompt_body,
+                        footer: "Enter sends · Alt+Enter new line · Esc cancels",
+                    }
+                }
                 ClientOverlay::CheckOutput { name } => {
                     check_title = format!("Check · {name}");
                     let key = super::workspaces::WorkspaceKey {
@@ -197,6 +211,7 @@ struct SidebarSource {
     name: String,
     branch: String,
     status: AgentStatus,
+    state: Option<crate::agent::State>,
     git: Option<crate::protocol::GitSummary>,
 }
 

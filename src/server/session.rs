@@ -33,13 +33,9 @@ use crate::ui::keymap::Keymap;
 /// At most ~60 frames a second; output arriving faster is drawn together.
 pub const FRAME_INTERVAL: Duration = Duration::from_millis(16);
 
-/// How long an agent must be quiet after starting before a `--prompt` is
-/// typed into it, and the pause between the pasted prompt and Enter (Codex
-/// treats an Enter that arrives with the paste as part of it).
-pub const PROMPT_QUIET: Duration = Duration::from_millis(400);
+/// The pause between a pasted prompt and its Enter: Codex treats an Enter
+/// that arrives with the paste as part of it.
 pub const PROMPT_ENTER_DELAY: Duration = Duration::from_millis(150);
-/// The longest wait for that quiet: an agent that never prints still gets it.
-pub const PROMPT_FIRST_WAIT: Duration = Duration::from_millis(1500);
 
 /// Everything the session reacts to.
 pub enum Event {
@@ -169,6 +165,11 @@ impl Session {
             Event::Request { request, reply } => self.request(request, reply),
             Event::PaneOutput { pane } => self.pane_output(pane),
             Event::PaneExited { pane, exit } => {
+                let code = match exit {
+                    ProcessExit::Code { code } => Some(code),
+                    ProcessExit::Signal { .. } | ProcessExit::Unknown => None,
+                };
+                self.status_exited(pane, code, &exit.to_string());
                 if let Some(workspace) = self.table.by_pane_mut(pane)
                     && let Some(live) = workspace.live.as_mut()
                 {
@@ -229,6 +230,7 @@ impl Session {
         client.activity = self.tick;
         tracing::info!(client = id.0, repo = ?client.repo, "client attached");
         self.clients.insert(id, client);
+        self.mark_focused_seen();
         self.resize_panes();
         self.mark_dirty(|c| c.id == id);
     }
@@ -290,11 +292,20 @@ impl Session {
                     uncommitted,
                 } => self.merge(id, repo.as_deref(), &name, tip, uncommitted),
                 Effect::PullRequest { name } => self.pull_request(id, repo.as_deref(), &name),
+                Effect::Send { name, text } => {
+                    let enter = super::workspaces::SendEnter::Press;
+                    if let Err(error) = self.send(repo.as_deref(), &name, text, enter)
+                        && let Some(client) = self.clients.get_mut(&id)
+                    {
+                        client.message = Some(error.to_string());
+                    }
+                }
             }
         }
         if relayout {
             self.resize_panes();
         }
+        self.mark_focused_seen();
         self.mark_dirty(|c| c.id == id);
     }
 
@@ -325,10 +336,12 @@ impl Session {
         prompts
             .chain(self.frame_due)
             .chain(self.git.next_due())
+            .chain(self.status_due())
             .min()
     }
 
     fn on_time(&mut self, now: Instant) {
+        self.observe_agents(now);
         self.type_prompts(now);
         self.start_git_reads(now);
         self.poll_prs(now);

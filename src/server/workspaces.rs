@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::session::{PROMPT_FIRST_WAIT, PROMPT_QUIET};
 use crate::pane::{Pane, PaneSize};
 use crate::protocol::{AgentStatus, WorkspaceInfo};
 use crate::state::{Phase, State, WorkspaceRecord};
@@ -36,48 +35,65 @@ pub struct Live {
     pub size: PaneSize,
     /// A prompt to type once the agent has started and gone quiet.
     pub prompt: Option<PendingPrompt>,
+    /// What the agent is doing, and why.
+    pub tracker: crate::agent::Tracker,
+    pub rules: crate::agent::StatusRules,
+    /// The bell and hook settings the agent was started with.
+    pub attention: crate::config::AttentionConfig,
 }
 
-/// The most an agent that keeps printing (a spinner) delays its prompt.
-const PROMPT_MAX_WAIT: Duration = Duration::from_secs(5);
+/// The longest a prompt waits for its agent to be ready: an agent whose
+/// screen no rule recognises still gets it.
+const PROMPT_MAX_WAIT: Duration = Duration::from_secs(30);
 
-/// A `--prompt` on its way into a new agent: pasted once the agent has been
-/// quiet for a moment after starting, then Enter a moment later.
+/// A prompt on its way into an agent: pasted once the agent's status says
+/// it is idle (or after [`PROMPT_MAX_WAIT`]), then Enter a moment later.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingPrompt {
     pub text: String,
-    started: Instant,
+    pub enter: SendEnter,
     pub stage: PromptStage,
 }
+
+pub use crate::protocol::SendEnter;
 
 /// What the prompt waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PromptStage {
-    Paste { due: Instant },
-    Enter { due: Instant },
+    /// The agent to be idle, or `deadline`.
+    Paste {
+        deadline: Instant,
+    },
+    Enter {
+        due: Instant,
+    },
 }
 
 impl PendingPrompt {
-    pub fn new(text: String, now: Instant) -> Self {
+    /// A prompt for an agent that is starting: typed when it is ready.
+    pub fn when_ready(text: String, now: Instant) -> Self {
         Self {
             text,
-            started: now,
+            enter: SendEnter::Press,
             stage: PromptStage::Paste {
-                due: now + PROMPT_FIRST_WAIT,
+                deadline: now + PROMPT_MAX_WAIT,
             },
         }
     }
 
-    /// The agent printed something: wait for it to be quiet again.
-    pub fn output_seen(&mut self, now: Instant) {
-        if let PromptStage::Paste { due } = &mut self.stage {
-            *due = (now + PROMPT_QUIET).min(self.started + PROMPT_MAX_WAIT);
+    /// A prompt typed now (`grove send`): the agent is already running.
+    pub fn now(text: String, enter: SendEnter, now: Instant) -> Self {
+        Self {
+            text,
+            enter,
+            stage: PromptStage::Paste { deadline: now },
         }
     }
 
     pub fn due(&self) -> Option<Instant> {
         match self.stage {
-            PromptStage::Paste { due } | PromptStage::Enter { due } => Some(due),
+            PromptStage::Paste { deadline } => Some(deadline),
+            PromptStage::Enter { due } => Some(due),
         }
     }
 }
@@ -104,6 +120,15 @@ impl Workspace {
         }
     }
 
+    /// What the agent is doing, while its process runs.
+    pub fn agent_state(&self) -> Option<crate::agent::Status> {
+        let live = self.live.as_ref()?;
+        match live.status {
+            AgentStatus::Running => Some(live.tracker.status().clone()),
+            AgentStatus::Exited { .. } | AgentStatus::Stopped => None,
+        }
+    }
+
     pub fn info(&self, git: Option<crate::protocol::GitSummary>) -> WorkspaceInfo {
         let r = &self.record;
         WorkspaceInfo {
@@ -114,6 +139,7 @@ impl Workspace {
             base: r.base.clone(),
             agent: r.agent.clone(),
             status: self.status(),
+            state: self.agent_state(),
             port: r.port,
             created: r.created,
             git,

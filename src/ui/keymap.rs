@@ -61,6 +61,10 @@ pub enum Action {
     PullRequest,
     /// Show the output of the focused workspace's last check.
     CheckOutput,
+    /// Focus the next workspace whose agent waits for input or finished unseen.
+    NextAttention,
+    /// Type a prompt into the focused agent (a one-line editor; Enter sends).
+    SendPrompt,
     /// Send the prefix key itself to the pane (prefix pressed twice).
     SendPrefix,
 }
@@ -266,6 +270,8 @@ impl Default for Keymap {
             (char('X'), Action::RemoveWorkspace),
             (char('p'), Action::PullRequest),
             (char('o'), Action::CheckOutput),
+            (char('a'), Action::NextAttention),
+            (char('t'), Action::SendPrompt),
             (char('d'), Action::Detach),
             (char('?'), Action::Help),
             (

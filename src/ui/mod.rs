@@ -14,6 +14,7 @@ pub mod keymap;
 pub mod layout;
 mod overlay;
 mod pane;
+pub mod prompt_input;
 mod screen;
 mod sidebar;
 mod status;
@@ -28,6 +29,7 @@ mod wire_tests;
 
 pub use dashboard::render;
 pub use form::FormOutcome;
+pub use prompt_input::PromptInput;
 pub use sidebar::entry_at as sidebar_entry_at;
 
 use crate::protocol::AgentStatus;
@@ -62,6 +64,8 @@ pub struct PaneView<'a> {
     pub branch: &'a str,
     pub agent: &'a str,
     pub status: &'a AgentStatus,
+    /// What the agent is doing, once its tracker has looked.
+    pub state: Option<crate::agent::State>,
     /// The emulator's screen; `None` when no process ran since the server
     /// started (the pane shows how to start it).
     pub screen: Option<&'a vt100::Screen>,
@@ -74,6 +78,7 @@ pub struct SidebarEntry<'a> {
     pub name: &'a str,
     pub branch: &'a str,
     pub status: &'a AgentStatus,
+    pub state: Option<crate::agent::State>,
     /// The watcher's view of the branch; `None` until it has looked.
     pub git: Option<&'a crate::protocol::GitSummary>,
     /// Whether the entry is the focused pane of this dashboard.

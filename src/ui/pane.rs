@@ -86,8 +86,8 @@ fn draw_titles(pane: &PaneView<'_>, number: usize, focus: Focus, area: Rect, buf
     };
     let name = Span::styled(format!(" {number} {} ", pane.name), name_style);
     let status = Span::styled(
-        theme::status_label(pane.status),
-        theme::status_style(pane.status),
+        theme::status_label(pane.status, pane.state),
+        theme::status_style(pane.status, pane.state),
     );
     let full = Line::from(vec![
         name.clone(),

@@ -24,6 +24,7 @@ fn the_cursor_lands_on_the_emulator_cursor() {
         branch: "grove/a",
         agent: "sh",
         status: &AgentStatus::Running,
+        state: None,
         screen: Some(screen),
     };
     let slot = slot(Rect::new(20, 3, 40, 12));
@@ -66,6 +67,7 @@ fn a_narrow_title_drops_the_agent_then_the_status_and_the_branch() {
         branch: "grove/auth",
         agent: "claude",
         status: &AgentStatus::Running,
+        state: None,
         screen: Some(parser.screen()),
     };
     let cases = [

@@ -83,7 +83,7 @@ fn entry_lines<'a>(entry: &SidebarEntry<'a>, width: usize) -> [Line<'a>; 2] {
     let badge_style = entry
         .git
         .map_or_else(Style::new, |g| theme::readiness_style(&g.readiness));
-    let glyph = theme::status_glyph(entry.status);
+    let glyph = theme::status_glyph(entry.status, entry.state);
     // "  ● " then the name, then the badge right-aligned.
     let room = width.saturating_sub(4 + badge.chars().count() + 1);
     let name = theme::fit(entry.name, room);
@@ -115,7 +115,7 @@ fn entry_lines<'a>(entry: &SidebarEntry<'a>, width: usize) -> [Line<'a>; 2] {
     };
     let first = Line::from(vec![
         Span::styled("  ", name_style),
-        Span::styled(glyph, theme::status_style(entry.status)),
+        Span::styled(glyph, theme::status_style(entry.status, entry.state)),
         Span::styled(" ", name_style),
         Span::styled(name, name_style),
         Span::styled(" ".repeat(pad), name_style),

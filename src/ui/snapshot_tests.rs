@@ -79,6 +79,7 @@ impl Panes {
                 branch: BRANCHES[index % BRANCHES.len()],
                 agent: AGENTS[index % AGENTS.len()],
                 status,
+                state: None,
                 screen: Some(parser.screen()),
             })
             .collect()
@@ -94,6 +95,7 @@ fn sidebar<'a>(panes: &[PaneView<'a>], focus: Option<usize>) -> Vec<SidebarEntry
             name: pane.name,
             branch: pane.branch,
             status: pane.status,
+            state: pane.state,
             git: None,
             focused: focus == Some(index),
         })
@@ -177,12 +179,26 @@ fn sidebar_with_two_repos() {
         name,
         branch: "grove/other",
         status,
+        state: None,
         git: None,
         focused: false,
     };
     view.sidebar.insert(0, other("landing", &stopped));
     view.sidebar.insert(2, other("api", &exited));
     insta::assert_snapshot!(draw(&view, 80, 14).backend());
+}
+
+#[test]
+fn agents_that_need_you_are_marked_and_counted() {
+    use crate::agent::{Seen, State};
+    let panes = Panes::new(100, 16, 4, LayoutMode::Tiled, 0);
+    let mut views = panes.views();
+    views[0].state = Some(State::Working);
+    views[1].state = Some(State::WaitingForInput);
+    views[2].state = Some(State::Idle { seen: Seen::Unseen });
+    views[3].state = Some(State::Idle { seen: Seen::Seen });
+    let view = view(views, LayoutMode::Tiled, Some(0));
+    insta::assert_snapshot!(draw(&view, 100, 16).backend());
 }
 
 #[test]

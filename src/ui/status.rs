@@ -12,6 +12,7 @@ use ratatui::text::{Line, Span};
 
 use super::theme;
 use super::{DashboardView, InputMode, LayoutMode};
+use crate::protocol::AgentStatus;
 
 /// `hidden` is how many panes the layout could not show.
 pub fn render(view: &DashboardView<'_>, hidden: usize, area: Rect, buf: &mut Buffer) {
@@ -38,6 +39,10 @@ pub fn render(view: &DashboardView<'_>, hidden: usize, area: Rect, buf: &mut Buf
         left.push(Span::styled(" · ", theme::hint()));
         left.push(Span::raw(off_screen));
     }
+    if let Some(waiting) = needing_you(view) {
+        left.push(Span::styled(" · ", theme::hint()));
+        left.push(Span::styled(waiting, theme::attention()));
+    }
     if let Some(message) = view.message {
         left.push(Span::raw("  "));
         left.push(Span::styled(message, theme::message()));
@@ -50,6 +55,22 @@ pub fn render(view: &DashboardView<'_>, hidden: usize, area: Rect, buf: &mut Buf
     if !view.hints.is_empty() && left_width + 2 + right_width <= room {
         let x = area.right() - u16::try_from(right_width).unwrap_or(area.width);
         buf.set_line(x, area.y, &right, area.width);
+    }
+}
+
+/// `2 need you: api, web` when agents wait for input or finished unseen.
+fn needing_you(view: &DashboardView<'_>) -> Option<String> {
+    let names: Vec<&str> = view
+        .sidebar
+        .iter()
+        .filter(|e| matches!(e.status, AgentStatus::Running))
+        .filter(|e| e.state.is_some_and(|s| s.needs_attention()))
+        .map(|e| e.name)
+        .collect();
+    match names.as_slice() {
+        [] => None,
+        [one] => Some(format!("{one} needs you")),
+        many => Some(format!("{} need you: {}", many.len(), many.join(", "))),
     }
 }
 

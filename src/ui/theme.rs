@@ -9,6 +9,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
 use ratatui::text::{Line, Span};
 
+use crate::agent::{Seen, State};
 use crate::protocol::AgentStatus;
 use crate::workspace::readiness::Readiness;
 
@@ -40,30 +41,73 @@ pub fn border_style(focus: Focus) -> Style {
     }
 }
 
-/// The status as a pane title shows it.
-pub fn status_label(status: &AgentStatus) -> String {
+/// What the agent is doing, when its process runs and a tracker has
+/// looked; otherwise just whether the process runs.
+fn running_state(status: &AgentStatus, state: Option<State>) -> Option<State> {
     match status {
-        AgentStatus::Running => "running".to_owned(),
-        AgentStatus::Exited { how } => format!("exited: {how}"),
-        AgentStatus::Stopped => "stopped".to_owned(),
+        AgentStatus::Running => state,
+        AgentStatus::Exited { .. } | AgentStatus::Stopped => None,
+    }
+}
+
+/// The status as a pane title shows it.
+pub fn status_label(status: &AgentStatus, state: Option<State>) -> String {
+    match (status, running_state(status, state)) {
+        (AgentStatus::Exited { how }, _) => format!("exited: {how}"),
+        (AgentStatus::Stopped, _) => "stopped".to_owned(),
+        (AgentStatus::Running, None) => "running".to_owned(),
+        (AgentStatus::Running, Some(state)) => state_word(state).to_owned(),
+    }
+}
+
+/// A word for each state, as the status bar and pane titles say it.
+pub fn state_word(state: State) -> &'static str {
+    match state {
+        State::Starting => "starting",
+        State::Working => "working",
+        State::WaitingForInput => "waiting for you",
+        State::Idle { seen: Seen::Unseen } => "done",
+        State::Idle { seen: Seen::Seen } => "idle",
+        State::Exited { .. } => "exited",
     }
 }
 
 /// One cell that tells the status at a glance in the sidebar.
-pub fn status_glyph(status: &AgentStatus) -> &'static str {
-    match status {
-        AgentStatus::Running => "●",
-        AgentStatus::Exited { .. } => "✗",
-        AgentStatus::Stopped => "○",
+pub fn status_glyph(status: &AgentStatus, state: Option<State>) -> &'static str {
+    match (status, running_state(status, state)) {
+        (AgentStatus::Exited { .. }, _) => "✗",
+        (AgentStatus::Stopped, _) => "□",
+        (AgentStatus::Running, None | Some(State::Working)) => "●",
+        (AgentStatus::Running, Some(State::Starting)) => "◌",
+        (AgentStatus::Running, Some(State::WaitingForInput)) => "?",
+        (AgentStatus::Running, Some(State::Idle { seen: Seen::Unseen })) => "✓",
+        (AgentStatus::Running, Some(State::Idle { seen: Seen::Seen })) => "○",
+        (AgentStatus::Running, Some(State::Exited { .. })) => "✗",
     }
 }
 
-pub fn status_style(status: &AgentStatus) -> Style {
-    match status {
-        AgentStatus::Running => Style::new().fg(Color::Green),
-        AgentStatus::Exited { .. } => Style::new().fg(Color::Red),
-        AgentStatus::Stopped => Style::new().fg(MUTED),
+pub fn status_style(status: &AgentStatus, state: Option<State>) -> Style {
+    match (status, running_state(status, state)) {
+        (AgentStatus::Exited { .. }, _) | (AgentStatus::Running, Some(State::Exited { .. })) => {
+            Style::new().fg(Color::Red)
+        }
+        (AgentStatus::Stopped, _) | (AgentStatus::Running, Some(State::Starting)) => {
+            Style::new().fg(MUTED)
+        }
+        (AgentStatus::Running, None | Some(State::Working)) => Style::new().fg(Color::Green),
+        (AgentStatus::Running, Some(State::WaitingForInput)) => {
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+        }
+        (AgentStatus::Running, Some(State::Idle { seen: Seen::Unseen })) => {
+            Style::new().fg(ACCENT).add_modifier(Modifier::BOLD)
+        }
+        (AgentStatus::Running, Some(State::Idle { seen: Seen::Seen })) => Style::new(),
     }
+}
+
+/// What asks for the user in the status bar.
+pub fn attention() -> Style {
+    Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
 }
 
 /// A readiness badge's colour: green when mergeable, red when something is

@@ -133,6 +133,7 @@ fn frames_replayed_by_a_client_match_the_buffers() {
             branch: "grove/x",
             agent: "claude",
             status: &running,
+            state: None,
             screen: Some(parser.screen()),
         })
         .collect();

@@ -6,13 +6,14 @@ use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
 };
 
+use super::focus::Direction;
 use super::{Client, ClientOverlay, Dirty, Effect, PaneFacts, Running, SidebarSlot};
 use crate::pane::keys::{encode_key, encode_paste};
 use crate::pane::{FocusReporting, mouse};
 use crate::protocol::TermSize;
 use crate::ui::keymap::{Action, KeyOutcome};
 use crate::ui::layout::{self, DashboardLayout};
-use crate::ui::{FormOutcome, LayoutMode, NewWorkspaceForm};
+use crate::ui::{LayoutMode, NewWorkspaceForm, PromptInput};
 
 impl Client {
     /// Applies one terminal event and returns what the session must do.
@@ -50,89 +51,8 @@ impl Client {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
-        match &mut self.overlay {
-            ClientOverlay::Help => {
-                self.overlay = ClientOverlay::None;
-                return Vec::new();
-            }
-            ClientOverlay::NewWorkspace(form) => {
-                return match form.handle_key(key) {
-                    FormOutcome::Editing => Vec::new(),
-                    FormOutcome::Cancel => {
-                        self.overlay = ClientOverlay::None;
-                        Vec::new()
-                    }
-                    FormOutcome::Submit => self.submit_form(),
-                };
-            }
-            ClientOverlay::ConfirmKill { name } => {
-                let name = name.clone();
-                self.overlay = ClientOverlay::None;
-                return match yes(key) {
-                    true => vec![Effect::Kill { name }],
-                    false => Vec::new(),
-                };
-            }
-            ClientOverlay::ConfirmRemove { name, force, .. } => {
-                let (name, force) = (name.clone(), *force);
-                self.overlay = ClientOverlay::None;
-                return match yes(key) {
-                    true => {
-                        self.message = Some(format!("removing {name}…"));
-                        vec![Effect::Remove { name, force }]
-                    }
-                    false => Vec::new(),
-                };
-            }
-            ClientOverlay::MergePreview {
-                name,
-                tip,
-                uncommitted,
-                ..
-            } => {
-                let (name, tip, uncommitted) = (name.clone(), tip.clone(), *uncommitted);
-                self.overlay = ClientOverlay::None;
-                return match yes(key) {
-                    true => {
-                        self.message = Some(format!("merging {name}…"));
-                        vec![Effect::Merge {
-                            name,
-                            tip,
-                            uncommitted,
-                        }]
-                    }
-                    false => Vec::new(),
-                };
-            }
-            ClientOverlay::MergeConflict { name, prompt, .. } => {
-                let (name, prompt) = (name.clone(), prompt.clone());
-                self.overlay = ClientOverlay::None;
-                let Some(pane) = panes
-                    .iter()
-                    .find(|p| p.name == name && p.running == Running::Yes)
-                else {
-                    return Vec::new();
-                };
-                return match yes(key) {
-                    // Pasted, then Enter: the prompt arrives whole, as if typed.
-                    true => vec![
-                        Effect::Write {
-                            name: name.clone(),
-                            bytes: encode_paste(&prompt, &pane.modes),
-                        },
-                        Effect::Write {
-                            name,
-                            bytes: b"\r".to_vec(),
-                        },
-                    ],
-                    false => Vec::new(),
-                };
-            }
-            ClientOverlay::CheckOutput { .. } => {
-                self.overlay = ClientOverlay::None;
-                return Vec::new();
-            }
-            ClientOverlay::None => {}
+        if let Some(effects) = self.overlay_key(key, panes) {
+            return effects;
         }
         match self.keymap.handle(&mut self.input, key) {
             KeyOutcome::Forward => self.forward_key(key, panes),
@@ -171,7 +91,7 @@ impl Client {
         }
     }
 
-    fn submit_form(&mut self) -> Vec<Effect> {
+    pub(super) fn submit_form(&mut self) -> Vec<Effect> {
         let ClientOverlay::NewWorkspace(form) = &mut self.overlay else {
             return Vec::new();
         };
@@ -282,6 +202,21 @@ impl Client {
                 }
                 None => Vec::new(),
             },
+            Action::NextAttention => self.next_attention(panes),
+            Action::SendPrompt => match self.focused(panes) {
+                Some(pane) if pane.running == Running::Yes => {
+                    self.overlay = ClientOverlay::SendPrompt(PromptInput::new(&pane.name));
+                    Vec::new()
+                }
+                Some(pane) => {
+                    self.message = Some(format!(
+                        "{} has no running agent; Enter starts it",
+                        pane.name
+                    ));
+                    Vec::new()
+                }
+                None => Vec::new(),
+            },
             Action::SendPrefix => match self.focused(panes) {
                 Some(pane) if pane.running == Running::Yes => vec![Effect::Write {
                     name: pane.name.clone(),
@@ -292,29 +227,23 @@ impl Client {
         }
     }
 
-    fn set_focus(&mut self, name: String) -> Vec<Effect> {
-        if self.focus.as_ref() == Some(&name) {
-            return Vec::new();
-        }
-        self.focus = Some(name);
-        vec![Effect::Relayout]
-    }
-
-    fn move_focus(&mut self, panes: &[PaneFacts], direction: Direction) -> Vec<Effect> {
-        let Some(from) = self.focus_index(panes) else {
-            return Vec::new();
-        };
-        let layout = self.layout_for(panes.len(), Some(from));
-        match neighbor(&layout, from, direction).and_then(|i| panes.get(i)) {
-            Some(pane) => self.set_focus(pane.name.clone()),
-            None => Vec::new(),
-        }
-    }
-
     fn paste(&mut self, text: &str, panes: &[PaneFacts]) -> Vec<Effect> {
-        if let ClientOverlay::NewWorkspace(form) = &mut self.overlay {
-            form.handle_paste(text);
-            return Vec::new();
+        match &mut self.overlay {
+            ClientOverlay::NewWorkspace(form) => {
+                form.handle_paste(text);
+                return Vec::new();
+            }
+            ClientOverlay::SendPrompt(input) => {
+                input.handle_paste(text);
+                return Vec::new();
+            }
+            ClientOverlay::None
+            | ClientOverlay::Help
+            | ClientOverlay::ConfirmKill { .. }
+            | ClientOverlay::ConfirmRemove { .. }
+            | ClientOverlay::MergePreview { .. }
+            | ClientOverlay::MergeConflict { .. }
+            | ClientOverlay::CheckOutput { .. } => {}
         }
         match self.focused(panes) {
             Some(pane) if pane.running == Running::Yes => vec![Effect::Write {
@@ -419,63 +348,4 @@ impl Client {
             Some(_) | None => Vec::new(),
         }
     }
-}
-
-/// A direction to move focus in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Direction {
-    Left,
-    Right,
-    Up,
-    Down,
-}
-
-/// The visible pane nearest to `from` in `direction`: among panes entirely on
-/// that side, the one whose span overlaps `from`'s most, then the closest.
-fn neighbor(layout: &DashboardLayout, from: usize, direction: Direction) -> Option<usize> {
-    let origin = layout.panes.get(from)?.outer;
-    let visible = |slot: &layout::PaneSlot| slot.visible == layout::Visibility::Visible;
-    layout
-        .panes
-        .iter()
-        .enumerate()
-        .filter(|(i, slot)| *i != from && visible(slot))
-        .filter_map(|(i, slot)| {
-            let r = slot.outer;
-            let (beyond, distance, overlap) = match direction {
-                Direction::Left => (
-                    r.right() <= origin.x,
-                    origin.x - r.right().min(origin.x),
-                    span(r.y, r.bottom(), origin.y, origin.bottom()),
-                ),
-                Direction::Right => (
-                    r.x >= origin.right(),
-                    r.x.saturating_sub(origin.right()),
-                    span(r.y, r.bottom(), origin.y, origin.bottom()),
-                ),
-                Direction::Up => (
-                    r.bottom() <= origin.y,
-                    origin.y - r.bottom().min(origin.y),
-                    span(r.x, r.right(), origin.x, origin.right()),
-                ),
-                Direction::Down => (
-                    r.y >= origin.bottom(),
-                    r.y.saturating_sub(origin.bottom()),
-                    span(r.x, r.right(), origin.x, origin.right()),
-                ),
-            };
-            beyond.then_some((i, distance, overlap))
-        })
-        .min_by_key(|(i, distance, overlap)| (*distance, std::cmp::Reverse(*overlap), *i))
-        .map(|(i, _, _)| i)
-}
-
-/// How much the ranges `[a0, a1)` and `[b0, b1)` overlap.
-fn span(a0: u16, a1: u16, b0: u16, b1: u16) -> u16 {
-    a1.min(b1).saturating_sub(a0.max(b0))
-}
-
-/// Whether a key answers a y/n question with yes.
-fn yes(key: &KeyEvent) -> bool {
-    matches!(key.code, KeyCode::Char('y' | 'Y'))
 }

@@ -21,7 +21,9 @@ use crate::ui::keymap::{Action, BindingHelp, Keymap};
 use crate::ui::layout::{self, DashboardLayout};
 use crate::ui::{InputMode, LayoutMode, NewWorkspaceForm};
 
+mod focus;
 mod input;
+mod overlays;
 #[cfg(test)]
 mod tests;
 
@@ -61,6 +63,8 @@ pub enum ClientOverlay {
     CheckOutput {
         name: String,
     },
+    /// The prompt editor of `prefix t`.
+    SendPrompt(crate::ui::PromptInput),
 }
 
 /// Whether a removal may drop work (after the user confirmed twice).
@@ -92,6 +96,8 @@ pub struct PaneFacts {
     pub modes: InputModes,
     pub mouse: (vt100::MouseProtocolMode, vt100::MouseProtocolEncoding),
     pub focus_reporting: FocusReporting,
+    /// What the agent is doing, while it runs.
+    pub state: Option<crate::agent::State>,
 }
 
 /// One sidebar entry, for clicks: which repository's which workspace.
@@ -143,6 +149,11 @@ pub enum Effect {
     /// Push the branch and open its pull request.
     PullRequest {
         name: String,
+    },
+    /// Type a prompt into the named workspace's agent.
+    Send {
+        name: String,
+        text: String,
     },
 }
 

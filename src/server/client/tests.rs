@@ -31,6 +31,7 @@ fn pane(name: &str, running: Running) -> PaneFacts {
         modes: InputModes::default(),
         mouse: (MouseProtocolMode::None, MouseProtocolEncoding::Default),
         focus_reporting: FocusReporting::Off,
+        state: None,
     }
 }
 

@@ -11,7 +11,7 @@ use super::Action;
 
 impl Action {
     /// Every action, in the order the help overlay lists them.
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 27] = [
         Action::NewWorkspace,
         Action::FocusLeft,
         Action::FocusDown,
@@ -28,6 +28,8 @@ impl Action {
         Action::FocusNumber { n: 9 },
         Action::NextLayout,
         Action::ToggleZoom,
+        Action::NextAttention,
+        Action::SendPrompt,
         Action::Merge,
         Action::PullRequest,
         Action::CheckOutput,
@@ -66,6 +68,8 @@ impl Action {
             Action::RemoveWorkspace => "Remove the focused workspace (asks; snapshots first)",
             Action::PullRequest => "Push the branch and open its pull request",
             Action::CheckOutput => "Show the last check's output",
+            Action::NextAttention => "Jump to the next agent that needs you (waiting or done)",
+            Action::SendPrompt => "Type a prompt into the focused agent",
             Action::SendPrefix => return format!("Send {prefix} to the pane"),
         };
         text.to_owned()
@@ -92,6 +96,8 @@ impl fmt::Display for Action {
             Action::RemoveWorkspace => "remove-workspace",
             Action::PullRequest => "pull-request",
             Action::CheckOutput => "check-output",
+            Action::NextAttention => "next-attention",
+            Action::SendPrompt => "send-prompt",
             Action::SendPrefix => "send-prefix",
         };
         f.write_str(name)

@@ -118,6 +118,8 @@ fn action_names() -> String {
             | Action::RemoveWorkspace
             | Action::PullRequest
             | Action::CheckOutput
+            | Action::NextAttention
+            | Action::SendPrompt
             | Action::SendPrefix => names.push(action.to_string()),
         }
     }

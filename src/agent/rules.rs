@@ -1,0 +1,253 @@
+//! A profile's status rules, compiled: regular expressions over the lowest
+//! rows of a pane's screen that say the agent is waiting for input, working,
+//! or idle. They are data (from the profile's YAML), never code, because every
+//! agent changes its screen between versions and a user must be able to fix a
+//! rule without a new grove.
+//!
+//! Only the lowest `rows` non-blank rows are searched: an agent's status line
+//! and input box live at the bottom, and prose higher up that happens to
+//! contain "esc to interrupt" must not make an idle agent look busy.
+
+use regex::Regex;
+
+use crate::config::StatusConfig;
+
+/// What a rule reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Screen,
+    Title,
+}
+
+/// Which state a rule stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    Waiting,
+    Working,
+    Idle,
+}
+
+impl RuleKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            RuleKind::Waiting => "waiting",
+            RuleKind::Working => "working",
+            RuleKind::Idle => "idle",
+        }
+    }
+}
+
+/// The first rule that matched, and the text it matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleMatch {
+    pub kind: RuleKind,
+    pub source: Source,
+    /// Index of the rule in its list (`working[1]`).
+    pub index: usize,
+    /// What the rule matched on screen, trimmed to a readable length.
+    pub text: String,
+}
+
+impl RuleMatch {
+    /// The reason a status carries: which rule, and what it saw.
+    pub fn reason(&self) -> String {
+        let (what, list) = match self.source {
+            Source::Screen => ("screen shows", ""),
+            Source::Title => ("title is", "title "),
+        };
+        format!(
+            "{what} {:?} ({list}{} rule {})",
+            self.text,
+            self.kind.key(),
+            self.index + 1
+        )
+    }
+}
+
+/// A rule that does not compile, for the config's error message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRule {
+    pub kind: RuleKind,
+    pub source: Source,
+    pub index: usize,
+    pub message: String,
+}
+
+/// One profile's compiled rules.
+#[derive(Debug, Clone, Default)]
+pub struct StatusRules {
+    rows: usize,
+    screen: Lists,
+    title: Lists,
+}
+
+/// One list of rules per state.
+#[derive(Debug, Clone, Default)]
+struct Lists {
+    waiting: Vec<Regex>,
+    working: Vec<Regex>,
+    idle: Vec<Regex>,
+}
+
+impl Lists {
+    fn compile(
+        source: Source,
+        waiting: &[String],
+        working: &[String],
+        idle: &[String],
+    ) -> Result<Lists, BadRule> {
+        let compile = |kind: RuleKind, patterns: &[String]| {
+            patterns
+                .iter()
+                .enumerate()
+                .map(|(index, pattern)| {
+                    Regex::new(pattern).map_err(|error| BadRule {
+                        kind,
+                        source,
+                        index,
+                        message: error.to_string(),
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        Ok(Lists {
+            waiting: compile(RuleKind::Waiting, waiting)?,
+            working: compile(RuleKind::Working, working)?,
+            idle: compile(RuleKind::Idle, idle)?,
+        })
+    }
+
+    fn of(&self, kind: RuleKind) -> &[Regex] {
+        match kind {
+            RuleKind::Waiting => &self.waiting,
+            RuleKind::Working => &self.working,
+            RuleKind::Idle => &self.idle,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.waiting.is_empty() && self.working.is_empty() && self.idle.is_empty()
+    }
+}
+
+/// The most characters of matched text a reason quotes.
+const MAX_QUOTED: usize = 60;
+
+impl StatusRules {
+    pub fn compile(config: &StatusConfig) -> Result<StatusRules, BadRule> {
+        let title = &config.title;
+        Ok(StatusRules {
+            rows: config.rows,
+            screen: Lists::compile(
+                Source::Screen,
+                &config.waiting,
+                &config.working,
+                &config.idle,
+            )?,
+            title: Lists::compile(Source::Title, &title.waiting, &title.working, &title.idle)?,
+        })
+    }
+
+    /// How many of the lowest non-blank rows the rules read.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.screen.is_empty() && self.title.is_empty()
+    }
+
+    /// The first match in the order waiting, working, idle (the screen,
+    /// then the title, for each): an approval dialog drawn over a busy agent
+    /// is a question for the user, and a busy agent still shows its (idle)
+    /// input box.
+    pub fn matches(&self, tail: &str, title: &str) -> Option<RuleMatch> {
+        [RuleKind::Waiting, RuleKind::Working, RuleKind::Idle]
+            .into_iter()
+            .flat_map(|kind| {
+                [(Source::Screen, tail), (Source::Title, title)]
+                    .map(|(source, text)| (kind, source, text))
+            })
+            .find_map(|(kind, source, text)| {
+                let lists = match source {
+                    Source::Screen => &self.screen,
+                    Source::Title => &self.title,
+                };
+                lists.of(kind).iter().enumerate().find_map(|(index, rule)| {
+                    let found = rule.find(text)?;
+                    let text: String = found.as_str().trim().chars().take(MAX_QUOTED).collect();
+                    Some(RuleMatch {
+                        kind,
+                        source,
+                        index,
+                        text,
+                    })
+                })
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::TitleRules;
+
+    fn rules() -> StatusRules {
+        StatusRules::compile(&StatusConfig {
+            rows: 4,
+            waiting: vec!["Do you want to proceed\\?".into()],
+            working: vec!["esc to interrupt".into(), "(?i)thinking".into()],
+            idle: vec!["\\? for shortcuts".into()],
+            title: TitleRules {
+                working: vec!["^[⠀-⣿] ".into()],
+                ..TitleRules::default()
+            },
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn waiting_beats_working_beats_idle() {
+        let r = rules();
+        let m = r
+            .matches("✢ Thinking… (esc to interrupt)\n? for shortcuts", "")
+            .unwrap();
+        assert_eq!(
+            (m.kind, m.index, m.text.as_str()),
+            (RuleKind::Working, 0, "esc to interrupt")
+        );
+        let m = r
+            .matches("Do you want to proceed?\n esc to interrupt", "")
+            .unwrap();
+        assert_eq!(m.kind, RuleKind::Waiting);
+        assert_eq!(
+            m.reason(),
+            "screen shows \"Do you want to proceed?\" (waiting rule 1)"
+        );
+        assert_eq!(
+            r.matches("? for shortcuts", "").unwrap().kind,
+            RuleKind::Idle
+        );
+        assert_eq!(r.matches("THINKING hard", "").unwrap().index, 1);
+        assert_eq!(r.matches("$ ls", ""), None);
+        // A busy title beats an idle screen (Codex streams under an idle footer).
+        let m = r.matches("? for shortcuts", "⠋ project").unwrap();
+        assert_eq!((m.kind, m.source), (RuleKind::Working, Source::Title));
+        assert_eq!(m.reason(), "title is \"⠋\" (title working rule 1)");
+    }
+
+    #[test]
+    fn a_bad_pattern_names_its_list_and_index() {
+        let error = StatusRules::compile(&StatusConfig {
+            rows: 4,
+            waiting: vec![],
+            working: vec!["ok".into(), "(unclosed".into()],
+            idle: vec![],
+            title: TitleRules::default(),
+        })
+        .unwrap_err();
+        assert_eq!((error.kind, error.index), (RuleKind::Working, 1));
+        assert_eq!(error.source, Source::Screen);
+        assert!(error.message.contains("unclosed"), "{}", error.message);
+    }
+}

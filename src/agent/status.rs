@@ -1,0 +1,353 @@
+//! What an agent is doing, decided from what a pane shows and does, and why.
+//!
+//! A [`Tracker`] per pane turns evidence into a [`Status`]: the profile's
+//! screen rules first (an approval dialog, a spinner line, the idle input
+//! box), then the signals a program sends (BEL, OSC 9, OSC 777), then output
+//! activity. Every status carries the reason it was chosen, because a status
+//! a user cannot check is a status a user stops trusting.
+//!
+//! The tracker is pure: it is told the time and shown [`Observation`]s, so
+//! recorded sessions replay through it exactly as a live pane does. It asks
+//! to be looked at again through [`Tracker::due`] only while something can
+//! still change without new output (a quiet period ending, an idle edge
+//! settling); an idle pane has no timer.
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use super::rules::{RuleKind, StatusRules};
+
+/// The least time between two looks at a busy pane's screen: a pane drawing
+/// at 60 fps is read about ten times a second, not sixty.
+pub const EVAL_INTERVAL: Duration = Duration::from_millis(100);
+/// Without a rule that matches, output within this long means "working".
+pub const QUIET: Duration = Duration::from_millis(700);
+/// A rule saying "idle" must still say so this much later before a working
+/// agent is called idle: a screen caught halfway through a redraw can lack
+/// the spinner for a moment, and a false "done" is the worst lie.
+pub const IDLE_SETTLE: Duration = Duration::from_millis(300);
+
+/// Whether the user has looked at an agent since it finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Seen {
+    Unseen,
+    Seen,
+}
+
+/// What an agent is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum State {
+    /// Started, not yet drawn its prompt.
+    Starting,
+    Working,
+    /// Asking something: an approval, a question, a trust dialog.
+    WaitingForInput,
+    /// Done; `Unseen` until the user focuses it.
+    Idle {
+        seen: Seen,
+    },
+    /// The process ended; `code` is `None` when a signal ended it.
+    Exited {
+        code: Option<i32>,
+    },
+}
+
+impl State {
+    /// The name scripts and `grove ls --json` use.
+    pub fn key(self) -> &'static str {
+        match self {
+            State::Starting => "starting",
+            State::Working => "working",
+            State::WaitingForInput => "waiting",
+            State::Idle { .. } => "idle",
+            State::Exited { .. } => "exited",
+        }
+    }
+
+    /// Whether the user is needed: a question, or finished work not yet seen.
+    pub fn needs_attention(self) -> bool {
+        match self {
+            State::WaitingForInput | State::Idle { seen: Seen::Unseen } => true,
+            State::Starting
+            | State::Working
+            | State::Idle { seen: Seen::Seen }
+            | State::Exited { .. } => false,
+        }
+    }
+}
+
+/// A state, why it was chosen, and since when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Status {
+    pub state: State,
+    pub reason: String,
+    /// Unix time, in seconds, of the change to this state.
+    pub since: u64,
+}
+
+/// What the tracker is shown of a pane.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Observation {
+    /// The lowest non-blank rows of the screen, top to bottom, one per line.
+    pub tail: String,
+    /// The window title the program set.
+    pub title: String,
+    /// The emulator's BEL count (it only grows).
+    pub bells: u64,
+    /// OSC 9 / OSC 777 notifications since the last observation.
+    pub notifications: Vec<String>,
+}
+
+/// Whether an attached client has the pane focused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Focused,
+    Unfocused,
+}
+
+/// A change of state, for attention (bells, hooks) and events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub from: State,
+    pub to: State,
+}
+
+/// One pane's status and the evidence behind it.
+#[derive(Debug, Clone)]
+pub struct Tracker {
+    status: Status,
+    last_output: Option<Instant>,
+    last_look: Option<Instant>,
+    due: Option<Instant>,
+    /// When a rule first said "idle" while the agent was working.
+    idle_since: Option<Instant>,
+    /// The BEL count at the last look.
+    bells: Option<u64>,
+    /// Worked since it was last idle: finishing makes it "unseen".
+    worked: bool,
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl Tracker {
+    pub fn new() -> Tracker {
+        Tracker {
+            status: Status {
+                state: State::Starting,
+                reason: "the agent was just started".to_owned(),
+                since: unix_now(),
+            },
+            last_output: None,
+            last_look: None,
+            due: None,
+            idle_since: None,
+            bells: None,
+            worked: false,
+        }
+    }
+
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+
+    /// When the tracker wants to look at the screen again.
+    pub fn due(&self) -> Option<Instant> {
+        self.due
+    }
+
+    /// The pane printed something: look soon, but not more often than
+    /// [`EVAL_INTERVAL`].
+    pub fn output(&mut self, now: Instant) {
+        self.last_output = Some(now);
+        if self.exited() {
+            return;
+        }
+        let earliest = self.last_look.map_or(now, |at| at + EVAL_INTERVAL);
+        let due = earliest.max(now);
+        self.due = Some(self.due.map_or(due, |d| d.min(due)));
+    }
+
+    fn exited(&self) -> bool {
+        matches!(self.status.state, State::Exited { .. })
+    }
+
+    /// Decides from what the pane shows now.
+    pub fn observe(
+        &mut self,
+        now: Instant,
+        seen: &Observation,
+        rules: &StatusRules,
+        focus: Focus,
+    ) -> Option<Change> {
+        self.due = None;
+        self.last_look = Some(now);
+        if self.exited() {
+            return None;
+        }
+        let rang = self.bells.is_some_and(|before| seen.bells != before);
+        self.bells = Some(seen.bells);
+        let quiet_for = self.last_output.map(|at| now.saturating_duration_since(at));
+        let active = quiet_for.is_some_and(|q| q < QUIET);
+        if let Some(found) = rules.matches(&seen.tail, &seen.title) {
+            let settled = match found.kind {
+                RuleKind::Waiting => Some(State::WaitingForInput),
+                RuleKind::Working => Some(State::Working),
+                RuleKind::Idle => self.settle_idle(now),
+            };
+            return settled.and_then(|state| self.set(state, found.reason(), focus));
+        }
+        self.idle_since = None;
+        if let Some(text) = seen.notifications.last() {
+            return self.set(
+                State::WaitingForInput,
+                format!("notification: {text}"),
+                focus,
+            );
+        }
+        if rang && !active {
+            return self.set(State::WaitingForInput, "rang the bell".to_owned(), focus);
+        }
+        if !rules.is_empty() {
+            // The profile knows this agent's screens and none of them is
+            // showing (the user is typing into the input box, a tool is
+            // printing): output alone changes nothing, but a working agent
+            // that falls silent without its busy marker is done.
+            self.due = self.last_output.filter(|_| active).map(|at| at + QUIET);
+            return match (active, self.status.state) {
+                (false, State::Working | State::Starting) => {
+                    let quiet = quiet_for.map_or(0.0, |q| q.as_secs_f32());
+                    let reason = format!("no status rule matches and no output for {quiet:.1} s");
+                    self.set(State::Idle { seen: Seen::Seen }, reason, focus)
+                }
+                (true, _)
+                | (false, State::WaitingForInput | State::Idle { .. } | State::Exited { .. }) => {
+                    None
+                }
+            };
+        }
+        match (active, self.status.state) {
+            (true, State::Starting) => {
+                self.due = self.last_output.map(|at| at + QUIET);
+                None
+            }
+            (true, _) => {
+                self.due = self.last_output.map(|at| at + QUIET);
+                let reason = format!("output in the last {:.1} s", QUIET.as_secs_f32());
+                self.set(State::Working, reason, focus)
+            }
+            (false, State::WaitingForInput) => None,
+            (false, _) => {
+                let reason = match quiet_for {
+                    Some(q) => format!("no output for {:.1} s", q.as_secs_f32()),
+                    None => "no output yet".to_owned(),
+                };
+                self.set(State::Idle { seen: Seen::Seen }, reason, focus)
+            }
+        }
+    }
+
+    /// A rule says idle: believe it at once unless the agent was working, in
+    /// which case it must still say so [`IDLE_SETTLE`] later.
+    fn settle_idle(&mut self, now: Instant) -> Option<State> {
+        let idle = State::Idle { seen: Seen::Seen };
+        match self.status.state {
+            State::Working => match self.idle_since {
+                Some(since) if now.saturating_duration_since(since) >= IDLE_SETTLE => Some(idle),
+                Some(since) => {
+                    self.due = Some(since + IDLE_SETTLE);
+                    None
+                }
+                None => {
+                    self.idle_since = Some(now);
+                    self.due = Some(now + IDLE_SETTLE);
+                    None
+                }
+            },
+            State::Starting
+            | State::WaitingForInput
+            | State::Idle { .. }
+            | State::Exited { .. } => Some(idle),
+        }
+    }
+
+    /// Moves to `state` (an idle state's `seen` is decided here); returns
+    /// the change when the state differs.
+    fn set(&mut self, state: State, reason: String, focus: Focus) -> Option<Change> {
+        let state = match state {
+            State::Idle { .. } => {
+                let unseen = self.worked && focus == Focus::Unfocused;
+                match self.status.state {
+                    // Already idle: keep what the user has or has not seen.
+                    State::Idle { seen } => State::Idle { seen },
+                    State::Starting
+                    | State::Working
+                    | State::WaitingForInput
+                    | State::Exited { .. } => State::Idle {
+                        seen: if unseen { Seen::Unseen } else { Seen::Seen },
+                    },
+                }
+            }
+            State::Starting | State::Working | State::WaitingForInput | State::Exited { .. } => {
+                state
+            }
+        };
+        match state {
+            State::Working => self.worked = true,
+            State::Idle { .. } => self.worked = false,
+            State::Starting | State::WaitingForInput | State::Exited { .. } => {}
+        }
+        self.idle_since = None;
+        if state == self.status.state {
+            // Same state, fresher evidence.
+            self.status.reason = reason;
+            return None;
+        }
+        let from = self.status.state;
+        self.status = Status {
+            state,
+            reason,
+            since: unix_now(),
+        };
+        Some(Change { from, to: state })
+    }
+
+    /// The user looked at the pane: finished work is no longer unseen.
+    pub fn mark_seen(&mut self) -> bool {
+        if self.status.state == (State::Idle { seen: Seen::Unseen }) {
+            self.status.state = State::Idle { seen: Seen::Seen };
+            return true;
+        }
+        false
+    }
+
+    /// The process ended.
+    pub fn exit(&mut self, code: Option<i32>, how: &str) -> Option<Change> {
+        self.due = None;
+        let from = self.status.state;
+        let state = State::Exited { code };
+        if from == state {
+            return None;
+        }
+        self.status = Status {
+            state,
+            reason: how.to_owned(),
+            since: unix_now(),
+        };
+        Some(Change { from, to: state })
+    }
+}
+
+impl Default for Tracker {
+    fn default() -> Self {
+        Tracker::new()
+    }
+}
+
+#[cfg(test)]
+#[path = "status_tests.rs"]
+mod tests;

@@ -1,0 +1,120 @@
+//! Keys while an overlay is open: the new-workspace form, the prompt
+//! editor, and the yes/no questions. An open overlay takes every key; none
+//! reaches the pane or the keymap until it closes.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::{Client, ClientOverlay, Effect, PaneFacts, Running};
+use crate::pane::keys::encode_paste;
+use crate::ui::FormOutcome;
+
+impl Client {
+    /// What a key does to the open overlay; `None` when none is open.
+    pub(super) fn overlay_key(
+        &mut self,
+        key: &KeyEvent,
+        panes: &[PaneFacts],
+    ) -> Option<Vec<Effect>> {
+        let effects = match &mut self.overlay {
+            ClientOverlay::Help => {
+                self.overlay = ClientOverlay::None;
+                Vec::new()
+            }
+            ClientOverlay::NewWorkspace(form) => match form.handle_key(key) {
+                FormOutcome::Editing => Vec::new(),
+                FormOutcome::Cancel => {
+                    self.overlay = ClientOverlay::None;
+                    Vec::new()
+                }
+                FormOutcome::Submit => self.submit_form(),
+            },
+            ClientOverlay::ConfirmKill { name } => {
+                let name = name.clone();
+                self.overlay = ClientOverlay::None;
+                match yes(key) {
+                    true => vec![Effect::Kill { name }],
+                    false => Vec::new(),
+                }
+            }
+            ClientOverlay::ConfirmRemove { name, force, .. } => {
+                let (name, force) = (name.clone(), *force);
+                self.overlay = ClientOverlay::None;
+                match yes(key) {
+                    true => {
+                        self.message = Some(format!("removing {name}…"));
+                        vec![Effect::Remove { name, force }]
+                    }
+                    false => Vec::new(),
+                }
+            }
+            ClientOverlay::MergePreview {
+                name,
+                tip,
+                uncommitted,
+                ..
+            } => {
+                let (name, tip, uncommitted) = (name.clone(), tip.clone(), *uncommitted);
+                self.overlay = ClientOverlay::None;
+                match yes(key) {
+                    true => {
+                        self.message = Some(format!("merging {name}…"));
+                        vec![Effect::Merge {
+                            name,
+                            tip,
+                            uncommitted,
+                        }]
+                    }
+                    false => Vec::new(),
+                }
+            }
+            ClientOverlay::MergeConflict { name, prompt, .. } => {
+                let (name, prompt) = (name.clone(), prompt.clone());
+                self.overlay = ClientOverlay::None;
+                let Some(pane) = panes
+                    .iter()
+                    .find(|p| p.name == name && p.running == Running::Yes)
+                else {
+                    return Some(Vec::new());
+                };
+                match yes(key) {
+                    // Pasted, then Enter: the prompt arrives whole, as if typed.
+                    true => vec![
+                        Effect::Write {
+                            name: name.clone(),
+                            bytes: encode_paste(&prompt, &pane.modes),
+                        },
+                        Effect::Write {
+                            name,
+                            bytes: b"\r".to_vec(),
+                        },
+                    ],
+                    false => Vec::new(),
+                }
+            }
+            ClientOverlay::CheckOutput { .. } => {
+                self.overlay = ClientOverlay::None;
+                Vec::new()
+            }
+            ClientOverlay::SendPrompt(input) => match input.handle_key(key) {
+                FormOutcome::Editing => Vec::new(),
+                FormOutcome::Cancel => {
+                    self.overlay = ClientOverlay::None;
+                    Vec::new()
+                }
+                FormOutcome::Submit => {
+                    let (name, text) = (input.target.clone(), std::mem::take(&mut input.text));
+                    self.overlay = ClientOverlay::None;
+                    self.message = Some(format!("typing the prompt into {name}…"));
+                    vec![Effect::Send { name, text }]
+                }
+            },
+            ClientOverlay::None => return None,
+        };
+        Some(effects)
+    }
+}
+
+/// Whether a key answers a y/n question with yes.
+fn yes(key: &KeyEvent) -> bool {
+    matches!(key.code, KeyCode::Char('y' | 'Y'))
+}

@@ -1,0 +1,103 @@
+//! Typing prompts into agents: `grove new --prompt` once the agent is ready,
+//! and `grove send` / `prefix t` into a running one.
+//!
+//! A prompt is a bracketed paste (when the program asked for bracketed
+//! paste; plain text otherwise), then Enter a moment later: Codex treats an
+//! Enter that arrives with the paste as part of it, and every agent treats a
+//! newline inside a paste as text, so a multi-line prompt stays one prompt.
+
+use std::path::Path;
+
+use tokio::time::Instant;
+
+use super::session::{PROMPT_ENTER_DELAY, Session};
+use super::workspaces::{PendingPrompt, PromptStage, SendEnter};
+use crate::agent::State;
+use crate::pane::keys::encode_paste;
+use crate::protocol::AgentStatus;
+
+/// Why a prompt could not be queued.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    #[error("no workspace {name:?} here; `grove ls` lists them")]
+    NoWorkspace { name: String },
+    #[error("{name} has no running agent; start it from the dashboard (Enter on its pane)")]
+    NotRunning { name: String },
+    #[error("an earlier prompt is still being typed into {name}; try again in a moment")]
+    Busy { name: String },
+    #[error("the prompt is empty")]
+    Empty,
+}
+
+impl Session {
+    /// Queues `text` to be typed into `name`'s agent now.
+    pub(super) fn send(
+        &mut self,
+        repo: Option<&Path>,
+        name: &str,
+        text: String,
+        enter: SendEnter,
+    ) -> Result<(), SendError> {
+        if text.is_empty() {
+            return Err(SendError::Empty);
+        }
+        let workspace = self
+            .table
+            .all_mut()
+            .find(|w| w.record.name == name && repo.is_none_or(|r| w.record.repo == r))
+            .ok_or_else(|| SendError::NoWorkspace {
+                name: name.to_owned(),
+            })?;
+        let live = match workspace.live.as_mut() {
+            Some(live) if live.status == AgentStatus::Running => live,
+            Some(_) | None => {
+                return Err(SendError::NotRunning {
+                    name: name.to_owned(),
+                });
+            }
+        };
+        if live.prompt.is_some() {
+            return Err(SendError::Busy {
+                name: name.to_owned(),
+            });
+        }
+        live.prompt = Some(PendingPrompt::now(text, enter, Instant::now()));
+        Ok(())
+    }
+
+    /// Types due prompts: the paste first, Enter a moment later.
+    pub(super) fn type_prompts(&mut self, now: Instant) {
+        for workspace in self.table.all_mut() {
+            let Some(live) = workspace.live.as_mut() else {
+                continue;
+            };
+            let Some(prompt) = live.prompt.as_mut() else {
+                continue;
+            };
+            let ready = matches!(live.tracker.status().state, State::Idle { .. });
+            match prompt.stage {
+                PromptStage::Paste { deadline } if ready || deadline <= now => {
+                    let modes = live.pane.input_modes();
+                    if let Err(error) = live.pane.write(&encode_paste(&prompt.text, &modes)) {
+                        tracing::warn!(workspace = workspace.record.name, %error, "typing a prompt");
+                    }
+                    match prompt.enter {
+                        SendEnter::Press => {
+                            prompt.stage = PromptStage::Enter {
+                                due: now + PROMPT_ENTER_DELAY,
+                            };
+                        }
+                        SendEnter::Skip => live.prompt = None,
+                    }
+                }
+                PromptStage::Enter { due } if due <= now => {
+                    if let Err(error) = live.pane.write(b"\r") {
+                        tracing::warn!(workspace = workspace.record.name, %error, "sending Enter after a prompt");
+                    }
+                    live.prompt = None;
+                }
+                PromptStage::Paste { .. } | PromptStage::Enter { .. } => {}
+            }
+        }
+    }
+}
