@@ -11,6 +11,7 @@
 //!   through git2; [`workspace`] composes those steps into create / snapshot /
 //!   remove / restore, each of which either completes or leaves nothing behind.
 //! - [`state`] records the workspaces grove owns, written atomically.
+//! - [`tickets`] is the team's queue in `.grove/tickets.yaml` (`grove ticket`).
 //! - [`agent`] decides what an agent is doing (working, waiting for the user,
 //!   idle) from its profile's screen rules and its pane, with the reason.
 //! - [`pane`] owns a PTY, the emulator with its query shim, and the key encoder.
@@ -33,5 +34,6 @@ pub mod protocol;
 pub mod server;
 pub mod state;
 pub mod sys;
+pub mod tickets;
 pub mod ui;
 pub mod workspace;

@@ -138,6 +138,15 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<ConfigCommand>,
     },
+    /// The team's tickets in .grove/tickets.yaml: add, list, start an agent on one, import from GitHub.
+    #[command(
+        after_help = "Examples:\n  grove ticket add 'Rate-limit logins' --label backend\n  grove ticket ls\n  \
+                      grove ticket start 3 --agent claude\n  grove ticket import"
+    )]
+    Ticket {
+        #[command(subcommand)]
+        command: super::tickets::TicketCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]

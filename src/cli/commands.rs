@@ -44,6 +44,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Command::Restore { name, at, list } => restore(&cwd, &name, at, list),
         Command::Pr { name, draft } => super::pr::pr(&cwd, &name, draft),
         Command::Merge(args) => super::merge::merge(&cwd, args),
+        Command::Ticket { command } => super::tickets::run(&cwd, command),
         Command::Config { command } => match command {
             None => config_show(&cwd),
             Some(ConfigCommand::Check { file }) => config_check(&cwd, file.as_deref()),

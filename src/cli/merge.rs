@@ -89,7 +89,10 @@ pub fn merge(cwd: &Path, args: MergeArgs) -> anyhow::Result<()> {
         expected_tip: Some(preview.branch_tip.clone()),
     };
     match workspace::merge(&ctx, &name, args.strategy, &options)? {
-        MergeOutcome::Merged(merged) => print!("{}", merged_summary(&name, &merged, args.rm)),
+        MergeOutcome::Merged(merged) => {
+            print!("{}", merged_summary(&name, &merged, args.rm));
+            ticket_done(&ctx, &name);
+        }
         MergeOutcome::UpToDate { branch, base, .. } => {
             println!("{branch} is already merged into {base}; nothing to do");
         }
@@ -137,6 +140,16 @@ fn confirm(preview: &MergePreview) -> anyhow::Result<bool> {
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
     Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
+}
+
+/// The workspace's ticket, if it has one, is done now.
+fn ticket_done(ctx: &workspace::Context, name: &WorkspaceName) {
+    let store = crate::tickets::TicketStore::new(&ctx.repo.root, &ctx.repo.common_dir);
+    match store.workspace_merged(name.as_str()) {
+        Ok(Some(id)) => println!("ticket {id} is done"),
+        Ok(None) => {}
+        Err(error) => eprintln!("warning: cannot mark {name}'s ticket done: {error:#}"),
+    }
 }
 
 fn merged_summary(name: &WorkspaceName, m: &Merged, removing: bool) -> String {

@@ -14,6 +14,7 @@ mod exit;
 mod merge;
 mod pr;
 mod remote;
+mod tickets;
 
 use std::process::ExitCode;
 

@@ -109,7 +109,15 @@ impl Session {
                     message: None,
                     expected_tip: Some(tip),
                 };
-                Ok(workspace::merge(&ctx, &parsed, Strategy::Merge, &options)?)
+                let outcome = workspace::merge(&ctx, &parsed, Strategy::Merge, &options)?;
+                if let MergeOutcome::Merged(_) = &outcome {
+                    let store =
+                        crate::tickets::TicketStore::new(&ctx.repo.root, &ctx.repo.common_dir);
+                    if let Err(error) = store.workspace_merged(&name) {
+                        tracing::warn!(workspace = name, "cannot mark its ticket done: {error:#}");
+                    }
+                }
+                Ok(outcome)
             })();
             JobOutcome::MergeDone {
                 client: id,

@@ -64,6 +64,11 @@ pub enum JobOutcome {
         name: String,
         result: Result<super::flows::PreviewReady, Failed>,
     },
+    /// The tickets for a client's board.
+    Board {
+        client: ClientId,
+        result: Result<Vec<crate::tickets::Ticket>, Failed>,
+    },
     /// A merge from a dashboard finished.
     MergeDone {
         client: ClientId,
@@ -351,6 +356,7 @@ impl Session {
                 name,
                 result,
             } => self.merge_done(client, name, result),
+            JobOutcome::Board { client, result } => self.board_loaded(client, result),
             JobOutcome::PullRequestDone {
                 client,
                 key,

@@ -9,6 +9,7 @@
 pub mod agent;
 mod attention;
 pub mod backend;
+mod board;
 mod checks;
 mod client;
 mod connection;

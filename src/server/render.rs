@@ -104,6 +104,7 @@ impl Session {
             let check_title;
             let prompt_title;
             let prompt_body;
+            let cards;
             let overlay = match overlay {
                 ClientOverlay::None => Overlay::None,
                 ClientOverlay::Help => Overlay::Help { bindings: help },
@@ -125,6 +126,10 @@ impl Session {
                     body: text,
                     footer: "y type the resolution prompt into the agent · any other key closes",
                 },
+                ClientOverlay::Board { tickets, selected } => {
+                    cards = board_cards(tickets, *selected, &shown, git);
+                    Overlay::Board { cards: &cards }
+                }
                 ClientOverlay::SendPrompt(input) => {
                     prompt_title = format!("Prompt for {}", input.target);
                     prompt_body = input.shown();
@@ -203,6 +208,57 @@ impl Session {
         }
         self.mark_dirty(|c| behind.contains(&c.id));
     }
+}
+
+/// The board's cards: each ticket in its column (in progress becomes done
+/// once its workspace's branch is merged), with what its agent is doing.
+fn board_cards<'a>(
+    tickets: &'a [crate::tickets::Ticket],
+    selected: usize,
+    shown: &[&super::workspaces::Workspace],
+    git: &super::gitwork::GitWork,
+) -> Vec<ui::board::BoardCard<'a>> {
+    use crate::tickets::TicketState;
+    use crate::workspace::readiness::Readiness;
+    let mut open_index = 0;
+    tickets
+        .iter()
+        .map(|ticket| {
+            let workspace = ticket
+                .workspace
+                .as_deref()
+                .and_then(|name| shown.iter().find(|w| w.record.name == name));
+            let merged = workspace
+                .and_then(|w| git.summary(&w.key()))
+                .is_some_and(|g| g.readiness == Readiness::Merged);
+            let column = match (ticket.state, merged) {
+                (TicketState::InProgress, true) => TicketState::Done,
+                (state, _) => state,
+            };
+            let is_selected = match ticket.state {
+                TicketState::Open => {
+                    open_index += 1;
+                    open_index - 1 == selected
+                }
+                TicketState::InProgress | TicketState::Done => false,
+            };
+            let detail = match (ticket.workspace.as_deref(), workspace) {
+                (Some(name), Some(w)) => Some((
+                    name,
+                    ui::status_label(&w.status(), w.agent_state().map(|s| s.state)),
+                )),
+                (Some(name), None) => Some((name, "removed".to_owned())),
+                (None, _) => None,
+            };
+            ui::board::BoardCard {
+                id: ticket.id,
+                title: &ticket.title,
+                column,
+                workspace: detail,
+                selected: is_selected,
+            }
+        })
+        .collect()
 }
 
 /// What the sidebar shows of one workspace, gathered once per frame.

@@ -292,6 +292,10 @@ impl Session {
                     uncommitted,
                 } => self.merge(id, repo.as_deref(), &name, tip, uncommitted),
                 Effect::PullRequest { name } => self.pull_request(id, repo.as_deref(), &name),
+                Effect::OpenBoard => self.open_board(id, repo.as_deref()),
+                Effect::StartTicket { id: ticket } => {
+                    self.start_ticket(id, repo.as_deref(), ticket)
+                }
                 Effect::Send { name, text } => {
                     let enter = super::workspaces::SendEnter::Press;
                     if let Err(error) = self.send(repo.as_deref(), &name, text, enter)

@@ -56,7 +56,8 @@ pub fn render(view: &DashboardView<'_>, frame: &mut Frame<'_>) {
         Overlay::Help { .. }
         | Overlay::NewWorkspace { .. }
         | Overlay::Confirm { .. }
-        | Overlay::Text { .. } => overlay::render(&view.overlay, area, buf),
+        | Overlay::Text { .. }
+        | Overlay::Board { .. } => overlay::render(&view.overlay, area, buf),
     };
     if let Some(position) = cursor {
         frame.set_cursor_position(position);

@@ -65,6 +65,8 @@ pub enum Action {
     NextAttention,
     /// Type a prompt into the focused agent (a one-line editor; Enter sends).
     SendPrompt,
+    /// The repository's tickets: open, in progress, done; start one.
+    TicketBoard,
     /// Send the prefix key itself to the pane (prefix pressed twice).
     SendPrefix,
 }
@@ -272,6 +274,7 @@ impl Default for Keymap {
             (char('o'), Action::CheckOutput),
             (char('a'), Action::NextAttention),
             (char('t'), Action::SendPrompt),
+            (char('T'), Action::TicketBoard),
             (char('d'), Action::Detach),
             (char('?'), Action::Help),
             (

@@ -8,6 +8,7 @@
 //! [`render`] draws a whole frame from a view; [`form`] is the one piece of
 //! input handling here, because the form's state lives in the view model.
 
+pub mod board;
 mod dashboard;
 pub mod form;
 pub mod keymap;
@@ -31,6 +32,7 @@ pub use dashboard::render;
 pub use form::FormOutcome;
 pub use prompt_input::PromptInput;
 pub use sidebar::entry_at as sidebar_entry_at;
+pub use theme::status_label;
 
 use crate::protocol::AgentStatus;
 
@@ -115,6 +117,10 @@ pub enum Overlay<'a> {
         title: &'a str,
         body: &'a str,
         footer: &'a str,
+    },
+    /// The ticket board.
+    Board {
+        cards: &'a [board::BoardCard<'a>],
     },
 }
 

@@ -48,6 +48,10 @@ pub fn render(overlay: &Overlay<'_>, area: Rect, buf: &mut Buffer) -> Option<Pos
             text_box(title, body, footer, area, buf);
             None
         }
+        Overlay::Board { cards } => {
+            super::board::render(cards, area, buf);
+            None
+        }
     }
 }
 
@@ -84,7 +88,13 @@ fn text_box(title: &str, body: &str, footer: &str, area: Rect, buf: &mut Buffer)
 
 /// Clears a centred `width`×`height` box (both including the border, both
 /// clamped to `area`), draws its frame and returns the inside.
-fn frame(title: &str, width: usize, height: usize, area: Rect, buf: &mut Buffer) -> Rect {
+pub(super) fn frame(
+    title: &str,
+    width: usize,
+    height: usize,
+    area: Rect,
+    buf: &mut Buffer,
+) -> Rect {
     let width = u16::try_from(width).unwrap_or(u16::MAX).min(area.width);
     let height = u16::try_from(height).unwrap_or(u16::MAX).min(area.height);
     let outer = Rect::new(

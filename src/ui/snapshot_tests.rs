@@ -302,6 +302,47 @@ fn confirm_dialog() {
 }
 
 #[test]
+fn ticket_board() {
+    use crate::tickets::TicketState;
+    use crate::ui::board::BoardCard;
+    let panes = Panes::new(100, 18, 2, LayoutMode::Tiled, 0);
+    let mut view = view(panes.views(), LayoutMode::Tiled, Some(0));
+    let card = |id, title, column, workspace: Option<(&'static str, &str)>, selected| BoardCard {
+        id,
+        title,
+        column,
+        workspace: workspace.map(|(w, s)| (w, s.to_owned())),
+        selected,
+    };
+    let cards = [
+        card(
+            1,
+            "Rate-limit logins",
+            TicketState::InProgress,
+            Some(("t1-rate-limit-logins", "waiting for you")),
+            false,
+        ),
+        card(
+            2,
+            "Write the migration guide for 2.0",
+            TicketState::Open,
+            None,
+            false,
+        ),
+        card(3, "Flaky test in auth", TicketState::Open, None, true),
+        card(
+            4,
+            "Docs typo",
+            TicketState::Done,
+            Some(("t4-docs-typo", "removed")),
+            false,
+        ),
+    ];
+    view.overlay = Overlay::Board { cards: &cards };
+    insta::assert_snapshot!(draw(&view, 100, 18).backend());
+}
+
+#[test]
 fn the_cursor_sits_at_the_focused_panes_emulator_cursor() {
     let panes = Panes::new(100, 24, 3, LayoutMode::Tiled, 1);
     let view = view(panes.views(), LayoutMode::Tiled, Some(1));

@@ -203,6 +203,17 @@ impl Client {
                 None => Vec::new(),
             },
             Action::NextAttention => self.next_attention(panes),
+            Action::TicketBoard => match self.repo {
+                Some(_) => {
+                    self.message = Some("reading the tickets…".to_owned());
+                    vec![Effect::OpenBoard]
+                }
+                None => {
+                    self.message =
+                        Some("run grove inside a repository to see its tickets".to_owned());
+                    Vec::new()
+                }
+            },
             Action::SendPrompt => match self.focused(panes) {
                 Some(pane) if pane.running == Running::Yes => {
                     self.overlay = ClientOverlay::SendPrompt(PromptInput::new(&pane.name));
@@ -243,7 +254,8 @@ impl Client {
             | ClientOverlay::ConfirmRemove { .. }
             | ClientOverlay::MergePreview { .. }
             | ClientOverlay::MergeConflict { .. }
-            | ClientOverlay::CheckOutput { .. } => {}
+            | ClientOverlay::CheckOutput { .. }
+            | ClientOverlay::Board { .. } => {}
         }
         match self.focused(panes) {
             Some(pane) if pane.running == Running::Yes => vec![Effect::Write {

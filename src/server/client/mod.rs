@@ -65,6 +65,11 @@ pub enum ClientOverlay {
     },
     /// The prompt editor of `prefix t`.
     SendPrompt(crate::ui::PromptInput),
+    /// The ticket board of `prefix T`; `selected` indexes the open tickets.
+    Board {
+        tickets: Vec<crate::tickets::Ticket>,
+        selected: usize,
+    },
 }
 
 /// Whether a removal may drop work (after the user confirmed twice).
@@ -154,6 +159,12 @@ pub enum Effect {
     Send {
         name: String,
         text: String,
+    },
+    /// Load the tickets and show the board.
+    OpenBoard,
+    /// Make a workspace for the ticket and start its agent on it.
+    StartTicket {
+        id: u32,
     },
 }
 

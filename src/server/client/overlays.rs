@@ -95,6 +95,34 @@ impl Client {
                 self.overlay = ClientOverlay::None;
                 Vec::new()
             }
+            ClientOverlay::Board { tickets, selected } => {
+                let open: Vec<u32> = tickets
+                    .iter()
+                    .filter(|t| t.state == crate::tickets::TicketState::Open)
+                    .map(|t| t.id)
+                    .collect();
+                let code = key.code;
+                if matches!(code, KeyCode::Down | KeyCode::Char('j')) {
+                    *selected = (*selected + 1).min(open.len().saturating_sub(1));
+                    Vec::new()
+                } else if matches!(code, KeyCode::Up | KeyCode::Char('k')) {
+                    *selected = selected.saturating_sub(1);
+                    Vec::new()
+                } else if code == KeyCode::Enter {
+                    match open.get(*selected) {
+                        Some(&id) => {
+                            self.overlay = ClientOverlay::None;
+                            self.message = Some(format!("starting ticket {id}…"));
+                            vec![Effect::StartTicket { id }]
+                        }
+                        None => Vec::new(),
+                    }
+                } else {
+                    // Any other key closes the board, as with the other boxes.
+                    self.overlay = ClientOverlay::None;
+                    Vec::new()
+                }
+            }
             ClientOverlay::SendPrompt(input) => match input.handle_key(key) {
                 FormOutcome::Editing => Vec::new(),
                 FormOutcome::Cancel => {

@@ -11,7 +11,7 @@ use super::Action;
 
 impl Action {
     /// Every action, in the order the help overlay lists them.
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::NewWorkspace,
         Action::FocusLeft,
         Action::FocusDown,
@@ -30,6 +30,7 @@ impl Action {
         Action::ToggleZoom,
         Action::NextAttention,
         Action::SendPrompt,
+        Action::TicketBoard,
         Action::Merge,
         Action::PullRequest,
         Action::CheckOutput,
@@ -70,6 +71,7 @@ impl Action {
             Action::CheckOutput => "Show the last check's output",
             Action::NextAttention => "Jump to the next agent that needs you (waiting or done)",
             Action::SendPrompt => "Type a prompt into the focused agent",
+            Action::TicketBoard => "Tickets: open, in progress, done; start one",
             Action::SendPrefix => return format!("Send {prefix} to the pane"),
         };
         text.to_owned()
@@ -98,6 +100,7 @@ impl fmt::Display for Action {
             Action::CheckOutput => "check-output",
             Action::NextAttention => "next-attention",
             Action::SendPrompt => "send-prompt",
+            Action::TicketBoard => "ticket-board",
             Action::SendPrefix => "send-prefix",
         };
         f.write_str(name)

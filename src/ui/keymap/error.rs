@@ -120,6 +120,7 @@ fn action_names() -> String {
             | Action::CheckOutput
             | Action::NextAttention
             | Action::SendPrompt
+            | Action::TicketBoard
             | Action::SendPrefix => names.push(action.to_string()),
         }
     }

@@ -256,6 +256,7 @@ fn describe_groups_the_keys_of_each_action() {
             "Jump to the next agent that needs you (waiting or done)",
         ),
         ("C-b t", "Type a prompt into the focused agent"),
+        ("C-b T", "Tickets: open, in progress, done; start one"),
         (
             "C-b m",
             "Merge the focused workspace into its base (shows a preview first)",
@@ -344,7 +345,7 @@ fn config_errors_name_the_entry_and_the_fix() {
             keys("C-b", &[("Q", "quit")]),
             "keys.bindings.Q: `quit` is not an action; use one of new-workspace, focus-left, \
              focus-down, focus-up, focus-right, focus-1 … focus-9, next-layout, zoom, \
-             next-attention, send-prompt, merge, pull-request, check-output, kill-agent, resume-agent, remove-workspace, \
+             next-attention, send-prompt, ticket-board, merge, pull-request, check-output, kill-agent, resume-agent, remove-workspace, \
              send-prefix, help, detach, or none to unbind the key",
         ),
         (

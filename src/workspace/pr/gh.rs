@@ -107,6 +107,18 @@ impl Gh {
     }
 }
 
+impl Gh {
+    /// Runs `gh args…` in `dir` and returns what it printed; a non-zero exit
+    /// is an error carrying gh's own words.
+    pub fn stdout(&self, dir: &Path, args: &[String]) -> Result<String, PrError> {
+        let output = self.run(dir, args)?;
+        match output.exit {
+            Exit::Success => Ok(output.stdout),
+            Exit::Failure => Err(output.failed(dir)),
+        }
+    }
+}
+
 impl GhOutput {
     /// The error for a command that should have succeeded.
     pub(super) fn failed(self, dir: &Path) -> PrError {
