@@ -161,14 +161,14 @@ fn listing_table(workspaces: &[WorkspaceInfo]) -> String {
             [
                 w.name.clone(),
                 w.agent.clone().unwrap_or_else(|| "-".to_owned()),
-                remote::status_word(&w.status).to_owned(),
+                remote::state_word(w).to_owned(),
                 w.branch.clone(),
                 w.base.clone(),
                 w.path.display().to_string(),
             ]
         })
         .collect();
-    let header = ["NAME", "AGENT", "STATUS", "BRANCH", "BASE", "PATH"].map(str::to_owned);
+    let header = ["NAME", "AGENT", "STATE", "BRANCH", "BASE", "PATH"].map(str::to_owned);
     let widths: Vec<usize> = (0..5)
         .map(|i| {
             std::iter::once(&header)

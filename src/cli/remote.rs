@@ -140,6 +140,25 @@ pub fn info_json(w: &WorkspaceInfo) -> serde_json::Value {
     value
 }
 
+/// The agent's state in a word for `grove ls`: `done` is idle and not yet
+/// seen, the others as in `state` of `grove ls --json`.
+pub fn state_word(w: &WorkspaceInfo) -> &'static str {
+    match &w.state {
+        Some(status) if w.status == AgentStatus::Running => {
+            use crate::agent::{Seen, State};
+            match status.state {
+                State::Idle { seen: Seen::Unseen } => "done",
+                State::Starting
+                | State::Working
+                | State::WaitingForInput
+                | State::Idle { seen: Seen::Seen }
+                | State::Exited { .. } => status.state.key(),
+            }
+        }
+        Some(_) | None => state_fields(w).0,
+    }
+}
+
 /// `state`, `reason` and `state_since` of `grove ls --json`: the agent's
 /// tracked state while it runs, else what the process status says.
 fn state_fields(w: &WorkspaceInfo) -> (&'static str, String, Option<u64>) {
