@@ -11,6 +11,7 @@
 //!   through git2; [`workspace`] composes those steps into create / snapshot /
 //!   remove / restore, each of which either completes or leaves nothing behind.
 //! - [`state`] records the workspaces grove owns, written atomically.
+//! - [`job`] is the orchestrator's library side: job files, items, the ledger.
 //! - [`tickets`] is the team's queue in `.grove/tickets.yaml` (`grove ticket`).
 //! - [`agent`] decides what an agent is doing (working, waiting for the user,
 //!   idle) from its profile's screen rules and its pane, with the reason.
@@ -28,6 +29,7 @@ pub mod client;
 pub mod config;
 pub mod failure;
 pub mod git;
+pub mod job;
 pub mod pane;
 pub mod paths;
 pub mod protocol;

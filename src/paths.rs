@@ -71,6 +71,11 @@ impl Paths {
         self.data_dir.join("worktrees")
     }
 
+    /// Where job runs keep their ledgers.
+    pub fn jobs_dir(&self) -> PathBuf {
+        self.state_dir.join("jobs")
+    }
+
     /// The workspace records file.
     pub fn state_file(&self) -> PathBuf {
         self.state_dir.join("workspaces.yaml")

@@ -113,6 +113,10 @@ pub enum Request {
     List { repo: Option<PathBuf> },
     /// Stop a workspace's agent; keep its worktree and branch.
     Kill { repo: PathBuf, name: String },
+    /// Start (or resume) the job in `file`, from `cwd`.
+    RunJob { cwd: PathBuf, file: PathBuf },
+    /// A job run's ledger, while the server has it.
+    JobStatus { repo: PathBuf, name: String },
     /// Type a prompt into a workspace's agent.
     Send {
         repo: PathBuf,
@@ -135,14 +139,37 @@ pub enum Request {
 /// Answers to [`Request`]s.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Response {
-    Created { workspace: Box<WorkspaceInfo> },
-    Listing { workspaces: Vec<WorkspaceInfo> },
-    Killed { name: String },
-    Sent { name: String },
-    Removed { summary: String },
-    Stats { stats: Stats },
+    Created {
+        workspace: Box<WorkspaceInfo>,
+    },
+    Listing {
+        workspaces: Vec<WorkspaceInfo>,
+    },
+    Killed {
+        name: String,
+    },
+    Sent {
+        name: String,
+    },
+    JobStarted {
+        name: String,
+        total: usize,
+        merged: usize,
+    },
+    JobStatus {
+        ledger: Box<crate::job::ledger::Ledger>,
+    },
+    Removed {
+        summary: String,
+    },
+    Stats {
+        stats: Stats,
+    },
     ServerExiting,
-    Failed { message: String, kind: FailureKind },
+    Failed {
+        message: String,
+        kind: FailureKind,
+    },
 }
 
 /// What the server has done since it started; tests count frames and bytes

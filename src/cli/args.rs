@@ -138,6 +138,20 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<ConfigCommand>,
     },
+    /// Run a job file: one workspace and agent per item, each checked and merged into grove/job/NAME.
+    #[command(
+        after_help = "See docs/jobs.md for the job file.\n\nExamples:\n  grove run job.yaml --dry-run\n  \
+                      grove run job.yaml\n  grove run job.yaml --json > summary.json\n  grove run job.yaml --detach"
+    )]
+    Run(super::job::RunArgs),
+    /// A job's runs: resume, status, report, ls.
+    #[command(
+        after_help = "Examples:\n  grove job status headers\n  grove job resume headers\n  grove job report headers -o report.md\n  grove job ls"
+    )]
+    Job {
+        #[command(subcommand)]
+        command: super::job::JobCommand,
+    },
     /// The team's tickets in .grove/tickets.yaml: add, list, start an agent on one, import from GitHub.
     #[command(
         after_help = "Examples:\n  grove ticket add 'Rate-limit logins' --label backend\n  grove ticket ls\n  \

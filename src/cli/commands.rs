@@ -45,6 +45,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Command::Pr { name, draft } => super::pr::pr(&cwd, &name, draft),
         Command::Merge(args) => super::merge::merge(&cwd, args),
         Command::Ticket { command } => super::tickets::run(&cwd, command),
+        Command::Run(args) => super::job::run(&cwd, args),
+        Command::Job { command } => super::job::job(&cwd, command),
         Command::Config { command } => match command {
             None => config_show(&cwd),
             Some(ConfigCommand::Check { file }) => config_check(&cwd, file.as_deref()),

@@ -11,6 +11,7 @@
 mod args;
 mod commands;
 mod exit;
+mod job;
 mod merge;
 mod pr;
 mod remote;

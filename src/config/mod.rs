@@ -96,6 +96,18 @@ pub fn load(paths: &Paths, repo_root: Option<&Path>) -> Result<Loaded, ConfigErr
     assemble(layers)
 }
 
+/// Reads `path` as YAML of type `T` (a job file, say), with errors in the
+/// config's form: `FILE:LINE:COLUMN: KEY: MESSAGE`.
+pub fn parse_file<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, String), ConfigError> {
+    let text = layer::read_required(path)?;
+    let source = Source::File(path.to_owned());
+    // YAML first, so a duplicate key is an error rather than a silent overwrite.
+    let _: serde_yaml::Value =
+        serde_yaml::from_str(&text).map_err(|e| error::classify(&source, &e))?;
+    let value = serde_yaml::from_str(&text).map_err(|e| error::classify(&source, &e))?;
+    Ok((value, text))
+}
+
 /// Checks one file as a layer over the built-ins (so a partial file is fine),
 /// including the semantic checks; errors name that file.
 pub fn check_file(path: &Path) -> Result<Config, ConfigError> {

@@ -25,4 +25,4 @@ pub use merged::{MergeState, merge_state};
 pub use overlap::overlaps;
 pub use read_state::{StateRead, read_state};
 pub use repo::Repo;
-pub(crate) use repo::short_hash;
+pub use repo::short_hash;

@@ -117,7 +117,7 @@ fn outside_repository(err: &GitError) -> bool {
 
 /// The first eight hex digits of git's blob hash of `bytes`: a stable hash
 /// without another dependency.
-pub(crate) fn short_hash(bytes: &[u8]) -> String {
+pub fn short_hash(bytes: &[u8]) -> String {
     match git2::Oid::hash_object(git2::ObjectType::Blob, bytes) {
         Ok(oid) => oid.to_string().chars().take(8).collect(),
         Err(_) => format!("{:08x}", bytes.len()),

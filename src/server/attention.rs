@@ -139,6 +139,7 @@ impl Session {
         if change.to.needs_attention() && !change.from.needs_attention() {
             self.call_user(key, change.to);
         }
+        self.job_status_changed(repo, name, change);
     }
 
     /// The agent needs the user: ring the dashboards that are not looking at

@@ -64,6 +64,25 @@ pub enum JobOutcome {
         name: String,
         result: Result<super::flows::PreviewReady, Failed>,
     },
+    /// A job file was read and its ledger loaded.
+    JobLoaded {
+        result: Result<Box<super::jobrun::LoadedJob>, Failed>,
+        reply: oneshot::Sender<Response>,
+    },
+    /// A job item's workspace and agent were made (or its agent restarted).
+    JobItemStarted {
+        repo: PathBuf,
+        job: String,
+        index: usize,
+        result: Result<Box<Started>, Failed>,
+    },
+    /// A job item was checked and merged, or kept.
+    JobItemFinished {
+        repo: PathBuf,
+        job: String,
+        index: usize,
+        result: Result<crate::job::finish::Finished, Failed>,
+    },
     /// The tickets for a client's board.
     Board {
         client: ClientId,
@@ -140,6 +159,19 @@ impl Session {
             }
             Request::Kill { repo, name } => {
                 self.kill_agent(Some(&repo), &name, Some(Reply::Cli(reply)));
+            }
+            Request::RunJob { cwd, file } => self.run_job(cwd, file, reply),
+            Request::JobStatus { repo, name } => {
+                let response = match self.job_status(&repo, &name) {
+                    Some(ledger) => Response::JobStatus {
+                        ledger: Box::new(ledger),
+                    },
+                    None => Response::Failed {
+                        message: format!("job {name} is not running in this server"),
+                        kind: FailureKind::Usage,
+                    },
+                };
+                let _ = reply.send(response);
             }
             Request::Send {
                 repo,
@@ -357,6 +389,19 @@ impl Session {
                 result,
             } => self.merge_done(client, name, result),
             JobOutcome::Board { client, result } => self.board_loaded(client, result),
+            JobOutcome::JobLoaded { result, reply } => self.job_loaded(result, reply),
+            JobOutcome::JobItemStarted {
+                repo,
+                job,
+                index,
+                result,
+            } => self.job_item_started(repo, job, index, result),
+            JobOutcome::JobItemFinished {
+                repo,
+                job,
+                index,
+                result,
+            } => self.job_item_finished(repo, job, index, result),
             JobOutcome::PullRequestDone {
                 client,
                 key,

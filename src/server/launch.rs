@@ -69,31 +69,11 @@ impl Session {
             }
         };
         let paths = self.paths.clone();
-        self.spawn_job(move || {
-            let result = (|| {
-                let (_, repo) = open_repo(&record.repo)?;
-                let config = config::load(&paths, Some(&repo.root))?.config;
-                let (agent_name, profile) = agent::profile(&config, record.agent.as_deref())?;
-                let argv = agent::argv(agent_name, profile, launch, |v| std::env::var_os(v))?;
-                let rules = rules_of(agent_name, profile)?;
-                let spec = agent::pane_spec(&config, &record, profile, argv, START_SIZE);
-                Ok(Started {
-                    repo: record.repo.clone(),
-                    name: record.name.clone(),
-                    agent: agent_name.to_owned(),
-                    pane: Pane::spawn(spec)?,
-                    size: START_SIZE,
-                    rules,
-                    prompt: None,
-                    attention: config.attention.clone(),
-                })
-            })();
-            JobOutcome::Started {
-                result: result
-                    .map(Box::new)
-                    .map_err(|err: anyhow::Error| Failed::from(err)),
-                reply: Reply::Client(client),
-            }
+        self.spawn_job(move || JobOutcome::Started {
+            result: start_in(&paths, &record, None, launch, None)
+                .map(Box::new)
+                .map_err(Failed::from),
+            reply: Reply::Client(client),
         });
     }
 
@@ -158,6 +138,35 @@ impl Session {
             }
         });
     }
+}
+
+/// Starts an agent in an existing workspace: `agent` (or the profile the
+/// workspace last ran, or the default), with `prompt` handed over as the
+/// profile says.
+pub(super) fn start_in(
+    paths: &Paths,
+    record: &crate::state::WorkspaceRecord,
+    agent: Option<&str>,
+    launch: Launch,
+    prompt: Option<String>,
+) -> anyhow::Result<Started> {
+    let (_, repo) = open_repo(&record.repo)?;
+    let config = config::load(paths, Some(&repo.root))?.config;
+    let (agent_name, profile) = agent::profile(&config, agent.or(record.agent.as_deref()))?;
+    let argv = agent::argv(agent_name, profile, launch, |v| std::env::var_os(v))?;
+    let rules = rules_of(agent_name, profile)?;
+    let (argv, prompt) = agent::with_prompt(profile, argv, prompt);
+    let spec = agent::pane_spec(&config, record, profile, argv, START_SIZE);
+    Ok(Started {
+        repo: record.repo.clone(),
+        name: record.name.clone(),
+        agent: agent_name.to_owned(),
+        pane: Pane::spawn(spec)?,
+        size: START_SIZE,
+        rules,
+        prompt,
+        attention: config.attention.clone(),
+    })
 }
 
 /// `grove new`: checks the agent can run before creating anything, creates

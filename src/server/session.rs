@@ -99,6 +99,8 @@ pub struct Session {
     pub(super) stats: Stats,
     pub(super) lifecycle: Lifecycle,
     pub(super) git: super::gitwork::GitWork,
+    /// Job runs (`grove run`), finished ones until the next run of the same job.
+    pub(super) jobs: Vec<super::jobrun::JobRun>,
 }
 
 impl Session {
@@ -118,6 +120,7 @@ impl Session {
             stats: Stats::default(),
             lifecycle: Lifecycle::Serving,
             git: super::gitwork::GitWork::new(super::watch::GitWatcher::new(events_for_git)),
+            jobs: Vec::new(),
         };
         session.reload();
         session
@@ -170,6 +173,10 @@ impl Session {
                     ProcessExit::Signal { .. } | ProcessExit::Unknown => None,
                 };
                 self.status_exited(pane, code, &exit.to_string());
+                if let Some(w) = self.table.by_pane_mut(pane) {
+                    let (repo, name) = (w.record.repo.clone(), w.record.name.clone());
+                    self.job_pane_exited(&repo, &name, code);
+                }
                 if let Some(workspace) = self.table.by_pane_mut(pane)
                     && let Some(live) = workspace.live.as_mut()
                 {
@@ -341,12 +348,14 @@ impl Session {
             .chain(self.frame_due)
             .chain(self.git.next_due())
             .chain(self.status_due())
+            .chain(self.jobs_due())
             .min()
     }
 
     fn on_time(&mut self, now: Instant) {
         self.observe_agents(now);
         self.type_prompts(now);
+        self.pump_jobs(now);
         self.start_git_reads(now);
         self.poll_prs(now);
         if self.frame_due.is_some_and(|due| due <= now) {

@@ -42,7 +42,10 @@ impl Session {
     pub(super) fn git_notice(&mut self, notice: Notice) {
         let now = Instant::now();
         match notice {
-            Notice::Worktree { key } => self.git.touch(&key, now),
+            Notice::Worktree { key } => {
+                self.git.touch(&key, now);
+                self.job_files_changed(&key.repo, &key.name);
+            }
             Notice::Branch { repo, name } => {
                 // The workspace on that branch, and every workspace whose
                 // base it is (their ahead/behind and conflicts changed).
