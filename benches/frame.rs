@@ -118,6 +118,7 @@ fn view<'a>(screens: &'a [vt100::Parser], status: &'a AgentStatus) -> DashboardV
         message: None,
         hints: "C-b ? help",
         new_workspace_key: "C-b c",
+        job: None,
     }
 }
 

@@ -42,10 +42,21 @@ impl Session {
             table,
             stats,
             git,
+            jobs,
             ..
         } = self;
         for client in clients.values_mut().filter(|c| c.dirty == Dirty::Changed) {
             let shown: Vec<_> = table.shown(client.repo.as_deref()).collect();
+            // The dashboard's repository's latest run: the one still going,
+            // else the last to finish.
+            let job = jobs
+                .iter()
+                .filter(|run| client.repo.as_deref().is_none_or(|r| r == run.repo()))
+                .max_by_key(|run| (run.ledger.finished.is_none(), run.ledger.created))
+                .map(|run| ui::JobView {
+                    name: run.name(),
+                    counts: run.ledger.counts(),
+                });
             let statuses: Vec<AgentStatus> = shown.iter().map(|w| w.status()).collect();
             // Locks are taken in pane order and held only while drawing.
             let guards: Vec<_> = shown
@@ -169,6 +180,7 @@ impl Session {
                 message: message.as_deref(),
                 hints,
                 new_workspace_key,
+                job,
             };
             let continuity = outbox.continuity();
             let style = view

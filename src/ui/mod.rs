@@ -167,4 +167,13 @@ pub struct DashboardView<'a> {
     /// The keys that open the new-workspace form, e.g. "C-b c", for the
     /// empty state's "Press C-b c" (the hints may be shortened or absent).
     pub new_workspace_key: &'a str,
+    /// The repository's job run, if one is running or just finished.
+    pub job: Option<JobView<'a>>,
+}
+
+/// A job run as the status bar shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct JobView<'a> {
+    pub name: &'a str,
+    pub counts: crate::job::ledger::Counts,
 }

@@ -118,6 +118,7 @@ fn view<'a>(
         message: None,
         hints: HINTS,
         new_workspace_key: "C-b c",
+        job: None,
     }
 }
 
@@ -299,6 +300,24 @@ fn confirm_dialog() {
         question: "Stop the agent in i18n? The worktree and branch stay.",
     };
     insta::assert_snapshot!(draw(&view, 80, 14).backend());
+}
+
+#[test]
+fn a_job_runs_in_the_status_bar() {
+    let panes = Panes::new(120, 10, 2, LayoutMode::Tiled, 0);
+    let mut view = view(panes.views(), LayoutMode::Tiled, Some(0));
+    view.job = Some(crate::ui::JobView {
+        name: "headers",
+        counts: crate::job::ledger::Counts {
+            queued: 4,
+            running: 3,
+            checking: 1,
+            merged: 3,
+            failed: 1,
+            conflict: 0,
+        },
+    });
+    insta::assert_snapshot!(draw(&view, 120, 10).backend());
 }
 
 #[test]

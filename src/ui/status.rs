@@ -39,6 +39,10 @@ pub fn render(view: &DashboardView<'_>, hidden: usize, area: Rect, buf: &mut Buf
         left.push(Span::styled(" · ", theme::hint()));
         left.push(Span::raw(off_screen));
     }
+    if let Some(job) = &view.job {
+        left.push(Span::styled(" · ", theme::hint()));
+        left.push(Span::raw(job_line(job)));
+    }
     if let Some(waiting) = needing_you(view) {
         left.push(Span::styled(" · ", theme::hint()));
         left.push(Span::styled(waiting, theme::attention()));
@@ -56,6 +60,34 @@ pub fn render(view: &DashboardView<'_>, hidden: usize, area: Rect, buf: &mut Buf
         let x = area.right() - u16::try_from(right_width).unwrap_or(area.width);
         buf.set_line(x, area.y, &right, area.width);
     }
+}
+
+/// `job headers [####------] 5/12 · 3 running · 1 failed`: the counts that
+/// are not zero.
+fn job_line(job: &super::JobView<'_>) -> String {
+    const WIDTH: usize = 10;
+    let c = job.counts;
+    let total = c.total().max(1);
+    let filled = c.finished() * WIDTH / total;
+    let mut line = format!(
+        "job {} [{}{}] {}/{}",
+        job.name,
+        "#".repeat(filled),
+        "-".repeat(WIDTH - filled),
+        c.merged,
+        c.total()
+    );
+    for (count, word) in [
+        (c.running, "running"),
+        (c.checking, "checking"),
+        (c.failed, "failed"),
+        (c.conflict, "conflict"),
+    ] {
+        if count > 0 {
+            line.push_str(&format!(" · {count} {word}"));
+        }
+    }
+    line
 }
 
 /// `2 need you: api, web` when agents wait for input or finished unseen.

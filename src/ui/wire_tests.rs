@@ -148,6 +148,7 @@ fn frames_replayed_by_a_client_match_the_buffers() {
         message: None,
         hints: "C-b ? help",
         new_workspace_key: "C-b c",
+        job: None,
     };
     let form = NewWorkspaceForm {
         name: "漢字".into(),
