@@ -113,6 +113,22 @@ pub enum Request {
     List { repo: Option<PathBuf> },
     /// Stop a workspace's agent; keep its worktree and branch.
     Kill { repo: PathBuf, name: String },
+    /// A pane's screen as text (with SGR escapes when asked), and
+    /// `history` lines of scrollback above it.
+    Capture {
+        repo: PathBuf,
+        name: String,
+        escapes: Escapes,
+        history: usize,
+    },
+    /// Answer once an agent's state matches (`name: None`: any agent).
+    Wait {
+        repo: PathBuf,
+        name: Option<String>,
+        until: WaitFor,
+    },
+    /// Stream what happens (`Response::Event`s) until the client goes away.
+    Events { repo: Option<PathBuf> },
     /// Start (or resume) the job in `file`, from `cwd`.
     RunJob { cwd: PathBuf, file: PathBuf },
     /// A job run's ledger, while the server has it.
@@ -150,6 +166,17 @@ pub enum Response {
     },
     Sent {
         name: String,
+    },
+    Captured {
+        text: String,
+    },
+    Waited {
+        name: String,
+        state: String,
+        reason: String,
+    },
+    Event {
+        event: Box<EventRecord>,
     },
     JobStarted {
         name: String,
@@ -242,6 +269,71 @@ pub struct GitSummary {
     /// The pull request and its checks, once one was opened.
     pub pr: Option<crate::workspace::PrState>,
     pub readiness: crate::workspace::readiness::Readiness,
+}
+
+/// Plain text, or text with the SGR escapes that draw it (colours, bold).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Escapes {
+    Plain,
+    Sgr,
+}
+
+/// What `grove wait` waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WaitFor {
+    Working,
+    Waiting,
+    Idle,
+    Exited,
+}
+
+/// One thing that happened, as `grove events` prints it (docs/cli.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRecord {
+    /// Unix time in milliseconds.
+    pub time: u64,
+    pub repo: PathBuf,
+    pub kind: EventKind,
+}
+
+/// The kinds of [`EventRecord`]; field names are a public interface.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventKind {
+    WorkspaceCreated {
+        workspace: String,
+    },
+    WorkspaceRemoved {
+        workspace: String,
+    },
+    Status {
+        workspace: String,
+        from: String,
+        state: String,
+        reason: String,
+    },
+    Git {
+        workspace: String,
+        readiness: String,
+        ahead: usize,
+        behind: usize,
+        uncommitted_files: usize,
+    },
+    Merged {
+        workspace: String,
+        branch: String,
+        base: String,
+    },
+    JobItem {
+        job: String,
+        index: usize,
+        item: String,
+        state: String,
+        reason: Option<String>,
+    },
+    /// The client read too slowly; this many events were dropped.
+    Lagged {
+        dropped: u64,
+    },
 }
 
 /// Whether `grove send` presses Enter after the text.

@@ -63,6 +63,47 @@ pub enum Command {
         #[arg(long)]
         no_enter: bool,
     },
+    /// Print a pane's screen as the server holds it (like tmux capture-pane -p).
+    #[command(
+        after_help = "Works attached or not, for running and exited agents.\n\nExamples:\n  \
+                      grove capture auth\n  grove capture auth --escapes --history 200 > auth.ansi"
+    )]
+    Capture {
+        name: String,
+        /// Keep the SGR escapes (colours, bold), like tmux capture-pane -e.
+        #[arg(long, short)]
+        escapes: bool,
+        /// Also this many lines of scrollback above the screen.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        history: usize,
+    },
+    /// Block until an agent's state matches; print it and the reason.
+    #[command(
+        after_help = "Exits 0 when the state matches; on --timeout, exits 1 with the last state.\n\n\
+                      Examples:\n  grove wait auth --until idle\n  grove wait auth --until waiting --timeout 600\n  \
+                      grove wait --any-needs-me && grove attach"
+    )]
+    Wait {
+        name: Option<String>,
+        #[arg(long, value_enum)]
+        until: Option<super::script::Until>,
+        /// The first workspace whose agent waits for input (an approval, a question).
+        #[arg(long)]
+        any_needs_me: bool,
+        /// Give up after this many seconds.
+        #[arg(long, value_name = "SECONDS")]
+        timeout: Option<f64>,
+    },
+    /// Stream what happens (workspaces, agent states, git, merges, job items) until Ctrl-C.
+    #[command(
+        after_help = "Field names of --json are stable; docs/cli.md lists them.\n\nExamples:\n  grove events\n  \
+                      grove events --json | jq -c 'select(.type == \"status\" and .state == \"waiting\")'"
+    )]
+    Events {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
     /// Stop every agent and the server; workspaces stay and can be resumed.
     #[command(name = "kill-server", after_help = "Example:\n  grove kill-server")]
     KillServer,

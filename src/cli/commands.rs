@@ -46,6 +46,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Command::Merge(args) => super::merge::merge(&cwd, args),
         Command::Ticket { command } => super::tickets::run(&cwd, command),
         Command::Run(args) => super::job::run(&cwd, args),
+        Command::Capture {
+            name,
+            escapes,
+            history,
+        } => super::script::capture(&cwd, &name, escapes, history),
+        Command::Wait {
+            name,
+            until,
+            any_needs_me,
+            timeout,
+        } => super::script::wait(&cwd, name.as_deref(), until, any_needs_me, timeout),
+        Command::Events { json } => super::script::events(&cwd, json),
         Command::Job { command } => super::job::job(&cwd, command),
         Command::Config { command } => match command {
             None => config_show(&cwd),

@@ -15,6 +15,7 @@ mod job;
 mod merge;
 mod pr;
 mod remote;
+mod script;
 mod tickets;
 
 use std::process::ExitCode;

@@ -52,6 +52,69 @@ pub fn request(paths: &Paths, start: Start, request: Request) -> anyhow::Result<
     })
 }
 
+/// The answer to a request with a time limit.
+pub enum Within {
+    /// `None`: no server runs.
+    Answer(Option<Response>),
+    TimedOut,
+}
+
+/// Sends one request to a running server and waits at most `limit` (or for
+/// ever) for its answer.
+pub fn request_within(
+    paths: &Paths,
+    request: Request,
+    limit: Option<std::time::Duration>,
+) -> anyhow::Result<Within> {
+    runtime()?.block_on(async {
+        let Some(mut conn) = open(paths, Start::Never).await? else {
+            return Ok(Within::Answer(None));
+        };
+        conn.send(&ClientMsg::Request { request }).await?;
+        let answer = async {
+            let message = conn.recv().await?;
+            let ServerMsg::Response { response } = message else {
+                anyhow::bail!("the server answered {message:?} to a request");
+            };
+            Ok(response)
+        };
+        match limit {
+            Some(limit) => match tokio::time::timeout(limit, answer).await {
+                Ok(response) => Ok(Within::Answer(Some(response?))),
+                Err(_) => Ok(Within::TimedOut),
+            },
+            None => Ok(Within::Answer(Some(answer.await?))),
+        }
+    })
+}
+
+/// Sends `first` to a running server and hands every message it sends back
+/// to `each` until the server closes the stream or Ctrl-C. `None` when no
+/// server runs.
+pub fn stream(
+    paths: &Paths,
+    first: ClientMsg,
+    mut each: impl FnMut(ServerMsg) -> anyhow::Result<()>,
+) -> anyhow::Result<Option<()>> {
+    runtime()?.block_on(async {
+        let Some(mut conn) = open(paths, Start::Never).await? else {
+            return Ok(None);
+        };
+        conn.send(&first).await?;
+        loop {
+            let message = tokio::select! {
+                message = conn.recv() => message,
+                _ = tokio::signal::ctrl_c() => return Ok(Some(())),
+            };
+            match message {
+                Ok(message) => each(message)?,
+                Err(crate::protocol::ProtocolError::Closed) => return Ok(Some(())),
+                Err(error) => return Err(error.into()),
+            }
+        }
+    })
+}
+
 /// Turns a failure answer into an error that exits with its kind's code.
 pub fn check(response: Response) -> anyhow::Result<Response> {
     if let Response::Failed { message, kind } = response {
@@ -176,19 +239,9 @@ fn state_fields(w: &WorkspaceInfo) -> (&'static str, String, Option<u64>) {
 
 /// The `git` object of `grove ls --json` (docs/cli.md).
 fn git_json(git: &crate::protocol::GitSummary) -> serde_json::Value {
-    use crate::workspace::readiness::{CheckStatus, Readiness};
+    use crate::workspace::readiness::CheckStatus;
     let stat = |s: &crate::git::state::DiffStat| serde_json::json!({ "files": s.files, "insertions": s.insertions, "deletions": s.deletions });
-    let readiness = match &git.readiness {
-        Readiness::Unknown => "unknown",
-        Readiness::NoChanges => "no_changes",
-        Readiness::Merged => "merged",
-        Readiness::Conflicts { .. } => "conflicts",
-        Readiness::Uncommitted => "uncommitted",
-        Readiness::CheckFailed => "check_failed",
-        Readiness::Overlaps { .. } => "overlaps",
-        Readiness::Behind { .. } => "behind",
-        Readiness::Ready => "ready",
-    };
+    let readiness = git.readiness.key();
     let check = match &git.check {
         CheckStatus::NotConfigured => "none",
         CheckStatus::Pending => "pending",

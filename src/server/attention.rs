@@ -140,6 +140,20 @@ impl Session {
             self.call_user(key, change.to);
         }
         self.job_status_changed(repo, name, change);
+        let reason = self
+            .table
+            .find(repo, name)
+            .and_then(|w| w.live.as_ref())
+            .map(|l| l.tracker.status().reason.clone())
+            .unwrap_or_default();
+        let kind = crate::protocol::EventKind::Status {
+            workspace: name.clone(),
+            from: super::scripting::state_word(change.from).to_owned(),
+            state: super::scripting::state_word(change.to).to_owned(),
+            reason,
+        };
+        self.emit(repo, kind);
+        self.check_waiters();
     }
 
     /// The agent needs the user: ring the dashboards that are not looking at

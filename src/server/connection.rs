@@ -75,6 +75,9 @@ pub async fn serve<R, W>(
             let _ = events.send(Event::Gone { client: id }).await;
             let _ = sender.await;
         }
+        ClientMsg::Request {
+            request: crate::protocol::Request::Events { repo },
+        } => stream_events(reader, writer, events, repo).await,
         ClientMsg::Request { request } => {
             let (reply, answer) = oneshot::channel();
             if events
@@ -89,6 +92,40 @@ pub async fn serve<R, W>(
         }
         ClientMsg::Hello { .. } | ClientMsg::Input { .. } => {
             tracing::warn!("a connection began with neither Attach nor Request; closing");
+        }
+    }
+}
+
+/// `grove events`: forwards what the session emits until the client goes
+/// away (its end of the socket closes, or a write fails).
+async fn stream_events<R, W>(
+    mut reader: R,
+    mut writer: W,
+    events: mpsc::Sender<Event>,
+    repo: Option<std::path::PathBuf>,
+) where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let (sender, mut stream) = mpsc::channel(super::scripting::EVENT_QUEUE);
+    if events
+        .send(Event::Subscribe { repo, sender })
+        .await
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        tokio::select! {
+            event = stream.recv() => {
+                let Some(event) = event else { return };
+                let response = Response::Event { event: Box::new(event) };
+                if write_frame(&mut writer, &ServerMsg::Response { response }).await.is_err() {
+                    return;
+                }
+            }
+            // The client sends nothing more; anything (or EOF) ends it.
+            _ = read_frame::<_, ClientMsg>(&mut reader) => return,
         }
     }
 }

@@ -136,8 +136,17 @@ impl Session {
         let Some(client) = self.clients.get_mut(&id) else {
             return;
         };
+        let mut event = None;
         match result {
             Ok(MergeOutcome::Merged(merged)) => {
+                event = client.repo.clone().map(|repo| {
+                    let kind = crate::protocol::EventKind::Merged {
+                        workspace: name.clone(),
+                        branch: merged.branch.clone(),
+                        base: merged.base.clone(),
+                    };
+                    (repo, kind)
+                });
                 client.message = None;
                 client.overlay = ClientOverlay::ConfirmRemove {
                     question: format!(
@@ -173,6 +182,9 @@ impl Session {
                 };
             }
             Err(failed) => client.message = Some(failed.message),
+        }
+        if let Some((repo, kind)) = event {
+            self.emit(&repo, kind);
         }
         self.mark_dirty(|c| c.id == id);
     }

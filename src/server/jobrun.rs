@@ -173,6 +173,23 @@ impl JobRun {
 }
 
 impl Session {
+    /// Tells `grove events` subscribers where an item stands now.
+    fn emit_item(&mut self, j: usize, index: usize) {
+        let run = &self.jobs[j];
+        let Some(record) = run.ledger.items.iter().find(|r| r.index == index) else {
+            return;
+        };
+        let kind = crate::protocol::EventKind::JobItem {
+            job: run.name().to_owned(),
+            index,
+            item: record.item.clone(),
+            state: record.state.key().to_owned(),
+            reason: record.reason.clone(),
+        };
+        let repo = run.repo().to_owned();
+        self.emit(&repo, kind);
+    }
+
     /// `grove run`: loads the job (in a job) and starts it.
     pub(super) fn run_job(
         &mut self,
@@ -374,6 +391,7 @@ impl Session {
         run.busy.insert(index);
         run.worked.remove(&index);
         run.save();
+        self.emit_item(j, index);
         self.spawn_job(move || {
             let result = match existing {
                 Some(record) => start_in(
@@ -422,6 +440,7 @@ impl Session {
                     record.workspace = Some(name);
                 }
                 run.save();
+                self.emit_item(j, index);
             }
             Err(failed) => self.item_failed(j, index, failed.message),
         }
@@ -577,6 +596,7 @@ impl Session {
             .and_then(|w| w.live.take())
             .map(|live| live.pane);
         self.touch_repo(&repo);
+        self.emit_item(j, index);
         self.spawn_job(move || {
             let result = (|| {
                 if let Some(pane) = pane {
@@ -613,6 +633,7 @@ impl Session {
             record.ended = Some(unix_now());
         }
         run.save();
+        self.emit_item(j, index);
         self.stop_item_agent(j, index);
     }
 
@@ -647,6 +668,7 @@ impl Session {
                     }
                 }
                 run.save();
+                self.emit_item(j, index);
                 if merged {
                     self.reload();
                 }

@@ -161,6 +161,27 @@ impl Session {
                 self.kill_agent(Some(&repo), &name, Some(Reply::Cli(reply)));
             }
             Request::RunJob { cwd, file } => self.run_job(cwd, file, reply),
+            Request::Capture {
+                repo,
+                name,
+                escapes,
+                history,
+            } => {
+                let _ = reply.send(self.capture_pane(&repo, &name, escapes, history));
+            }
+            Request::Wait { repo, name, until } => self.wait(super::scripting::Waiter {
+                repo,
+                name,
+                until,
+                reply,
+            }),
+            Request::Events { .. } => {
+                // Streams are set up by the connection (`Event::Subscribe`).
+                let _ = reply.send(Response::Failed {
+                    message: "events are a stream, not a request".to_owned(),
+                    kind: FailureKind::Failure,
+                });
+            }
             Request::JobStatus { repo, name } => {
                 let response = match self.job_status(&repo, &name) {
                     Some(ledger) => Response::JobStatus {

@@ -25,6 +25,7 @@ mod outbox;
 mod panes;
 mod prompts;
 mod render;
+mod scripting;
 mod session;
 mod watch;
 mod watching;

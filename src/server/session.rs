@@ -73,6 +73,11 @@ pub enum Event {
     Git {
         notice: super::watch::routes::Notice,
     },
+    /// A `grove events` connection wants what happens.
+    Subscribe {
+        repo: Option<PathBuf>,
+        sender: mpsc::Sender<crate::protocol::EventRecord>,
+    },
 }
 
 /// Whether the session keeps going.
@@ -101,6 +106,10 @@ pub struct Session {
     pub(super) git: super::gitwork::GitWork,
     /// Job runs (`grove run`), finished ones until the next run of the same job.
     pub(super) jobs: Vec<super::jobrun::JobRun>,
+    /// `grove wait`s not answered yet.
+    pub(super) waiters: Vec<super::scripting::Waiter>,
+    /// `grove events` streams.
+    pub(super) subscribers: Vec<super::scripting::Subscriber>,
 }
 
 impl Session {
@@ -121,6 +130,8 @@ impl Session {
             lifecycle: Lifecycle::Serving,
             git: super::gitwork::GitWork::new(super::watch::GitWatcher::new(events_for_git)),
             jobs: Vec::new(),
+            waiters: Vec::new(),
+            subscribers: Vec::new(),
         };
         session.reload();
         session
@@ -177,6 +188,7 @@ impl Session {
                     let (repo, name) = (w.record.repo.clone(), w.record.name.clone());
                     self.job_pane_exited(&repo, &name, code);
                 }
+                self.check_waiters();
                 if let Some(workspace) = self.table.by_pane_mut(pane)
                     && let Some(live) = workspace.live.as_mut()
                 {
@@ -190,6 +202,7 @@ impl Session {
             }
             Event::JobDone { outcome } => self.job_done(outcome),
             Event::Git { notice } => self.git_notice(notice),
+            Event::Subscribe { repo, sender } => self.subscribe(repo, sender),
         }
     }
 
@@ -202,8 +215,29 @@ impl Session {
                     tracing::info!(pane = gone.id.0, "workspace vanished; stopping its agent");
                     drop(gone);
                 }
-                if self.table.keys() != before {
+                let after = self.table.keys();
+                if after != before {
                     self.mark_dirty(|_| true);
+                    // (repo, name, ready): a workspace counts once it is ready.
+                    let ready = |keys: &[(PathBuf, String, bool)], k: &(PathBuf, String, bool)| {
+                        keys.iter().any(|o| o.0 == k.0 && o.1 == k.1 && o.2)
+                    };
+                    for (repo, name, _) in after.iter().filter(|k| k.2 && !ready(&before, k)) {
+                        let kind = crate::protocol::EventKind::WorkspaceCreated {
+                            workspace: name.clone(),
+                        };
+                        self.emit(repo, kind);
+                    }
+                    let gone = |k: &&(PathBuf, String, bool)| {
+                        k.2 && !after.iter().any(|o| o.0 == k.0 && o.1 == k.1)
+                    };
+                    for (repo, name, _) in before.iter().filter(gone) {
+                        let kind = crate::protocol::EventKind::WorkspaceRemoved {
+                            workspace: name.clone(),
+                        };
+                        self.emit(repo, kind);
+                    }
+                    self.check_waiters();
                 }
                 self.git_sync();
             }

@@ -122,6 +122,16 @@ impl Session {
             self.git.update_overlaps(&key.repo);
             self.commit_seen(&key, &head, ahead);
             self.touch_repo(&key.repo.clone());
+            if let Some(summary) = self.git.summary(&key) {
+                let kind = crate::protocol::EventKind::Git {
+                    workspace: key.name.clone(),
+                    readiness: summary.readiness.key().to_owned(),
+                    ahead: summary.ahead,
+                    behind: summary.behind,
+                    uncommitted_files: summary.uncommitted.files + summary.untracked,
+                };
+                self.emit(&key.repo, kind);
+            }
         }
     }
 }

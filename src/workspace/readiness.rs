@@ -49,6 +49,21 @@ pub enum Readiness {
 }
 
 impl Readiness {
+    /// The name `grove ls --json` and `grove events` use.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Readiness::Unknown => "unknown",
+            Readiness::NoChanges => "no_changes",
+            Readiness::Merged => "merged",
+            Readiness::Conflicts { .. } => "conflicts",
+            Readiness::Uncommitted => "uncommitted",
+            Readiness::CheckFailed => "check_failed",
+            Readiness::Overlaps { .. } => "overlaps",
+            Readiness::Behind { .. } => "behind",
+            Readiness::Ready => "ready",
+        }
+    }
+
     /// The sidebar's label.
     pub fn label(&self) -> String {
         match self {
