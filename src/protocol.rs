@@ -130,7 +130,11 @@ pub enum Request {
     /// Stream what happens (`Response::Event`s) until the client goes away.
     Events { repo: Option<PathBuf> },
     /// Start (or resume) the job in `file`, from `cwd`.
-    RunJob { cwd: PathBuf, file: PathBuf },
+    RunJob {
+        cwd: PathBuf,
+        file: PathBuf,
+        retry: RetryKept,
+    },
     /// A job run's ledger, while the server has it.
     JobStatus { repo: PathBuf, name: String },
     /// Type a prompt into a workspace's agent.
@@ -269,6 +273,14 @@ pub struct GitSummary {
     /// The pull request and its checks, once one was opened.
     pub pr: Option<crate::workspace::PrState>,
     pub readiness: crate::workspace::readiness::Readiness,
+}
+
+/// Whether a resumed job tries its kept items (failed, conflict, out of
+/// bounds) again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RetryKept {
+    Retry,
+    Keep,
 }
 
 /// Plain text, or text with the SGR escapes that draw it (colours, bold).

@@ -15,7 +15,7 @@ use crate::git::{Git, Repo};
 use crate::job::JobSpec;
 use crate::job::ledger::{self, ItemState, Ledger};
 use crate::paths::Paths;
-use crate::protocol::{FailureKind, Request, Response};
+use crate::protocol::{FailureKind, Request, Response, RetryKept};
 
 /// How often `grove run` asks the server how the job is doing.
 const FOLLOW_INTERVAL: Duration = Duration::from_millis(500);
@@ -41,6 +41,9 @@ pub enum JobCommand {
     #[command(after_help = "Example:\n  grove job resume headers")]
     Resume {
         name: String,
+        /// Also try the kept items again (failed, conflict, out of bounds), in their own workspaces.
+        #[arg(long)]
+        retry: bool,
         #[arg(long)]
         json: bool,
         #[arg(long)]
@@ -91,15 +94,32 @@ pub fn run(cwd: &Path, args: RunArgs) -> anyhow::Result<()> {
     let here = place(cwd)?;
     // Checked here too, so a mistake is reported before a server starts.
     let spec = JobSpec::load(&file)?;
-    start_and_follow(cwd, &here, &file, &spec.name, args.json, args.detach)
+    start_and_follow(
+        cwd,
+        &here,
+        &file,
+        &spec.name,
+        RetryKept::Keep,
+        args.json,
+        args.detach,
+    )
 }
 
 pub fn job(cwd: &Path, command: JobCommand) -> anyhow::Result<()> {
     let here = place(cwd)?;
     match command {
-        JobCommand::Resume { name, json, detach } => {
+        JobCommand::Resume {
+            name,
+            retry,
+            json,
+            detach,
+        } => {
             let ledger = read_ledger(&here, &name)?;
-            start_and_follow(cwd, &here, &ledger.file, &name, json, detach)
+            let retry = match retry {
+                true => RetryKept::Retry,
+                false => RetryKept::Keep,
+            };
+            start_and_follow(cwd, &here, &ledger.file, &name, retry, json, detach)
         }
         JobCommand::Status { name, json } => {
             let ledger = match ask_status(&here, &name)? {
@@ -223,12 +243,14 @@ fn start_and_follow(
     here: &Place,
     file: &Path,
     name: &str,
+    retry: RetryKept,
     json: bool,
     detach: bool,
 ) -> anyhow::Result<()> {
     let request = Request::RunJob {
         cwd: cwd.to_owned(),
         file: file.to_owned(),
+        retry,
     };
     let response = remote::request(&here.paths, Start::IfNeeded, request)?;
     let Some(Response::JobStarted {

@@ -49,12 +49,23 @@ pub fn finish_item(
 ) -> anyhow::Result<Finished> {
     let record = ctx.find(name)?;
     let worktree = record.path.clone();
+    // The done marker says "finished"; it is not part of the work.
+    let marker = spec.done_file(item);
+    if let Some(marker) = &marker {
+        let path = worktree.join(marker);
+        if path.is_file() {
+            std::fs::remove_file(&path).map_err(|e| {
+                anyhow::anyhow!("cannot remove the done marker {}: {e}", path.display())
+            })?;
+        }
+    }
     commit_leftovers(ctx, &worktree, spec, item)?;
     let start = record
         .start
         .clone()
         .ok_or_else(|| anyhow::anyhow!("workspace {name} has no recorded start commit"))?;
-    let changed = changed_paths(ctx, &worktree, &start)?;
+    let mut changed = changed_paths(ctx, &worktree, &start)?;
+    changed.retain(|path| marker.as_deref() != Some(path.as_str()));
     let diffstat = ctx
         .git
         .run(&worktree, ["diff", "--shortstat", &start, "HEAD"])

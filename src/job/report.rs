@@ -218,7 +218,7 @@ fn what_to_do(ledger: &Ledger, out: &mut Vec<String>) {
             "These changes collide with items merged before them. Merge by hand into the \
              integration branch, or resolve in the workspace (rebase it onto {} there, or ask \
              its agent to) and then `grove merge <workspace>`, or have the item done again from \
-             the current integration branch with `grove job resume {job}`.",
+             the current integration branch with `grove job resume {job} --retry`.",
             code(branch)
         ));
         out.push(String::new());
@@ -241,7 +241,7 @@ fn what_to_do(ledger: &Ledger, out: &mut Vec<String>) {
         out.push(format!(
             "These changed paths they do not own, or a contract file. Look at the change, then \
              either widen `owns` in {} (the change belongs to the item) or revert the stray \
-             change in the workspace and commit, and run `grove job resume {job}`.",
+             change in the workspace and commit, and run `grove job resume {job} --retry`.",
             code(&file)
         ));
         out.push(String::new());
@@ -262,7 +262,7 @@ fn what_to_do(ledger: &Ledger, out: &mut Vec<String>) {
         out.push(format!(
             "The job's `check` command (in {}) failed in the item's worktree. Run it there \
              again to see why (`grove attach`, then the item's pane), fix the item or tell its \
-             agent what is wrong, commit, and run `grove job resume {job}`.",
+             agent what is wrong, commit, and run `grove job resume {job} --retry`.",
             code(&file)
         ));
         out.push(String::new());
@@ -287,7 +287,7 @@ fn what_to_do(ledger: &Ledger, out: &mut Vec<String>) {
         out.push(format!(
             "The agent ran out of time, exited, changed nothing, or could not be started, on \
              every try. `grove attach` and look at the item's pane to see where it stopped; \
-             `grove job resume {job}` tries it again."
+             `grove job resume {job} --retry` tries it again."
         ));
         out.push(String::new());
         for record in failed {

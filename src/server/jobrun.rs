@@ -71,7 +71,12 @@ pub fn workspace_name(job: &str, item: &Item) -> String {
 
 /// Reads the job file and the ledger (a resumed run keeps its records), and
 /// makes the integration branch. Runs on the blocking pool.
-pub fn load_job(paths: &crate::paths::Paths, cwd: &Path, file: &Path) -> anyhow::Result<LoadedJob> {
+pub fn load_job(
+    paths: &crate::paths::Paths,
+    cwd: &Path,
+    file: &Path,
+    retry: crate::protocol::RetryKept,
+) -> anyhow::Result<LoadedJob> {
     let ctx = context(paths, cwd)?;
     let spec = JobSpec::load(file)?;
     let items = spec.items(&ctx.repo.root)?;
@@ -109,6 +114,16 @@ pub fn load_job(paths: &crate::paths::Paths, cwd: &Path, file: &Path) -> anyhow:
             }
             ItemState::Starting | ItemState::Running => record.state = ItemState::Queued,
             ItemState::Merging => record.state = ItemState::Checking,
+            // Asked to try the kept items again: in their own workspace
+            // (the agent sees its earlier work), with fresh retries.
+            ItemState::Failed | ItemState::Conflict | ItemState::OutOfBounds
+                if retry == crate::protocol::RetryKept::Retry =>
+            {
+                record.state = ItemState::Queued;
+                record.attempts = 0;
+                record.retry_at = None;
+                record.ended = None;
+            }
             ItemState::Queued
             | ItemState::Checking
             | ItemState::Merged
@@ -195,11 +210,12 @@ impl Session {
         &mut self,
         cwd: PathBuf,
         file: PathBuf,
+        retry: crate::protocol::RetryKept,
         reply: tokio::sync::oneshot::Sender<crate::protocol::Response>,
     ) {
         let paths = self.paths.clone();
         self.spawn_job(move || JobOutcome::JobLoaded {
-            result: load_job(&paths, &cwd, &file)
+            result: load_job(&paths, &cwd, &file, retry)
                 .map(Box::new)
                 .map_err(Failed::from),
             reply,

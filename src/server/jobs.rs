@@ -160,7 +160,7 @@ impl Session {
             Request::Kill { repo, name } => {
                 self.kill_agent(Some(&repo), &name, Some(Reply::Cli(reply)));
             }
-            Request::RunJob { cwd, file } => self.run_job(cwd, file, reply),
+            Request::RunJob { cwd, file, retry } => self.run_job(cwd, file, retry, reply),
             Request::Capture {
                 repo,
                 name,
