@@ -168,3 +168,37 @@ fn config_shows_provenance_and_check_names_file_line_column_and_key() {
         );
     }
 }
+
+#[test]
+fn completions_man_page_and_doctor() {
+    let t = TestRepo::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let out = grove(&t, &t.root, &["completions", shell]);
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        // Every subcommand is completed, generated from the parser itself.
+        for command in ["new", "send", "ticket", "run", "capture", "wait", "events"] {
+            assert!(stdout(&out).contains(command), "{shell} lacks {command}");
+        }
+    }
+    let bad = grove(&t, &t.root, &["completions", "tcsh"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let man = grove(&t, &t.root, &["man"]);
+    assert!(stdout(&man).contains(".TH grove 1"), "{}", stdout(&man));
+    assert!(stdout(&man).contains("capture"));
+
+    // A working set-up: git found, config valid, the default agent (a shell)
+    // found; agents that are not installed are warnings with their fix.
+    let doctor = grove(&t, &t.root, &["doctor"]);
+    assert!(doctor.status.success(), "{}{}", stdout(&doctor), stderr(&doctor));
+    let report = stdout(&doctor);
+    assert!(report.contains("ok    git "), "{report}");
+    assert!(report.contains("ok    configuration is valid"), "{report}");
+    // A broken config is a failure that names the file and how to check it.
+    write_in(&t.root, ".grove.yaml", b"agent: nosuch\n");
+    let broken = grove(&t, &t.root, &["doctor"]);
+    assert_eq!(broken.status.code(), Some(1));
+    let report = stdout(&broken);
+    assert!(report.contains("FAIL  configuration:"), "{report}");
+    assert!(report.contains(".grove.yaml"), "{report}");
+    assert!(report.contains("fix: fix that file; `grove config check` validates it"), "{report}");
+}

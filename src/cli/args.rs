@@ -171,6 +171,21 @@ pub enum Command {
         #[arg(long)]
         draft: bool,
     },
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  grove completions bash > ~/.local/share/bash-completion/completions/grove\n  \
+                      grove completions zsh > \"${fpath[1]}/_grove\"\n  grove completions fish > ~/.config/fish/completions/grove.fish"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: super::comforts::Shell,
+    },
+    /// Print the man page (roff).
+    #[command(after_help = "Example:\n  grove man | man -l -")]
+    Man,
+    /// Check what grove needs: git, the socket directory, inotify, the config, the agent programs.
+    #[command(after_help = "Example:\n  grove doctor")]
+    Doctor,
     /// Print the effective configuration and where each value came from.
     #[command(
         after_help = "Examples:\n  grove config\n  grove config check\n  grove config check .grove.yaml"

@@ -46,6 +46,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Command::Merge(args) => super::merge::merge(&cwd, args),
         Command::Ticket { command } => super::tickets::run(&cwd, command),
         Command::Run(args) => super::job::run(&cwd, args),
+        Command::Completions { shell } => super::comforts::completions(shell),
+        Command::Man => super::comforts::man(),
+        Command::Doctor => super::comforts::doctor(&cwd),
         Command::Capture {
             name,
             escapes,

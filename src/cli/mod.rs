@@ -10,6 +10,7 @@
 
 mod args;
 mod commands;
+mod comforts;
 mod exit;
 mod job;
 mod merge;
