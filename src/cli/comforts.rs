@@ -118,7 +118,9 @@ fn git_finding() -> Finding {
         Err(error) => Finding {
             verdict: Verdict::Fail,
             what: format!("git: {error}"),
-            fix: Some("install git 2.38 or newer (`apt install git`, `brew install git`)".to_owned()),
+            fix: Some(
+                "install git 2.38 or newer (`apt install git`, `brew install git`)".to_owned(),
+            ),
         },
     }
 }
@@ -201,7 +203,9 @@ fn agent_findings(config: &crate::config::Config) -> Vec<Finding> {
                     verdict: Verdict::Ok,
                     what: format!(
                         "agent {name}: {}",
-                        argv.first().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default()
+                        argv.first()
+                            .map(|p| p.to_string_lossy().into_owned())
+                            .unwrap_or_default()
                     ),
                     fix: None,
                 },
