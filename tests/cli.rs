@@ -189,7 +189,12 @@ fn completions_man_page_and_doctor() {
     // A working set-up: git found, config valid, the default agent (a shell)
     // found; agents that are not installed are warnings with their fix.
     let doctor = grove(&t, &t.root, &["doctor"]);
-    assert!(doctor.status.success(), "{}{}", stdout(&doctor), stderr(&doctor));
+    assert!(
+        doctor.status.success(),
+        "{}{}",
+        stdout(&doctor),
+        stderr(&doctor)
+    );
     let report = stdout(&doctor);
     assert!(report.contains("ok    git "), "{report}");
     assert!(report.contains("ok    configuration is valid"), "{report}");
@@ -200,5 +205,8 @@ fn completions_man_page_and_doctor() {
     let report = stdout(&broken);
     assert!(report.contains("FAIL  configuration:"), "{report}");
     assert!(report.contains(".grove.yaml"), "{report}");
-    assert!(report.contains("fix: fix that file; `grove config check` validates it"), "{report}");
+    assert!(
+        report.contains("fix: fix that file; `grove config check` validates it"),
+        "{report}"
+    );
 }

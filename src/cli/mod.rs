@@ -9,8 +9,8 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod args;
-mod commands;
 mod comforts;
+mod commands;
 mod exit;
 mod job;
 mod merge;
