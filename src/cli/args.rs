@@ -171,6 +171,9 @@ pub enum Command {
         #[arg(long)]
         draft: bool,
     },
+    /// Try grove with three scripted demo agents in a throwaway repository (no agent CLI needed).
+    #[command(after_help = "Example:\n  grove demo")]
+    Demo,
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  grove completions bash > ~/.local/share/bash-completion/completions/grove\n  \

@@ -48,6 +48,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Command::Run(args) => super::job::run(&cwd, args),
         Command::Completions { shell } => super::comforts::completions(shell),
         Command::Man => super::comforts::man(),
+        Command::Demo => super::demo::demo(),
         Command::Doctor => super::comforts::doctor(&cwd),
         Command::Capture {
             name,

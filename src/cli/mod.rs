@@ -11,6 +11,7 @@
 mod args;
 mod comforts;
 mod commands;
+mod demo;
 mod exit;
 mod job;
 mod merge;
