@@ -131,9 +131,10 @@ fn replay(recording: &Recording) -> Replay {
     let run_until = |tracker: &mut Tracker,
                      emulator: &mut Emulator,
                      timeline: &mut Vec<(Duration, State, String)>,
+                     generation: u64,
                      until: Instant| {
         while let Some(due) = tracker.due().filter(|d| *d <= until) {
-            let seen = observation(emulator, rules.rows());
+            let seen = observation(emulator, rules.rows(), generation);
             tracker.observe(due, &seen, &rules, Focus::Unfocused);
             let status = tracker.status();
             timeline.push((due - start, status.state, status.reason.clone()));
@@ -146,6 +147,8 @@ fn replay(recording: &Recording) -> Replay {
         .map(|(at, _)| *at)
         .collect();
     let mut marks = Vec::new();
+    // Reads parsed so far, as the pane counts them.
+    let mut generation = 0u64;
     let mut pending: Vec<(Duration, String, String)> = Vec::new();
     for (at, step) in &recording.steps {
         // Check every mark whose moment has come: a second after it, or
@@ -154,7 +157,13 @@ fn replay(recording: &Recording) -> Replay {
             if *check > *at || (*check == *at && matches!(step, Step::Mark { .. })) {
                 return true;
             }
-            run_until(&mut tracker, &mut emulator, &mut timeline, start + *check);
+            run_until(
+                &mut tracker,
+                &mut emulator,
+                &mut timeline,
+                generation,
+                start + *check,
+            );
             let status = tracker.status();
             verdicts.push((
                 *check,
@@ -165,10 +174,17 @@ fn replay(recording: &Recording) -> Replay {
             ));
             false
         });
-        run_until(&mut tracker, &mut emulator, &mut timeline, start + *at);
+        run_until(
+            &mut tracker,
+            &mut emulator,
+            &mut timeline,
+            generation,
+            start + *at,
+        );
         match step {
             Step::Output(bytes) => {
                 emulator.process(bytes);
+                generation += 1;
                 tracker.output(start + *at);
             }
             Step::Mark { state, note, since } => {
@@ -185,7 +201,13 @@ fn replay(recording: &Recording) -> Replay {
         }
     }
     for (check, state, note) in pending {
-        run_until(&mut tracker, &mut emulator, &mut timeline, start + check);
+        run_until(
+            &mut tracker,
+            &mut emulator,
+            &mut timeline,
+            generation,
+            start + check,
+        );
         let status = tracker.status();
         verdicts.push((check, state, note, status.state, status.reason.clone()));
     }

@@ -9,7 +9,7 @@ use crate::pane::{Emulator, NotificationSource};
 /// What the pane shows now; `rows` is how many of the lowest non-blank rows
 /// the profile's rules read (none when it has no rules). Takes the pending
 /// notifications out of the emulator.
-pub fn observation(emulator: &mut Emulator, rows: usize) -> Observation {
+pub fn observation(emulator: &mut Emulator, rows: usize, generation: u64) -> Observation {
     let tail = if rows == 0 {
         String::new()
     } else {
@@ -30,19 +30,30 @@ pub fn observation(emulator: &mut Emulator, rows: usize) -> Observation {
         title: emulator.title().to_owned(),
         bells: emulator.bells(),
         notifications,
+        generation,
     }
 }
 
 /// The lowest `rows` rows of the visible screen that end at its last
 /// non-blank row, joined with newlines.
 pub fn screen_tail(screen: &vt100::Screen, rows: usize) -> String {
-    let (_, cols) = screen.size();
-    let lines: Vec<String> = screen.rows(0, cols.get()).collect();
-    let Some(last) = lines.iter().rposition(|l| !l.trim().is_empty()) else {
-        return String::new();
-    };
-    let first = (last + 1).saturating_sub(rows);
-    lines[first..=last].join("\n")
+    // From the bottom up, one row at a time: the rules read a few rows at
+    // the bottom, and turning the whole screen into text was most of the
+    // cost of a look (benches/status.rs).
+    let (height, width) = screen.size();
+    let mut tail: Vec<String> = Vec::with_capacity(rows);
+    for row in (0..height.get()).rev() {
+        let text = screen.contents_between(row, 0, row, width.get());
+        if tail.is_empty() && text.trim().is_empty() {
+            continue;
+        }
+        tail.push(text);
+        if tail.len() == rows {
+            break;
+        }
+    }
+    tail.reverse();
+    tail.join("\n")
 }
 
 #[cfg(test)]
@@ -54,14 +65,19 @@ mod tests {
     fn the_tail_ends_at_the_last_drawn_row_and_notifications_are_taken() {
         let mut emulator = Emulator::new(PaneSize { rows: 10, cols: 20 }, 1 << 16);
         emulator.process(b"one\r\ntwo\r\nthree\x07\x1b]9;done here\x07\x1b]9;4;1;50\x07");
-        let seen = observation(&mut emulator, 2);
+        let seen = observation(&mut emulator, 2, 1);
         assert_eq!(seen.tail, "two\nthree");
         assert_eq!(seen.bells, 1);
         assert_eq!(seen.notifications, ["done here"]);
         assert_eq!(
-            observation(&mut emulator, 2).notifications,
+            observation(&mut emulator, 2, 1).notifications,
             Vec::<String>::new()
         );
-        assert_eq!(observation(&mut emulator, 0).tail, "");
+        assert_eq!(observation(&mut emulator, 0, 1).tail, "");
+        // Rows below the last drawn one, and blank rows above the tail,
+        // are not part of it; blank rows inside it are.
+        emulator.process(b"\x1b[2J\x1b[Hfirst\r\n\r\nthird");
+        assert_eq!(observation(&mut emulator, 3, 2).tail, "first\n\nthird");
+        assert_eq!(observation(&mut emulator, 9, 2).tail, "first\n\nthird");
     }
 }

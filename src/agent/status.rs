@@ -97,6 +97,9 @@ pub struct Observation {
     pub bells: u64,
     /// OSC 9 / OSC 777 notifications since the last observation.
     pub notifications: Vec<String>,
+    /// How many reads the pane has parsed: tells output that arrived after
+    /// a signal from the output that carried it.
+    pub generation: u64,
 }
 
 /// Whether an attached client has the pane focused.
@@ -126,6 +129,9 @@ pub struct Tracker {
     bells: Option<u64>,
     /// Worked since it was last idle: finishing makes it "unseen".
     worked: bool,
+    /// The output generation at which a bell or notification asked for
+    /// the user; it holds until output moves past it.
+    signal: Option<u64>,
 }
 
 fn unix_now() -> u64 {
@@ -148,6 +154,7 @@ impl Tracker {
             idle_since: None,
             bells: None,
             worked: false,
+            signal: None,
         }
     }
 
@@ -202,15 +209,22 @@ impl Tracker {
             return settled.and_then(|state| self.set(state, found.reason(), focus));
         }
         self.idle_since = None;
-        if let Some(text) = seen.notifications.last() {
-            return self.set(
-                State::WaitingForInput,
-                format!("notification: {text}"),
-                focus,
-            );
+        // A bell or a notification is the program asking for the user. It
+        // holds until the pane prints something after it: the output that
+        // carried it (or reached the session after it) is not a new turn.
+        let signal = match (seen.notifications.last(), rang) {
+            (Some(text), _) => Some(format!("notification: {text}")),
+            (None, true) => Some("rang the bell".to_owned()),
+            (None, false) => None,
+        };
+        if let Some(reason) = signal {
+            self.signal = Some(seen.generation);
+            return self.set(State::WaitingForInput, reason, focus);
         }
-        if rang && !active {
-            return self.set(State::WaitingForInput, "rang the bell".to_owned(), focus);
+        match self.signal {
+            Some(generation) if generation == seen.generation => return None,
+            Some(_) => self.signal = None,
+            None => {}
         }
         if !rules.is_empty() {
             // The profile knows this agent's screens and none of them is

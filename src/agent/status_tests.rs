@@ -127,33 +127,40 @@ fn without_rules_output_means_working_and_quiet_means_idle() {
 }
 
 #[test]
-fn a_bell_or_notification_after_the_output_stops_asks_for_the_user() {
+fn a_bell_or_notification_asks_for_the_user_until_new_output() {
     let t = Clock(Instant::now());
     let none = StatusRules::default();
     let mut tracker = Tracker::new();
-    tracker.observe(t.at(0), &screen(""), &none, Focus::Unfocused);
+    let look = |tracker: &mut Tracker, ms, bells, notifications: &[&str], generation| {
+        let seen = Observation {
+            bells,
+            notifications: notifications.iter().map(|n| n.to_string()).collect(),
+            generation,
+            ..Observation::default()
+        };
+        tracker.observe(t.at(ms), &seen, &none, Focus::Unfocused);
+    };
+    look(&mut tracker, 0, 0, &[], 0);
     tracker.output(t.at(1000));
-    let rang = Observation {
-        bells: 1,
-        ..Observation::default()
-    };
-    // Still printing: the bell is part of the output.
-    tracker.observe(t.at(1000), &rang, &none, Focus::Unfocused);
+    look(&mut tracker, 1000, 0, &[], 1);
     assert_eq!(tracker.status().state, State::Working);
-    let rang_again = Observation {
-        bells: 2,
-        ..Observation::default()
-    };
-    tracker.observe(t.at(1000) + QUIET, &rang_again, &none, Focus::Unfocused);
+    // The BEL is itself output (the server calls `output` for the read that
+    // carried it, and may do so again after the look): it still asks.
+    tracker.output(t.at(2000));
+    look(&mut tracker, 2000, 1, &[], 2);
     assert_eq!(tracker.status().state, State::WaitingForInput);
     assert_eq!(tracker.status().reason, "rang the bell");
-    let notified = Observation {
-        bells: 2,
-        notifications: vec!["Codex: approval requested".into()],
-        ..Observation::default()
-    };
-    tracker.output(t.at(3000));
-    tracker.observe(t.at(3000), &notified, &none, Focus::Unfocused);
+    tracker.output(t.at(2010));
+    look(&mut tracker, 2100, 1, &[], 2);
+    look(&mut tracker, 2010 + QUIET.as_millis() as u64, 1, &[], 2);
+    assert_eq!(tracker.status().state, State::WaitingForInput);
+    // Output after it is a new turn.
+    tracker.output(t.at(5000));
+    look(&mut tracker, 5000, 1, &[], 3);
+    assert_eq!(tracker.status().state, State::Working);
+    tracker.output(t.at(6000));
+    look(&mut tracker, 6000, 1, &["Codex: approval requested"], 4);
+    assert_eq!(tracker.status().state, State::WaitingForInput);
     assert_eq!(
         tracker.status().reason,
         "notification: Codex: approval requested"

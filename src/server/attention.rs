@@ -57,8 +57,10 @@ impl Session {
             }
             self.stats.status_looks += 1;
             let seen = {
+                // Read before the screen: the screen is at least this new.
+                let generation = *live.pane.output_changes().borrow();
                 let mut emulator = live.pane.lock_emulator();
-                observation(&mut emulator, live.rules.rows())
+                observation(&mut emulator, live.rules.rows(), generation)
             };
             let focus = match focused.contains(&key) {
                 true => Focus::Focused,
