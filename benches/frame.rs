@@ -91,6 +91,7 @@ fn view<'a>(screens: &'a [vt100::Parser], status: &'a AgentStatus) -> DashboardV
             agent: "claude",
             status,
             state: Some(grove::agent::State::Working),
+            scroll: None,
             screen: Some(parser.screen()),
         })
         .collect();

@@ -17,6 +17,7 @@ pub mod daemon;
 mod flows;
 mod gitread;
 mod gitwork;
+mod history;
 mod jobrun;
 mod jobs;
 mod launch;

@@ -46,7 +46,8 @@ impl Session {
             ..
         } = self;
         for client in clients.values_mut().filter(|c| c.dirty == Dirty::Changed) {
-            let shown: Vec<_> = table.shown(client.repo.as_deref()).collect();
+            let repo_shown = client.repo.clone();
+            let shown: Vec<_> = table.shown(repo_shown.as_deref()).collect();
             // The dashboard's repository's latest run: the one still going,
             // else the last to finish.
             let job = jobs
@@ -59,10 +60,14 @@ impl Session {
                 });
             let statuses: Vec<AgentStatus> = shown.iter().map(|w| w.status()).collect();
             // Locks are taken in pane order and held only while drawing.
-            let guards: Vec<_> = shown
+            let mut guards: Vec<_> = shown
                 .iter()
                 .map(|w| w.live.as_ref().map(|l| l.pane.lock_emulator()))
                 .collect();
+            // Scroll mode: this client's view of its pane, for this frame
+            // only (the offset is put back before the lock is released, so
+            // other clients and the status tracker see the live screen).
+            let scrolled = scroll_view(client, &shown, &mut guards);
             let panes: Vec<PaneView<'_>> = shown
                 .iter()
                 .zip(&statuses)
@@ -73,6 +78,9 @@ impl Session {
                     agent: w.record.agent.as_deref().unwrap_or(""),
                     status,
                     state: w.agent_state().map(|s| s.state),
+                    scroll: scrolled
+                        .filter(|(name, _)| *name == w.record.name)
+                        .map(|(_, m)| m),
                     screen: guard.as_ref().map(|g| g.screen()),
                 })
                 .collect();
@@ -91,8 +99,10 @@ impl Session {
                 overlay,
                 message,
                 dirty,
+                scroll,
                 ..
             } = client;
+            let scroll_hint = scroll.as_ref().map(|s| format!("SCROLL {}", s.hint()));
             let focus = focus
                 .as_deref()
                 .and_then(|f| panes.iter().position(|p| p.name == f))
@@ -177,7 +187,7 @@ impl Session {
                 focus,
                 input: *input,
                 overlay,
-                message: message.as_deref(),
+                message: scroll_hint.as_deref().or(message.as_deref()),
                 hints,
                 new_workspace_key,
                 job,
@@ -191,6 +201,11 @@ impl Session {
                 .unwrap_or_default();
             let frame = draw(terminal, &view, continuity, style);
             drop(view);
+            for guard in guards.iter_mut().flatten() {
+                if guard.screen().scrollback() > 0 {
+                    guard.screen_mut().set_scrollback(0);
+                }
+            }
             drop(guards);
             *dirty = Dirty::Clean;
             match frame {
@@ -220,6 +235,46 @@ impl Session {
         }
         self.mark_dirty(|c| behind.contains(&c.id));
     }
+}
+
+/// Sets the scrolled view of the pane `client` scrolls, clamps the
+/// client's offset to the history there is, and returns what to draw over
+/// it.
+fn scroll_view<'w>(
+    client: &mut Client,
+    shown: &[&'w super::workspaces::Workspace],
+    guards: &mut [Option<std::sync::MutexGuard<'_, crate::pane::Emulator>>],
+) -> Option<(&'w str, ui::ScrollMarks)> {
+    let pane = client.scroll.as_ref()?.pane.clone();
+    let index = shown.iter().position(|w| w.record.name == pane)?;
+    let focus = client
+        .focus
+        .as_deref()
+        .and_then(|f| shown.iter().position(|w| w.record.name == f))
+        .or(Some(0));
+    let rows = client
+        .layout_for(shown.len(), focus)
+        .panes
+        .get(index)
+        .map_or(1, |slot| slot.inner.height.max(1));
+    let guard = guards.get_mut(index)?.as_mut()?;
+    let scroll = client.scroll.as_mut()?;
+    let screen = guard.screen_mut();
+    screen.set_scrollback(scroll.offset);
+    let clamped = screen.scrollback();
+    if clamped != scroll.offset {
+        let cursor = scroll
+            .cursor_line(rows)
+            .min(clamped + usize::from(rows) - 1);
+        scroll.offset = clamped;
+        scroll.show_line(cursor, rows);
+    }
+    let marks = ui::ScrollMarks {
+        row: scroll.row,
+        marked: scroll.marked_rows(rows),
+        offset: scroll.offset,
+    };
+    Some((shown[index].record.name.as_str(), marks))
 }
 
 /// The board's cards: each ticket in its column (in progress becomes done

@@ -334,6 +334,25 @@ impl Session {
                 } => self.merge(id, repo.as_deref(), &name, tip, uncommitted),
                 Effect::PullRequest { name } => self.pull_request(id, repo.as_deref(), &name),
                 Effect::OpenBoard => self.open_board(id, repo.as_deref()),
+                Effect::Copy { name, from, to } => {
+                    self.copy_history(id, repo.as_deref(), &name, from, to)
+                }
+                Effect::Search {
+                    name,
+                    query,
+                    direction,
+                    from,
+                    rows,
+                } => {
+                    let search = super::history::Search {
+                        name: &name,
+                        query: &query,
+                        direction,
+                        from,
+                        rows,
+                    };
+                    self.search_history(id, repo.as_deref(), search)
+                }
                 Effect::StartTicket { id: ticket } => {
                     self.start_ticket(id, repo.as_deref(), ticket)
                 }

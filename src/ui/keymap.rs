@@ -67,6 +67,8 @@ pub enum Action {
     SendPrompt,
     /// The repository's tickets: open, in progress, done; start one.
     TicketBoard,
+    /// Scroll mode on the focused pane: its history, search, copy.
+    ScrollMode,
     /// Send the prefix key itself to the pane (prefix pressed twice).
     SendPrefix,
 }
@@ -275,6 +277,7 @@ impl Default for Keymap {
             (char('a'), Action::NextAttention),
             (char('t'), Action::SendPrompt),
             (char('T'), Action::TicketBoard),
+            (char('['), Action::ScrollMode),
             (char('d'), Action::Detach),
             (char('?'), Action::Help),
             (

@@ -17,6 +17,7 @@ mod overlay;
 mod pane;
 pub mod prompt_input;
 mod screen;
+pub mod scroll;
 mod sidebar;
 mod status;
 mod theme;
@@ -68,9 +69,20 @@ pub struct PaneView<'a> {
     pub status: &'a AgentStatus,
     /// What the agent is doing, once its tracker has looked.
     pub state: Option<crate::agent::State>,
+    /// Scroll mode's cursor and marked lines, when this pane is in it.
+    pub scroll: Option<ScrollMarks>,
     /// The emulator's screen; `None` when no process ran since the server
     /// started (the pane shows how to start it).
     pub screen: Option<&'a vt100::Screen>,
+}
+
+/// What scroll mode draws over a pane: the cursor row, the marked rows,
+/// and how far up the view is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScrollMarks {
+    pub row: u16,
+    pub marked: Option<(u16, u16)>,
+    pub offset: usize,
 }
 
 /// One line of the sidebar.

@@ -25,6 +25,34 @@ pub fn render(pane: &PaneView<'_>, number: usize, focus: Focus, slot: &PaneSlot,
         Some(screen) => screen::draw(screen, slot.inner, buf),
         None => draw_placeholder(pane.status, slot.inner, buf),
     }
+    if let Some(marks) = pane.scroll {
+        draw_scroll_marks(marks, slot, buf);
+    }
+}
+
+/// Scroll mode: the marked lines reversed, the cursor line underlined, and
+/// how far up the view is in the top right corner.
+fn draw_scroll_marks(marks: super::ScrollMarks, slot: &PaneSlot, buf: &mut Buffer) {
+    let inner = slot.inner;
+    if inner.is_empty() {
+        return;
+    }
+    let line = |row: u16| Rect::new(inner.x, inner.y + row, inner.width, 1).intersection(inner);
+    if let Some((top, end)) = marks.marked {
+        for row in top..=end {
+            buf.set_style(line(row), Style::new().add_modifier(Modifier::REVERSED));
+        }
+    }
+    buf.set_style(
+        line(marks.row),
+        Style::new().add_modifier(Modifier::UNDERLINED),
+    );
+    let label = format!("[{} up]", marks.offset);
+    let width = u16::try_from(label.chars().count()).unwrap_or(0);
+    if width < inner.width {
+        let x = inner.right() - width;
+        buf.set_string(x, inner.y, label, theme::prefix_badge());
+    }
 }
 
 /// Where the real cursor goes for this pane: at the emulator's cursor,

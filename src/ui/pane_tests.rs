@@ -25,6 +25,7 @@ fn the_cursor_lands_on_the_emulator_cursor() {
         agent: "sh",
         status: &AgentStatus::Running,
         state: None,
+        scroll: None,
         screen: Some(screen),
     };
     let slot = slot(Rect::new(20, 3, 40, 12));
@@ -68,6 +69,7 @@ fn a_narrow_title_drops_the_agent_then_the_status_and_the_branch() {
         agent: "claude",
         status: &AgentStatus::Running,
         state: None,
+        scroll: None,
         screen: Some(parser.screen()),
     };
     let cases = [

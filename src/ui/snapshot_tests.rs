@@ -80,6 +80,7 @@ impl Panes {
                 agent: AGENTS[index % AGENTS.len()],
                 status,
                 state: None,
+                scroll: None,
                 screen: Some(parser.screen()),
             })
             .collect()

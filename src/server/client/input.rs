@@ -54,6 +54,9 @@ impl Client {
         if let Some(effects) = self.overlay_key(key, panes) {
             return effects;
         }
+        if self.scroll.is_some() {
+            return self.scroll_key(key, panes);
+        }
         match self.keymap.handle(&mut self.input, key) {
             KeyOutcome::Forward => self.forward_key(key, panes),
             KeyOutcome::Action(action) => self.action(action, panes),
@@ -203,6 +206,7 @@ impl Client {
                 None => Vec::new(),
             },
             Action::NextAttention => self.next_attention(panes),
+            Action::ScrollMode => self.enter_scroll(panes),
             Action::TicketBoard => match self.repo {
                 Some(_) => {
                     self.message = Some("reading the tickets…".to_owned());
@@ -285,6 +289,9 @@ impl Client {
         let Some(index) = layout::pane_at(&layout, event.column, event.row) else {
             return Vec::new();
         };
+        if let Some(effects) = self.scroll_wheel(event, panes, index) {
+            return effects;
+        }
         let mut effects = Vec::new();
         if let MouseEventKind::Down(MouseButton::Left) = event.kind
             && focus != Some(index)

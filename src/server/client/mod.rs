@@ -24,6 +24,7 @@ use crate::ui::{InputMode, LayoutMode, NewWorkspaceForm};
 mod focus;
 mod input;
 mod overlays;
+mod scroll;
 #[cfg(test)]
 mod tests;
 
@@ -160,6 +161,20 @@ pub enum Effect {
         name: String,
         text: String,
     },
+    /// Copy lines of a pane's history (positions from the bottom).
+    Copy {
+        name: String,
+        from: usize,
+        to: usize,
+    },
+    /// Search a pane's history and move scroll mode's cursor to the match.
+    Search {
+        name: String,
+        query: String,
+        direction: crate::ui::scroll::Direction,
+        from: usize,
+        rows: u16,
+    },
     /// Load the tickets and show the board.
     OpenBoard,
     /// Make a workspace for the ticket and start its agent on it.
@@ -189,6 +204,8 @@ pub struct Client {
     pub focus: Option<String>,
     pub input: InputMode,
     pub overlay: ClientOverlay,
+    /// Scroll mode, when this dashboard is in it.
+    pub scroll: Option<crate::ui::scroll::ScrollState>,
     pub message: Option<String>,
     pub dirty: Dirty,
     /// When this client last sent input, in session ticks; the most recent
@@ -240,6 +257,7 @@ impl Client {
             unzoomed: LayoutMode::Tiled,
             focus: None,
             input: InputMode::Normal,
+            scroll: None,
             overlay: ClientOverlay::None,
             message: None,
             dirty: Dirty::Changed,
@@ -274,7 +292,7 @@ impl Client {
         self.dirty = Dirty::Changed;
     }
 
-    fn focused<'p>(&self, panes: &'p [PaneFacts]) -> Option<&'p PaneFacts> {
+    pub(super) fn focused<'p>(&self, panes: &'p [PaneFacts]) -> Option<&'p PaneFacts> {
         self.focus_index(panes).and_then(|i| panes.get(i))
     }
 }

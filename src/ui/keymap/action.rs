@@ -11,7 +11,7 @@ use super::Action;
 
 impl Action {
     /// Every action, in the order the help overlay lists them.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::NewWorkspace,
         Action::FocusLeft,
         Action::FocusDown,
@@ -28,6 +28,7 @@ impl Action {
         Action::FocusNumber { n: 9 },
         Action::NextLayout,
         Action::ToggleZoom,
+        Action::ScrollMode,
         Action::NextAttention,
         Action::SendPrompt,
         Action::TicketBoard,
@@ -72,6 +73,9 @@ impl Action {
             Action::NextAttention => "Jump to the next agent that needs you (waiting or done)",
             Action::SendPrompt => "Type a prompt into the focused agent",
             Action::TicketBoard => "Tickets: open, in progress, done; start one",
+            Action::ScrollMode => {
+                "Scroll mode: the focused pane's history, search (/), copy (v, y)"
+            }
             Action::SendPrefix => return format!("Send {prefix} to the pane"),
         };
         text.to_owned()
@@ -101,6 +105,7 @@ impl fmt::Display for Action {
             Action::NextAttention => "next-attention",
             Action::SendPrompt => "send-prompt",
             Action::TicketBoard => "ticket-board",
+            Action::ScrollMode => "scroll-mode",
             Action::SendPrefix => "send-prefix",
         };
         f.write_str(name)

@@ -121,6 +121,7 @@ fn action_names() -> String {
             | Action::NextAttention
             | Action::SendPrompt
             | Action::TicketBoard
+            | Action::ScrollMode
             | Action::SendPrefix => names.push(action.to_string()),
         }
     }

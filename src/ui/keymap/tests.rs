@@ -252,6 +252,10 @@ fn describe_groups_the_keys_of_each_action() {
         ("C-b Space", "Next layout: tiled, main + stack, zoom"),
         ("C-b z", "Zoom the focused pane, or unzoom"),
         (
+            "C-b [",
+            "Scroll mode: the focused pane's history, search (/), copy (v, y)",
+        ),
+        (
             "C-b a",
             "Jump to the next agent that needs you (waiting or done)",
         ),
@@ -345,7 +349,7 @@ fn config_errors_name_the_entry_and_the_fix() {
             keys("C-b", &[("Q", "quit")]),
             "keys.bindings.Q: `quit` is not an action; use one of new-workspace, focus-left, \
              focus-down, focus-up, focus-right, focus-1 … focus-9, next-layout, zoom, \
-             next-attention, send-prompt, ticket-board, merge, pull-request, check-output, kill-agent, resume-agent, remove-workspace, \
+             scroll-mode, next-attention, send-prompt, ticket-board, merge, pull-request, check-output, kill-agent, resume-agent, remove-workspace, \
              send-prefix, help, detach, or none to unbind the key",
         ),
         (
