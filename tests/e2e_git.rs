@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use grove::pane::PaneSize;
 use support::grove::Server;
-use support::pane::{wait_for_text, wait_until};
+use support::pane::{wait_for_screen, wait_for_text, wait_until};
 use support::repo::{TestRepo, write_in};
 
 const SIZE: PaneSize = PaneSize {
@@ -211,4 +211,31 @@ fn the_remove_key_asks_snapshots_and_keeps_unmerged_work_unless_told() {
         &["for-each-ref", "refs/grove/snapshots/doomed/"],
     );
     assert_eq!(snapshots.lines().count(), 1, "{snapshots}");
+}
+
+#[test]
+fn the_diff_key_shows_committed_and_uncommitted_work_against_the_base() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    t.use_fake_agent();
+    t.grove_ok(&["new", "alpha"]);
+    let alpha = path_of(&t, "alpha");
+    commit(&t, &alpha, "src/committed.rs", "fn committed() {}\n");
+    write_in(&alpha, "README.md", b"changed, not committed\n");
+    write_in(&alpha, "scratch.txt", b"untracked\n");
+    let dashboard = t.dashboard(&[], SIZE);
+    wait_for_screen(&dashboard, "the dashboard", |s| s.contains("alpha"));
+    dashboard.write(b"\x02D").unwrap();
+    let screen = wait_for_screen(&dashboard, "the diff box", |s| {
+        s.contains("Diff · alpha against its base")
+    });
+    assert!(screen.contains("+fn committed() {}"), "{screen}");
+    assert!(screen.contains("+changed, not committed"), "{screen}");
+    assert!(screen.contains("untracked (not in the diff):"), "{screen}");
+    assert!(screen.contains("  scratch.txt"), "{screen}");
+    // Any other key closes it.
+    dashboard.write(b"q").unwrap();
+    wait_for_screen(&dashboard, "the box to close", |s| {
+        !s.contains("Diff · alpha")
+    });
 }

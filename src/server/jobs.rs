@@ -83,6 +83,12 @@ pub enum JobOutcome {
         index: usize,
         result: Result<crate::job::finish::Finished, Failed>,
     },
+    /// A workspace's diff for a client's diff box.
+    Diff {
+        client: ClientId,
+        name: String,
+        result: Result<Vec<String>, Failed>,
+    },
     /// The tickets for a client's board.
     Board {
         client: ClientId,
@@ -410,6 +416,11 @@ impl Session {
                 result,
             } => self.merge_done(client, name, result),
             JobOutcome::Board { client, result } => self.board_loaded(client, result),
+            JobOutcome::Diff {
+                client,
+                name,
+                result,
+            } => self.diff_read(client, name, result),
             JobOutcome::JobLoaded { result, reply } => self.job_loaded(result, reply),
             JobOutcome::JobItemStarted {
                 repo,

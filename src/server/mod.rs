@@ -14,6 +14,7 @@ mod checks;
 mod client;
 mod connection;
 pub mod daemon;
+mod diffview;
 mod flows;
 mod gitread;
 mod gitwork;

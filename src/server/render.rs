@@ -126,6 +126,7 @@ impl Session {
             let prompt_title;
             let prompt_body;
             let cards;
+            let diff_title;
             let overlay = match overlay {
                 ClientOverlay::None => Overlay::None,
                 ClientOverlay::Help => Overlay::Help { bindings: help },
@@ -147,6 +148,16 @@ impl Session {
                     body: text,
                     footer: "y type the resolution prompt into the agent · any other key closes",
                 },
+                ClientOverlay::Diff { name, lines, top } => {
+                    diff_title = format!("Diff · {name} against its base");
+                    Overlay::Diff {
+                        view: ui::diff::DiffView {
+                            title: &diff_title,
+                            lines,
+                            top: *top,
+                        },
+                    }
+                }
                 ClientOverlay::Board { tickets, selected } => {
                     cards = board_cards(tickets, *selected, &shown, git);
                     Overlay::Board { cards: &cards }

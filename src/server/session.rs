@@ -334,6 +334,7 @@ impl Session {
                 } => self.merge(id, repo.as_deref(), &name, tip, uncommitted),
                 Effect::PullRequest { name } => self.pull_request(id, repo.as_deref(), &name),
                 Effect::OpenBoard => self.open_board(id, repo.as_deref()),
+                Effect::OpenDiff { name } => self.open_diff(id, repo.as_deref(), &name),
                 Effect::Copy { name, from, to } => {
                     self.copy_history(id, repo.as_deref(), &name, from, to)
                 }

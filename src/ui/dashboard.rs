@@ -57,7 +57,8 @@ pub fn render(view: &DashboardView<'_>, frame: &mut Frame<'_>) {
         | Overlay::NewWorkspace { .. }
         | Overlay::Confirm { .. }
         | Overlay::Text { .. }
-        | Overlay::Board { .. } => overlay::render(&view.overlay, area, buf),
+        | Overlay::Board { .. }
+        | Overlay::Diff { .. } => overlay::render(&view.overlay, area, buf),
     };
     if let Some(position) = cursor {
         frame.set_cursor_position(position);

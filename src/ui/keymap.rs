@@ -69,6 +69,8 @@ pub enum Action {
     TicketBoard,
     /// Scroll mode on the focused pane: its history, search, copy.
     ScrollMode,
+    /// The focused workspace's diff against its base.
+    ShowDiff,
     /// Send the prefix key itself to the pane (prefix pressed twice).
     SendPrefix,
 }
@@ -278,6 +280,7 @@ impl Default for Keymap {
             (char('t'), Action::SendPrompt),
             (char('T'), Action::TicketBoard),
             (char('['), Action::ScrollMode),
+            (char('D'), Action::ShowDiff),
             (char('d'), Action::Detach),
             (char('?'), Action::Help),
             (

@@ -10,6 +10,7 @@
 
 pub mod board;
 mod dashboard;
+pub mod diff;
 pub mod form;
 pub mod keymap;
 pub mod layout;
@@ -133,6 +134,10 @@ pub enum Overlay<'a> {
     /// The ticket board.
     Board {
         cards: &'a [board::BoardCard<'a>],
+    },
+    /// A workspace's diff against its base.
+    Diff {
+        view: diff::DiffView<'a>,
     },
 }
 

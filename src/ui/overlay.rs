@@ -52,6 +52,10 @@ pub fn render(overlay: &Overlay<'_>, area: Rect, buf: &mut Buffer) -> Option<Pos
             super::board::render(cards, area, buf);
             None
         }
+        Overlay::Diff { view } => {
+            super::diff::render(view, area, buf);
+            None
+        }
     }
 }
 

@@ -322,6 +322,35 @@ fn a_job_runs_in_the_status_bar() {
 }
 
 #[test]
+fn diff_box() {
+    let panes = Panes::new(100, 18, 2, LayoutMode::Tiled, 0);
+    let mut view = view(panes.views(), LayoutMode::Tiled, Some(0));
+    let lines: Vec<String> = [
+        "diff --git a/src/auth.rs b/src/auth.rs",
+        "index 3b18e51..a1f2c3d 100644",
+        "--- a/src/auth.rs",
+        "+++ b/src/auth.rs",
+        "@@ -1,3 +1,4 @@",
+        " fn login() {",
+        "-    check();",
+        "+    limit()?;",
+        "+    check();",
+        " }",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    view.overlay = Overlay::Diff {
+        view: crate::ui::diff::DiffView {
+            title: "Diff · auth against its base",
+            lines: &lines,
+            top: 0,
+        },
+    };
+    insta::assert_snapshot!(draw(&view, 100, 18).backend());
+}
+
+#[test]
 fn ticket_board() {
     use crate::tickets::TicketState;
     use crate::ui::board::BoardCard;

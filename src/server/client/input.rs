@@ -207,6 +207,15 @@ impl Client {
             },
             Action::NextAttention => self.next_attention(panes),
             Action::ScrollMode => self.enter_scroll(panes),
+            Action::ShowDiff => match self.focused(panes) {
+                Some(pane) => {
+                    self.message = Some(format!("reading the diff of {}…", pane.name));
+                    vec![Effect::OpenDiff {
+                        name: pane.name.clone(),
+                    }]
+                }
+                None => Vec::new(),
+            },
             Action::TicketBoard => match self.repo {
                 Some(_) => {
                     self.message = Some("reading the tickets…".to_owned());
@@ -259,7 +268,8 @@ impl Client {
             | ClientOverlay::MergePreview { .. }
             | ClientOverlay::MergeConflict { .. }
             | ClientOverlay::CheckOutput { .. }
-            | ClientOverlay::Board { .. } => {}
+            | ClientOverlay::Board { .. }
+            | ClientOverlay::Diff { .. } => {}
         }
         match self.focused(panes) {
             Some(pane) if pane.running == Running::Yes => vec![Effect::Write {

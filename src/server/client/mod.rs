@@ -66,6 +66,12 @@ pub enum ClientOverlay {
     },
     /// The prompt editor of `prefix t`.
     SendPrompt(crate::ui::PromptInput),
+    /// A workspace's diff (`prefix D`), from line `top`.
+    Diff {
+        name: String,
+        lines: Vec<String>,
+        top: usize,
+    },
     /// The ticket board of `prefix T`; `selected` indexes the open tickets.
     Board {
         tickets: Vec<crate::tickets::Ticket>,
@@ -174,6 +180,10 @@ pub enum Effect {
         direction: crate::ui::scroll::Direction,
         from: usize,
         rows: u16,
+    },
+    /// Read the workspace's diff and show it.
+    OpenDiff {
+        name: String,
     },
     /// Load the tickets and show the board.
     OpenBoard,

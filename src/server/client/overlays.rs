@@ -95,6 +95,36 @@ impl Client {
                 self.overlay = ClientOverlay::None;
                 Vec::new()
             }
+            ClientOverlay::Diff { lines, top, .. } => {
+                let rows = crate::ui::diff::page(ratatui::layout::Rect::new(
+                    0,
+                    0,
+                    self.size.cols,
+                    self.size.rows,
+                ));
+                let last = lines.len().saturating_sub(rows);
+                let code = key.code;
+                if matches!(code, KeyCode::Down | KeyCode::Char('j')) {
+                    *top = (*top + 1).min(last);
+                } else if matches!(code, KeyCode::Up | KeyCode::Char('k')) {
+                    *top = top.saturating_sub(1);
+                } else if matches!(code, KeyCode::PageDown | KeyCode::Char(' ')) {
+                    *top = (*top + rows).min(last);
+                } else if code == KeyCode::PageUp {
+                    *top = top.saturating_sub(rows);
+                } else if matches!(code, KeyCode::Char('g') | KeyCode::Home) {
+                    *top = 0;
+                } else if matches!(code, KeyCode::Char('G') | KeyCode::End) {
+                    *top = last;
+                } else if let KeyCode::Char(c @ ('n' | 'N')) = code {
+                    if let Some(next) = crate::ui::diff::next_file(lines, *top, c == 'n') {
+                        *top = next.min(last);
+                    }
+                } else {
+                    self.overlay = ClientOverlay::None;
+                }
+                Vec::new()
+            }
             ClientOverlay::Board { tickets, selected } => {
                 let open: Vec<u32> = tickets
                     .iter()

@@ -11,7 +11,7 @@ use super::Action;
 
 impl Action {
     /// Every action, in the order the help overlay lists them.
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Action::NewWorkspace,
         Action::FocusLeft,
         Action::FocusDown,
@@ -32,6 +32,7 @@ impl Action {
         Action::NextAttention,
         Action::SendPrompt,
         Action::TicketBoard,
+        Action::ShowDiff,
         Action::Merge,
         Action::PullRequest,
         Action::CheckOutput,
@@ -76,6 +77,7 @@ impl Action {
             Action::ScrollMode => {
                 "Scroll mode: the focused pane's history, search (/), copy (v, y)"
             }
+            Action::ShowDiff => "The focused workspace's diff against its base",
             Action::SendPrefix => return format!("Send {prefix} to the pane"),
         };
         text.to_owned()
@@ -106,6 +108,7 @@ impl fmt::Display for Action {
             Action::SendPrompt => "send-prompt",
             Action::TicketBoard => "ticket-board",
             Action::ScrollMode => "scroll-mode",
+            Action::ShowDiff => "show-diff",
             Action::SendPrefix => "send-prefix",
         };
         f.write_str(name)

@@ -122,6 +122,7 @@ fn action_names() -> String {
             | Action::SendPrompt
             | Action::TicketBoard
             | Action::ScrollMode
+            | Action::ShowDiff
             | Action::SendPrefix => names.push(action.to_string()),
         }
     }

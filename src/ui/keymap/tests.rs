@@ -261,6 +261,7 @@ fn describe_groups_the_keys_of_each_action() {
         ),
         ("C-b t", "Type a prompt into the focused agent"),
         ("C-b T", "Tickets: open, in progress, done; start one"),
+        ("C-b D", "The focused workspace's diff against its base"),
         (
             "C-b m",
             "Merge the focused workspace into its base (shows a preview first)",
@@ -349,7 +350,7 @@ fn config_errors_name_the_entry_and_the_fix() {
             keys("C-b", &[("Q", "quit")]),
             "keys.bindings.Q: `quit` is not an action; use one of new-workspace, focus-left, \
              focus-down, focus-up, focus-right, focus-1 … focus-9, next-layout, zoom, \
-             scroll-mode, next-attention, send-prompt, ticket-board, merge, pull-request, check-output, kill-agent, resume-agent, remove-workspace, \
+             scroll-mode, next-attention, send-prompt, ticket-board, show-diff, merge, pull-request, check-output, kill-agent, resume-agent, remove-workspace, \
              send-prefix, help, detach, or none to unbind the key",
         ),
         (
