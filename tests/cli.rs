@@ -210,3 +210,18 @@ fn completions_man_page_and_doctor() {
         "{report}"
     );
 }
+
+#[test]
+fn the_config_reference_in_docs_is_generated_and_current() {
+    let t = TestRepo::new();
+    let out = grove(&t, &t.root, &["config", "reference"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let docs = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/config.md"),
+    )
+    .unwrap();
+    assert!(
+        docs == stdout(&out),
+        "docs/config.md is stale: run `cargo run -- config reference > docs/config.md`"
+    );
+}

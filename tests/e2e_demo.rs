@@ -42,6 +42,15 @@ fn the_demo_shows_agents_working_asking_and_done() {
         screen.contains("demo-careful · waiting for you"),
         "{screen}"
     );
+    // `GROVE_SCREENSHOTS=1 cargo test --test e2e_demo` refreshes the
+    // dashboard screenshot in the user guide from this very screen.
+    if std::env::var_os("GROVE_SCREENSHOTS").is_some() {
+        let shot =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots/demo.txt");
+        std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
+        let trimmed: Vec<&str> = screen.lines().map(str::trim_end).collect();
+        std::fs::write(&shot, trimmed.join("\n") + "\n").unwrap();
+    }
     // Answering the question in its pane: focus it (C-b 2), then y.
     demo.write(b"\x022").unwrap();
     demo.write(b"y\r").unwrap();

@@ -226,4 +226,6 @@ pub enum Command {
 pub enum ConfigCommand {
     /// Validate a config file, or every layer in effect when FILE is omitted.
     Check { file: Option<PathBuf> },
+    /// Print the configuration reference (every key, its default and meaning) as Markdown.
+    Reference,
 }

@@ -66,6 +66,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Command::Config { command } => match command {
             None => config_show(&cwd),
             Some(ConfigCommand::Check { file }) => config_check(&cwd, file.as_deref()),
+            Some(ConfigCommand::Reference) => {
+                print!("{}", config::reference::markdown());
+                Ok(())
+            }
         },
     }
 }

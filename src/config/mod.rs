@@ -14,6 +14,7 @@
 mod error;
 mod layer;
 mod merge;
+pub mod reference;
 mod render;
 mod schema;
 mod source;
