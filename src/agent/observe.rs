@@ -37,31 +37,27 @@ pub fn observation(emulator: &mut Emulator, rows: usize, generation: u64) -> Obs
 /// The lowest `rows` rows of the visible screen that end at its last
 /// non-blank row, joined with newlines.
 pub fn screen_tail(screen: &vt100::Screen, rows: usize) -> String {
-    // One pass over the rows, keeping the last `rows` up to the last
-    // non-blank one. (vt100's per-row `contents_between` walks the grid
-    // from the top on each call: reading bottom-up with it was 20 times
-    // slower; benches/status.rs.)
-    let (_, cols) = screen.size();
-    let mut window: std::collections::VecDeque<String> = std::collections::VecDeque::new();
-    let mut blank_run = 0usize;
-    for line in screen.rows(0, cols.get()) {
-        if line.trim().is_empty() {
-            blank_run += 1;
-        } else {
-            blank_run = 0;
+    // From the bottom up, one row at a time (`contents_between` from the
+    // start of a row to the start of the next): the rules read a few rows at
+    // the bottom, and formatting every row of the screen was most of the
+    // cost of a look (benches/status.rs).
+    let (height, _) = screen.size();
+    let mut tail: Vec<String> = Vec::with_capacity(rows);
+    for row in (0..height.get()).rev() {
+        let mut text = screen.contents_between(row, 0, row + 1, 0);
+        if text.ends_with('\n') {
+            text.pop();
         }
-        window.push_back(line);
-        if window.len() > rows + blank_run {
-            window.pop_front();
+        if tail.is_empty() && text.trim().is_empty() {
+            continue;
+        }
+        tail.push(text);
+        if tail.len() == rows {
+            break;
         }
     }
-    for _ in 0..blank_run {
-        window.pop_back();
-    }
-    while window.len() > rows {
-        window.pop_front();
-    }
-    Vec::from(window).join("\n")
+    tail.reverse();
+    tail.join("\n")
 }
 
 #[cfg(test)]

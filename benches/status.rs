@@ -1,0 +1,446 @@
+//! What agent status detection costs per MB of agent output, against what
+//! parsing that output costs anyway (issue 5: detection must add under 5 %
+//! to a pane's parse cost).
+//!
+//! Inputs: the five recorded sessions in `tests/fixtures/agents/` (claude,
+//! codex, gemini, opencode, aider; 19–389 KB each, replayed chunk by chunk on
+//! the recording's own clock), `gemini_x27` (the gemini recording played 27
+//! times in a row, ~10 MB, each copy on its own clock after the last) and
+//! `synthetic` (10 MB of coloured 120×40 full-screen redraws with a spinner
+//! line `… esc to interrupt` under them, cut into 4 KB reads on a virtual
+//! clock of 1 ms per read, read with claude's rules).
+//!
+//! For each input, on a fresh `Emulator` of the recording's size with the
+//! built-in scrollback:
+//!
+//! - `parse`: every chunk through `Emulator::process`, nothing else;
+//! - `detect`: the same plus detection exactly as the server does it
+//!   (`server/attention.rs`): `Tracker::output(t)` after every chunk, and
+//!   whenever `Tracker::due() <= t` an `observation()` of the screen and
+//!   `Tracker::observe` with the built-in profile's rules, so at most one
+//!   look per `EVAL_INTERVAL` (100 ms) of the input's clock, plus the looks
+//!   still due after the last chunk;
+//! - `every_chunk`: an observation after every chunk, no throttle (what the
+//!   throttle saves).
+//!
+//! Criterion reports bytes per second (`Throughput::Bytes`); the difference
+//! between `parse` and `detect` is detection's cost. Because that difference
+//! is a few per cent of a noisy figure, the bench first prints a table
+//! measured directly: every `process` call and every look timed on its own
+//! (median of several passes), with the looks' cost split into `screen_tail`,
+//! the rest of `observation`, and `Tracker::observe` (of which
+//! `StatusRules::matches`); those split-out calls are made a second time
+//! beside the real ones, so they do not disturb the ratio.
+
+// A benchmark reports its tables on stderr, next to criterion's output.
+#![allow(clippy::print_stderr, clippy::unwrap_used, clippy::expect_used)]
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use criterion::{
+    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
+use grove::agent::observe::screen_tail;
+use grove::agent::{Focus, StatusRules, Tracker, observation};
+use grove::config::Config;
+use grove::pane::{Emulator, PaneSize};
+
+/// The synthetic streams' size and the gemini repetition's target.
+const HEAVY_BYTES: usize = 10 * 1024 * 1024;
+/// One PTY read of the synthetic stream, and the virtual time it takes.
+const SYNTHETIC_CHUNK: usize = 4096;
+const SYNTHETIC_TICK: Duration = Duration::from_millis(1);
+/// Passes of the directly timed table; the median is shown.
+const TABLE_PASSES: usize = 7;
+
+/// One input: output chunks with the time (since the start) each arrived.
+struct Input {
+    name: String,
+    /// The built-in profile whose rules read it.
+    agent: String,
+    size: PaneSize,
+    chunks: Vec<(Duration, Vec<u8>)>,
+    bytes: usize,
+}
+
+impl Input {
+    fn new(name: &str, agent: &str, size: PaneSize, chunks: Vec<(Duration, Vec<u8>)>) -> Input {
+        let bytes = chunks.iter().map(|(_, c)| c.len()).sum();
+        Input {
+            name: name.to_owned(),
+            agent: agent.to_owned(),
+            size,
+            chunks,
+            bytes,
+        }
+    }
+
+    fn span(&self) -> Duration {
+        self.chunks.last().map_or(Duration::ZERO, |(at, _)| *at)
+    }
+}
+
+/// The output of a recording in `tests/fixtures/agents/`.
+fn fixture(agent: &str) -> Input {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/agents")
+        .join(format!("{agent}.jsonl"));
+    let text = std::fs::read_to_string(&path).expect("a recording");
+    let mut lines = text.lines();
+    let header: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    let size = PaneSize {
+        rows: u16::try_from(header["rows"].as_u64().unwrap()).unwrap(),
+        cols: u16::try_from(header["cols"].as_u64().unwrap()).unwrap(),
+    };
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let chunks = lines
+        .filter_map(|line| {
+            let event: serde_json::Value = serde_json::from_str(line).unwrap();
+            let out = event["out"].as_str()?;
+            let at = Duration::from_secs_f64(event["t"].as_f64().unwrap());
+            Some((at, b64.decode(out).unwrap()))
+        })
+        .collect();
+    Input::new(agent, agent, size, chunks)
+}
+
+/// A recording played again and again until it holds `target` bytes; each
+/// copy starts 100 ms after the last one ended.
+fn repeated(one: &Input, target: usize) -> Input {
+    let times = target.div_ceil(one.bytes.max(1));
+    let mut chunks = Vec::new();
+    let mut offset = Duration::ZERO;
+    for _ in 0..times {
+        chunks.extend(one.chunks.iter().map(|(at, c)| (offset + *at, c.clone())));
+        offset += one.span() + Duration::from_millis(100);
+    }
+    Input::new(
+        &format!("{}_x{times}", one.name),
+        &one.agent,
+        one.size,
+        chunks,
+    )
+}
+
+const WORDS: [&str; 8] = [
+    "fn ",
+    "observe",
+    "(&mut self, ",
+    "now: Instant",
+    ") -> ",
+    "Option<Change> ",
+    "{ let ",
+    "x = 42; ",
+];
+const SPINNER: [&str; 6] = ["·", "✢", "✳", "✶", "✻", "✽"];
+
+/// `HEAVY_BYTES` of full-screen 120×40 redraws: 37 rows of words in
+/// 256-colour and truecolour SGR, a rule, a spinner line that claude's
+/// working rule matches, and a footer; every frame shifts every word.
+fn synthetic() -> Input {
+    let (rows, cols) = (40usize, 120usize);
+    let mut text = String::with_capacity(HEAVY_BYTES + 16 * 1024);
+    let mut frame = 0usize;
+    while text.len() < HEAVY_BYTES {
+        text.push_str("\x1b[H");
+        for row in 0..rows - 3 {
+            let _ = write!(text, "\x1b[{};1H", row + 1);
+            let (mut col, mut word) = (0, 0);
+            while col < cols - 2 {
+                let mix = frame + row * 7 + word * 13;
+                let piece = WORDS[mix % WORDS.len()];
+                let piece = &piece[..piece.len().min(cols - 2 - col)];
+                let _ = write!(text, "\x1b[0;38;5;{}m", mix % 256);
+                if mix.is_multiple_of(5) {
+                    let _ = write!(text, "\x1b[48;2;{};20;{}m", mix % 40, mix % 60);
+                }
+                text.push_str(piece);
+                col += piece.len();
+                word += 1;
+            }
+            text.push_str("\x1b[0m\x1b[K");
+        }
+        let _ = write!(
+            text,
+            "\x1b[{};1H\x1b[2m{}\x1b[0m",
+            rows - 2,
+            "─".repeat(cols)
+        );
+        let _ = write!(
+            text,
+            "\x1b[{};1H\x1b[2K\x1b[38;5;174m{}\x1b[0m Observing… ({}s · ↓ {} tokens · esc to interrupt)",
+            rows - 1,
+            SPINNER[frame % SPINNER.len()],
+            frame / 10,
+            frame * 17
+        );
+        let _ = write!(text, "\x1b[{rows};1H\x1b[2K  ? for shortcuts");
+        frame += 1;
+    }
+    let chunks = text
+        .as_bytes()
+        .chunks(SYNTHETIC_CHUNK)
+        .zip(1u32..)
+        .map(|(chunk, n)| (SYNTHETIC_TICK * n, chunk.to_vec()))
+        .collect();
+    Input::new(
+        "synthetic",
+        "claude",
+        PaneSize {
+            rows: 40,
+            cols: 120,
+        },
+        chunks,
+    )
+}
+
+fn scrollback_bytes() -> usize {
+    Config::builtin().unwrap().pane.scrollback_bytes
+}
+
+fn rules(agent: &str) -> StatusRules {
+    let config = Config::builtin().unwrap();
+    StatusRules::compile(&config.agents[agent].status).unwrap()
+}
+
+/// `parse`: every chunk through the emulator.
+fn parse(input: &Input, scrollback: usize) -> Emulator {
+    let mut emulator = Emulator::new(input.size, scrollback);
+    for (_, chunk) in &input.chunks {
+        black_box(emulator.process(chunk));
+    }
+    emulator
+}
+
+/// Lets the tracker look whenever it asked to, up to `until`; the number of
+/// looks.
+fn looks_until(
+    tracker: &mut Tracker,
+    emulator: &mut Emulator,
+    rules: &StatusRules,
+    until: Instant,
+) -> usize {
+    let mut looks = 0;
+    while let Some(due) = tracker.due().filter(|d| *d <= until) {
+        let seen = observation(emulator, rules.rows(), 0);
+        black_box(tracker.observe(due, &seen, rules, Focus::Unfocused));
+        looks += 1;
+    }
+    looks
+}
+
+/// `detect`: parse, and look as the server does; returns the looks.
+fn detect(input: &Input, scrollback: usize, rules: &StatusRules) -> (Emulator, Tracker, usize) {
+    let start = Instant::now();
+    let mut emulator = Emulator::new(input.size, scrollback);
+    let mut tracker = Tracker::new();
+    let mut looks = 0;
+    for (at, chunk) in &input.chunks {
+        let now = start + *at;
+        // The looks the server made while this chunk was on its way.
+        looks += looks_until(&mut tracker, &mut emulator, rules, now);
+        black_box(emulator.process(chunk));
+        tracker.output(now);
+    }
+    // And those still due once the output stopped (quiet, idle settling).
+    let end = start + input.span() + Duration::from_secs(5);
+    looks += looks_until(&mut tracker, &mut emulator, rules, end);
+    (emulator, tracker, looks)
+}
+
+/// `every_chunk`: a look after every chunk.
+fn every_chunk(input: &Input, scrollback: usize, rules: &StatusRules) -> (Emulator, Tracker) {
+    let start = Instant::now();
+    let mut emulator = Emulator::new(input.size, scrollback);
+    let mut tracker = Tracker::new();
+    for (at, chunk) in &input.chunks {
+        let now = start + *at;
+        black_box(emulator.process(chunk));
+        tracker.output(now);
+        let seen = observation(&mut emulator, rules.rows(), 0);
+        black_box(tracker.observe(now, &seen, rules, Focus::Unfocused));
+    }
+    (emulator, tracker)
+}
+
+/// One directly timed pass of `detect` (and of `every_chunk`'s looks).
+#[derive(Default, Clone, Copy)]
+struct Timed {
+    parse: Duration,
+    looks: usize,
+    /// Everything the server does for status: `output` and the looks.
+    detect: Duration,
+    observe: Duration,
+    /// The same calls again, beside the real ones, to split the cost.
+    screen_tail: Duration,
+    matches: Duration,
+    /// A look after every chunk (`every_chunk`), timed the same way.
+    every_chunk: Duration,
+}
+
+fn timed_pass(input: &Input, scrollback: usize, rules: &StatusRules) -> Timed {
+    let mut out = Timed::default();
+    let start = Instant::now();
+    let mut emulator = Emulator::new(input.size, scrollback);
+    let mut tracker = Tracker::new();
+    let look = |tracker: &mut Tracker, emulator: &mut Emulator, out: &mut Timed, due| {
+        let t0 = Instant::now();
+        let seen = observation(emulator, rules.rows(), 0);
+        let t1 = Instant::now();
+        black_box(tracker.observe(due, &seen, rules, Focus::Unfocused));
+        let t2 = Instant::now();
+        out.observe += t2 - t1;
+        out.detect += t2 - t0;
+        out.looks += 1;
+        let t3 = Instant::now();
+        black_box(screen_tail(emulator.screen(), rules.rows()));
+        let t4 = Instant::now();
+        black_box(rules.matches(&seen.tail, &seen.title));
+        let t5 = Instant::now();
+        out.screen_tail += t4 - t3;
+        out.matches += t5 - t4;
+    };
+    for (at, chunk) in &input.chunks {
+        let now = start + *at;
+        while let Some(due) = tracker.due().filter(|d| *d <= now) {
+            look(&mut tracker, &mut emulator, &mut out, due);
+        }
+        let t0 = Instant::now();
+        black_box(emulator.process(chunk));
+        let t1 = Instant::now();
+        tracker.output(now);
+        let t2 = Instant::now();
+        out.parse += t1 - t0;
+        out.detect += t2 - t1;
+    }
+    let end = start + input.span() + Duration::from_secs(5);
+    while let Some(due) = tracker.due().filter(|d| *d <= end) {
+        look(&mut tracker, &mut emulator, &mut out, due);
+    }
+    // Every chunk, separately: only its looks are timed.
+    let mut emulator = Emulator::new(input.size, scrollback);
+    let mut tracker = Tracker::new();
+    for (at, chunk) in &input.chunks {
+        let now = start + *at;
+        black_box(emulator.process(chunk));
+        let t0 = Instant::now();
+        tracker.output(now);
+        let seen = observation(&mut emulator, rules.rows(), 0);
+        black_box(tracker.observe(now, &seen, rules, Focus::Unfocused));
+        out.every_chunk += t0.elapsed();
+    }
+    out
+}
+
+fn median_by(passes: &[Timed], key: impl Fn(&Timed) -> f64) -> f64 {
+    let mut values: Vec<f64> = passes.iter().map(key).collect();
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// The directly timed table, on stderr.
+fn table(inputs: &[Input], scrollback: usize) {
+    eprintln!(
+        "status detection, timed directly (median of {TABLE_PASSES} passes; % of parse time):\n\
+         {:<11} {:>8} {:>6} {:>6} {:>9} {:>7} {:>8} {:>9} {:>8} {:>7} {:>7} {:>8} {:>11}",
+        "input",
+        "KiB",
+        "chunks",
+        "looks",
+        "parse ms",
+        "MB/s",
+        "detect",
+        "µs/look",
+        "tail µs",
+        "obs µs",
+        "match",
+        "µs/chunk",
+        "every chunk"
+    );
+    for input in inputs {
+        let rules = rules(&input.agent);
+        let passes: Vec<Timed> = (0..TABLE_PASSES)
+            .map(|_| timed_pass(input, scrollback, &rules))
+            .collect();
+        let parse = median_by(&passes, |t| t.parse.as_secs_f64());
+        let looks = passes[0].looks.max(1) as f64;
+        let us = |key: fn(&Timed) -> Duration| median_by(&passes, |t| key(t).as_secs_f64()) * 1e6;
+        let pct = |t: &Timed, d: Duration| 100.0 * d.as_secs_f64() / t.parse.as_secs_f64();
+        eprintln!(
+            "{:<11} {:>8.0} {:>6} {:>6} {:>9.2} {:>7.1} {:>7.2}% {:>9.1} {:>8.1} {:>7.1} {:>7.1} {:>8.2} {:>10.1}%",
+            input.name,
+            input.bytes as f64 / 1024.0,
+            input.chunks.len(),
+            passes[0].looks,
+            parse * 1e3,
+            input.bytes as f64 / 1e6 / parse,
+            median_by(&passes, |t| pct(t, t.detect)),
+            us(|t| t.detect) / looks,
+            us(|t| t.screen_tail) / looks,
+            us(|t| t.observe) / looks,
+            us(|t| t.matches) / looks,
+            parse * 1e6 / input.chunks.len() as f64,
+            median_by(&passes, |t| pct(t, t.every_chunk)),
+        );
+    }
+    eprintln!(
+        "  detect: output() after every chunk and the throttled looks, as % of parse time; \
+         µs/look: one look (observation + observe);\n  tail: screen_tail alone, obs: \
+         Tracker::observe (rules, reason), match: StatusRules::matches alone, per look; \
+         µs/chunk: parse time per chunk;\n  every chunk: a look after every chunk, as % of parse time"
+    );
+}
+
+fn bench(c: &mut Criterion) {
+    let scrollback = scrollback_bytes();
+    let mut inputs: Vec<Input> = ["claude", "codex", "gemini", "opencode", "aider"]
+        .into_iter()
+        .map(fixture)
+        .collect();
+    let heavy = repeated(&inputs[2], HEAVY_BYTES);
+    inputs.push(heavy);
+    inputs.push(synthetic());
+    table(&inputs, scrollback);
+
+    let mut group = c.benchmark_group("status");
+    group.sampling_mode(SamplingMode::Flat);
+    for input in &inputs {
+        let rules = rules(&input.agent);
+        let (_, tracker, looks) = detect(input, scrollback, &rules);
+        eprintln!(
+            "{}: {} bytes in {} chunks over {:.1} s of its clock; {} looks; ends {:?} ({})",
+            input.name,
+            input.bytes,
+            input.chunks.len(),
+            input.span().as_secs_f64(),
+            looks,
+            tracker.status().state,
+            tracker.status().reason
+        );
+        group.throughput(Throughput::Bytes(input.bytes as u64));
+        group.bench_function(BenchmarkId::new("parse", &input.name), |b| {
+            b.iter(|| black_box(parse(input, scrollback)));
+        });
+        group.bench_function(BenchmarkId::new("detect", &input.name), |b| {
+            b.iter(|| black_box(detect(input, scrollback, &rules)));
+        });
+        group.bench_function(BenchmarkId::new("every_chunk", &input.name), |b| {
+            b.iter(|| black_box(every_chunk(input, scrollback, &rules)));
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    targets = bench
+}
+criterion_main!(benches);
