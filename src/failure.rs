@@ -30,6 +30,7 @@ fn workspace_kind(err: &WorkspaceError) -> FailureKind {
     match err {
         WorkspaceError::HasWork { .. } => FailureKind::Refused,
         WorkspaceError::MergeBlocked { block, .. } => merge_block_kind(block),
+        WorkspaceError::Untrusted { .. } => FailureKind::Refused,
         WorkspaceError::Name(_)
         | WorkspaceError::Config { .. }
         | WorkspaceError::MissingBase { .. }

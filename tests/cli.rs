@@ -225,3 +225,51 @@ fn the_config_reference_in_docs_is_generated_and_current() {
         "docs/config.md is stale: run `cargo run -- config reference > docs/config.md`"
     );
 }
+
+#[test]
+fn setup_commands_from_the_repository_wait_for_grove_trust() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    write_in(
+        &t.root,
+        ".grove.yaml",
+        b"workspace:\n  setup: [\"touch made-by-setup\"]\n",
+    );
+    let refused = grove(&t, &t.root, &["new", "first"]);
+    assert_eq!(refused.status.code(), Some(3), "{}", stdout(&refused));
+    let message = stderr(&refused);
+    assert!(
+        message.contains(".grove.yaml asks to run [\"touch made-by-setup\"]"),
+        "{message}"
+    );
+    assert!(message.contains("`grove trust`"), "{message}");
+    // Nothing half-made is left.
+    let listed = grove(&t, &t.root, &["ls"]);
+    assert!(
+        stdout(&listed).contains("no workspaces"),
+        "{}",
+        stdout(&listed)
+    );
+
+    let trusted = grove(&t, &t.root, &["trust"]);
+    assert!(
+        stdout(&trusted).contains("touch made-by-setup"),
+        "{}",
+        stdout(&trusted)
+    );
+    let made = grove(&t, &t.root, &["new", "first"]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let json: serde_json::Value =
+        serde_json::from_slice(&grove(&t, &t.root, &["ls", "--json"]).stdout).unwrap();
+    let path = json["workspaces"][0]["path"].as_str().unwrap();
+    assert!(std::path::Path::new(path).join("made-by-setup").exists());
+
+    // A changed file needs trusting again.
+    write_in(
+        &t.root,
+        ".grove.yaml",
+        b"workspace:\n  setup: [\"touch made-by-setup\", \"echo more\"]\n",
+    );
+    let again = grove(&t, &t.root, &["new", "second"]);
+    assert_eq!(again.status.code(), Some(3), "{}", stderr(&again));
+}

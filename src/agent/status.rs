@@ -233,15 +233,22 @@ impl Tracker {
             // that falls silent without its busy marker is done.
             self.due = self.last_output.filter(|_| active).map(|at| at + QUIET);
             return match (active, self.status.state) {
-                (false, State::Working | State::Starting) => {
+                (false, State::Working | State::Starting | State::WaitingForInput) => {
                     let quiet = quiet_for.map_or(0.0, |q| q.as_secs_f32());
                     let reason = format!("no status rule matches and no output for {quiet:.1} s");
                     self.set(State::Idle { seen: Seen::Seen }, reason, focus)
                 }
-                (true, _)
-                | (false, State::WaitingForInput | State::Idle { .. } | State::Exited { .. }) => {
-                    None
-                }
+                // The question went away and the agent prints: it was answered.
+                (true, State::WaitingForInput) => self.set(
+                    State::Working,
+                    "the question is gone and it prints again".to_owned(),
+                    focus,
+                ),
+                (
+                    true,
+                    State::Starting | State::Working | State::Idle { .. } | State::Exited { .. },
+                )
+                | (false, State::Idle { .. } | State::Exited { .. }) => None,
             };
         }
         match (active, self.status.state) {

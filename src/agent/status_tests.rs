@@ -182,3 +182,33 @@ fn an_exit_is_final() {
     );
     assert_eq!(tracker.status().reason, "exited with code 3");
 }
+
+#[test]
+fn an_answered_question_is_left_when_its_rule_stops_matching() {
+    let t = Clock(Instant::now());
+    // Only a waiting rule: the rest is output activity.
+    let r = StatusRules::compile(&StatusConfig {
+        rows: 3,
+        waiting: vec!["Allow\\?".into()],
+        working: vec![],
+        idle: vec![],
+        title: Default::default(),
+    })
+    .unwrap();
+    let mut tracker = Tracker::new();
+    tracker.output(t.at(0));
+    tracker.observe(t.at(0), &screen("Allow? (y/n)"), &r, Focus::Unfocused);
+    assert_eq!(tracker.status().state, State::WaitingForInput);
+    // Answered: the screen moves on and the agent prints.
+    tracker.output(t.at(500));
+    tracker.observe(
+        t.at(500),
+        &screen("running the command"),
+        &r,
+        Focus::Unfocused,
+    );
+    assert_eq!(tracker.status().state, State::Working);
+    let quiet = t.at(500) + QUIET;
+    tracker.observe(quiet, &screen("done"), &r, Focus::Unfocused);
+    assert!(matches!(tracker.status().state, State::Idle { .. }));
+}

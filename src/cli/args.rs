@@ -174,6 +174,13 @@ pub enum Command {
     /// Try grove with three scripted demo agents in a throwaway repository (no agent CLI needed).
     #[command(after_help = "Example:\n  grove demo")]
     Demo,
+    /// Allow this repository's .grove.yaml to run its setup commands (once per version of the file).
+    #[command(
+        after_help = "Setup commands from a repository's .grove.yaml run in every new worktree, so they\n\
+                      do not run until you have read the file and trusted it, as with `direnv allow`.\n\
+                      Changing the file needs trusting again.\n\nExample:\n  grove trust"
+    )]
+    Trust,
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  grove completions bash > ~/.local/share/bash-completion/completions/grove\n  \

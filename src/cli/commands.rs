@@ -50,6 +50,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Command::Man => super::comforts::man(),
         Command::Demo => super::demo::demo(),
         Command::Doctor => super::comforts::doctor(&cwd),
+        Command::Trust => trust(&cwd),
         Command::Capture {
             name,
             escapes,
@@ -270,6 +271,36 @@ fn send(cwd: &Path, name: String, text: Option<String>, no_enter: bool) -> anyho
         Some(other) => anyhow::bail!("unexpected answer from the server: {other:?}"),
         None => anyhow::bail!("no grove server is running, so no agent is either"),
     }
+}
+
+fn trust(cwd: &Path) -> anyhow::Result<()> {
+    let git = Git::from_path()?;
+    let repo = Repo::discover(&git, cwd)?;
+    let store = workspace::trust::TrustStore::new(&Paths::from_env()?);
+    if !store.trust(&git, &repo.root)? {
+        println!(
+            "{} has no .grove.yaml; nothing to trust",
+            repo.root.display()
+        );
+        return Ok(());
+    }
+    let commands = config::repository_setup(&repo.root);
+    match commands.as_slice() {
+        [] => println!(
+            "trusted {}/.grove.yaml (it runs no setup commands)",
+            repo.root.display()
+        ),
+        commands => {
+            println!(
+                "trusted {}/.grove.yaml; new worktrees will run:",
+                repo.root.display()
+            );
+            for command in commands {
+                println!("  {command}");
+            }
+        }
+    }
+    Ok(())
 }
 
 fn kill_server() -> anyhow::Result<()> {

@@ -42,6 +42,7 @@ pub fn main() -> ExitCode {
         Some(Command::Server { .. }) => "info",
         Some(_) | None => "warn",
     });
+    quiet_on_closed_stdout();
     match commands::run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -49,6 +50,27 @@ pub fn main() -> ExitCode {
             Exit::of(&err).into()
         }
     }
+}
+
+/// `grove ls --json | head -1`: when the reader of stdout goes away, end
+/// quietly (as `ls` and `git` do) instead of panicking in `println!`. Rust
+/// ignores SIGPIPE, and restoring it would also make a write to the server's
+/// socket fatal, so the one panic that means "stdout is closed" exits 141
+/// (128 + SIGPIPE) without a word; any other panic still reports.
+fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }
 
 /// Warnings from the library (a rollback step that failed, a branch that moved)

@@ -97,6 +97,28 @@ pub fn load(paths: &Paths, repo_root: Option<&Path>) -> Result<Loaded, ConfigErr
     assemble(layers)
 }
 
+/// The setup commands the repository's own `.grove.yaml` writes (none when
+/// it writes none, or cannot be read: loading the config reports that).
+pub fn repository_setup(root: &Path) -> Vec<String> {
+    let Ok(Some(text)) = layer::read_optional(&root.join(REPOSITORY_FILE)) else {
+        return Vec::new();
+    };
+    let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(&text) else {
+        return Vec::new();
+    };
+    value
+        .get("workspace")
+        .and_then(|w| w.get("setup"))
+        .and_then(|s| s.as_sequence())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Reads `path` as YAML of type `T` (a job file, say), with errors in the
 /// config's form: `FILE:LINE:COLUMN: KEY: MESSAGE`.
 pub fn parse_file<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, String), ConfigError> {

@@ -285,6 +285,24 @@ impl Session {
         if let Some(repo) = repo {
             self.touch_repo(repo);
         }
+        // The pane is gone from the table now, so its exit will find no
+        // workspace: tell scripts here.
+        let owner = self
+            .table
+            .all()
+            .find(|w| w.record.name == name && repo.is_none_or(|r| w.record.repo == r))
+            .map(|w| w.record.repo.clone());
+        if let Some(owner) = owner {
+            let from = super::scripting::state_word(live.tracker.status().state).to_owned();
+            let kind = crate::protocol::EventKind::Status {
+                workspace: name.to_owned(),
+                from,
+                state: "exited".to_owned(),
+                reason: "stopped by grove".to_owned(),
+            };
+            self.emit(&owner, kind);
+        }
+        self.check_waiters();
         let name = name.to_owned();
         self.spawn_job(move || JobOutcome::Killed {
             result: live

@@ -92,7 +92,7 @@ fn plain_blank(line: &str) -> bool {
 /// `exited` once it has ended.
 fn matches(until: WaitFor, status: &AgentStatus, state: Option<State>) -> bool {
     match (until, status, state) {
-        (WaitFor::Exited, AgentStatus::Exited { .. }, _) => true,
+        (WaitFor::Exited, AgentStatus::Exited { .. } | AgentStatus::Stopped, _) => true,
         (WaitFor::Exited, AgentStatus::Running, Some(State::Exited { .. })) => true,
         (WaitFor::Working, AgentStatus::Running, Some(State::Working)) => true,
         (WaitFor::Waiting, AgentStatus::Running, Some(State::WaitingForInput)) => true,
@@ -166,6 +166,10 @@ impl Session {
             .map(|w| {
                 let (state, reason) = match (w.status(), w.agent_state()) {
                     (AgentStatus::Exited { how }, _) => ("exited".to_owned(), how),
+                    (AgentStatus::Stopped, _) => (
+                        "exited".to_owned(),
+                        "stopped by grove (no process)".to_owned(),
+                    ),
                     (_, Some(status)) => (status.state.key().to_owned(), status.reason),
                     (_, None) => ("stopped".to_owned(), String::new()),
                 };
@@ -183,6 +187,18 @@ impl Session {
         let waiters = std::mem::take(&mut self.waiters);
         for waiter in waiters {
             if waiter.reply.is_closed() {
+                continue;
+            }
+            let gone = waiter
+                .name
+                .as_ref()
+                .is_some_and(|name| self.table.find(&waiter.repo, name).is_none());
+            if gone {
+                let name = waiter.name.clone().unwrap_or_default();
+                let _ = waiter.reply.send(Response::Failed {
+                    message: format!("workspace {name} was removed"),
+                    kind: crate::protocol::FailureKind::Failure,
+                });
                 continue;
             }
             match self.wait_answer(&waiter) {

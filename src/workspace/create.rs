@@ -59,6 +59,7 @@ pub fn create(ctx: &Context, request: &CreateRequest) -> Result<WorkspaceRecord,
         return Err(WorkspaceError::PathTaken { path });
     }
 
+    require_trust(ctx)?;
     let mut rollback = Rollback::new(ctx);
     let record = reserve(ctx, &request.name, &path, &branch, &base, Some(&start))?;
     rollback.push(Undo::Record {
@@ -84,12 +85,36 @@ pub fn create(ctx: &Context, request: &CreateRequest) -> Result<WorkspaceRecord,
     Ok(record)
 }
 
+/// Setup commands the repository's own `.grove.yaml` asks for run only once
+/// the user has trusted that file (`grove trust`).
+pub(super) fn require_trust(ctx: &Context) -> Result<(), WorkspaceError> {
+    let from_repository = crate::config::repository_setup(&ctx.repo.root);
+    if from_repository.is_empty() || ctx.config.workspace.setup != from_repository {
+        return Ok(());
+    }
+    let store = super::trust::TrustStore::new(&ctx.paths);
+    let trusted = store
+        .is_trusted(&ctx.git, &ctx.repo.root)
+        .map_err(|error| WorkspaceError::Config {
+            key: "workspace.setup".to_owned(),
+            message: format!("{error:#}"),
+        })?;
+    if trusted {
+        return Ok(());
+    }
+    Err(WorkspaceError::Untrusted {
+        file: ctx.repo.root.join(crate::config::REPOSITORY_FILE),
+        commands: from_repository,
+    })
+}
+
 /// Provisions files, runs the setup commands and marks the record ready; shared
 /// by create and restore.
 pub(super) fn finish_setup(
     ctx: &Context,
     mut record: WorkspaceRecord,
 ) -> Result<WorkspaceRecord, WorkspaceError> {
+    require_trust(ctx)?;
     record.provisioned = setup::provision(&ctx.config.workspace, &ctx.repo, &record.path)?;
     let env = SetupEnv {
         workspace: &record.name,

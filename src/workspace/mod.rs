@@ -16,6 +16,7 @@ mod remove;
 mod restore;
 mod rollback;
 mod setup;
+pub mod trust;
 
 use std::path::{Path, PathBuf};
 
@@ -141,6 +142,14 @@ pub enum WorkspaceError {
     },
     #[error("config {key}: {message}")]
     Config { key: String, message: String },
+    #[error(
+        "{file} asks to run {commands:?} in every new worktree; read it, then run `grove trust` to allow that (once per version of the file)",
+        file = .file.display()
+    )]
+    Untrusted {
+        file: PathBuf,
+        commands: Vec<String>,
+    },
     #[error("cannot {action} {path}: {source}")]
     Io {
         action: String,

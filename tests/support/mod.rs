@@ -1,6 +1,6 @@
 //! Shared helpers for the integration tests: real repositories (`repo`) and
-//! real programs in panes (`pane`), the grove binary (`grove`) and a fake
-//! `gh` (`gh`).
+//! real programs in panes (`pane`), the grove binary (`grove`), a fake
+//! `gh` (`gh`) and waiting on agent status (`status`).
 
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 #![allow(
@@ -12,6 +12,8 @@
 
 pub mod gh;
 pub mod grove;
+pub mod jobs;
 pub mod merge;
 pub mod pane;
 pub mod repo;
+pub mod status;
