@@ -759,8 +759,6 @@ fn tab_stops_can_be_set_cleared_and_moved_between() {
 }
 
 #[test]
-#[ignore = "bug: IND (ESC D) and NEL (ESC E) are ignored: they must move down a row (NEL also \
-            to the first column), scrolling at the bottom"]
 fn index_and_next_line_move_down() {
     one("ind-nel", b"a\x1bDb\x1bEc\x1b[24;1Hbottom\x1bEnext\x1bDx");
 }

@@ -1,5 +1,6 @@
 //! A streaming byte filter in front of vt100 that turns the SCO cursor
-//! save/restore sequences into their DEC equivalents.
+//! save/restore sequences into their DEC equivalents, and IND / NEL
+//! (`ESC D`, `ESC E`, which vt100 0.18 ignores) into the line feeds they are.
 //!
 //! vt100 0.18 implements DECSC/DECRC (`ESC 7` / `ESC 8`) but not the CSI forms
 //! `CSI s` / `CSI u`, so a program that uses those sees its cursor land in the
@@ -48,6 +49,15 @@ impl SaveRestoreFilter {
             State::Escape => {
                 if byte == b'[' {
                     self.state = State::CsiStart;
+                } else if byte == b'D' {
+                    // IND: down a row, scrolling at the bottom (LF without
+                    // a carriage return), which vt100 0.18 ignores.
+                    out.push(b'\n');
+                    self.state = State::Ground;
+                } else if byte == b'E' {
+                    // NEL: the same, back to the first column.
+                    out.extend_from_slice(b"\r\n");
+                    self.state = State::Ground;
                 } else {
                     out.push(ESC);
                     self.state = State::Ground;
@@ -126,6 +136,12 @@ mod tests {
             let (head, tail) = seq.split_at(2);
             assert_eq!(run(&[head, tail]), seq);
         }
+    }
+
+    #[test]
+    fn index_and_next_line_become_line_feeds() {
+        assert_eq!(run(&[b"a\x1bDb\x1bEc"]), b"a\nb\r\nc");
+        assert_eq!(run(&[b"a\x1b", b"Db"]), b"a\nb");
     }
 
     #[test]
