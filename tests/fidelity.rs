@@ -764,8 +764,6 @@ fn index_and_next_line_move_down() {
 }
 
 #[test]
-#[ignore = "bug: the DEC line-drawing set (ESC ( 0, and ESC ) 0 with SO/SI) is ignored: \
-            `lqqk` must draw a box corner and rules (ncurses uses it for borders)"]
 fn line_drawing_characters_draw_lines() {
     one("line-drawing", b"\x1b(0lqqk\x1b(B x\r\n\x1b)0\x0exqx\x0f y");
 }

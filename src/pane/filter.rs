@@ -9,7 +9,9 @@
 //! keyboard protocol and must reach the shim untouched. The filter keeps at most
 //! two bytes of state between chunks, because the PTY splits output anywhere.
 
-/// Where the filter is in a possible `ESC [ s` / `ESC [ u`.
+/// Where the filter is in the escape-sequence grammar: enough of it to know
+/// which bytes are text (only text is translated) and to carry the
+/// sequences it rewrites across chunks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 enum State {
     #[default]
@@ -18,14 +20,59 @@ enum State {
     Escape,
     /// Saw `ESC [` (held back, not yet emitted).
     CsiStart,
+    /// Inside a CSI sequence, before its final byte.
+    Csi,
+    /// Inside an OSC, DCS, APC, PM or SOS string.
+    Str,
+    /// Saw `ESC` inside a string: `\\` ends it, anything else starts anew.
+    StrEscape,
+    /// Saw `ESC (` or `ESC )`: the next byte designates that character set.
+    Designate(Slot),
+    /// Saw `ESC` and an intermediate byte: pass until the final byte.
+    EscIntermediate,
+}
+
+/// G0 or G1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    G0,
+    G1,
+}
+
+/// What a character set slot holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Charset {
+    #[default]
+    Ascii,
+    /// DEC special graphics: `lqqk` draws a box corner and rules.
+    LineDrawing,
 }
 
 const ESC: u8 = 0x1b;
+const SO: u8 = 0x0e;
+const SI: u8 = 0x0f;
 
-/// Rewrites bare `CSI s` to `ESC 7` and bare `CSI u` to `ESC 8`, across chunks.
+/// Rewrites what vt100 0.18 gets wrong before it sees it, across chunks:
+/// bare `CSI s` / `CSI u` to `ESC 7` / `ESC 8`, IND and NEL to line feeds,
+/// and text in the DEC line-drawing set to the Unicode box characters.
 #[derive(Debug, Default)]
 pub struct SaveRestoreFilter {
     state: State,
+    g0: Charset,
+    g1: Charset,
+    /// Whether SO selected G1 (SI selects G0 again).
+    shifted: bool,
+}
+
+/// The Unicode for a DEC special graphics byte (0x5f–0x7e).
+fn line_drawing(byte: u8) -> Option<char> {
+    const TABLE: [char; 32] = [
+        '\u{a0}', '◆', '▒', '␉', '␌', '␍', '␊', '°', '±', '␤', '␋', '┘', '┐', '┌', '└', '┼', '⎺',
+        '⎻', '─', '⎼', '⎽', '├', '┤', '┴', '┬', '│', '≤', '≥', 'π', '≠', '£', '·',
+    ];
+    byte.checked_sub(0x5f)
+        .and_then(|i| TABLE.get(usize::from(i)))
+        .copied()
 }
 
 impl SaveRestoreFilter {
@@ -46,44 +93,125 @@ impl SaveRestoreFilter {
     fn push(&mut self, byte: u8, out: &mut Vec<u8>) {
         match self.state {
             State::Ground => self.ground(byte, out),
-            State::Escape => {
-                if byte == b'[' {
-                    self.state = State::CsiStart;
-                } else if byte == b'D' {
-                    // IND: down a row, scrolling at the bottom (LF without
-                    // a carriage return), which vt100 0.18 ignores.
-                    out.push(b'\n');
-                    self.state = State::Ground;
-                } else if byte == b'E' {
-                    // NEL: the same, back to the first column.
-                    out.extend_from_slice(b"\r\n");
-                    self.state = State::Ground;
-                } else {
-                    out.push(ESC);
-                    self.state = State::Ground;
-                    self.ground(byte, out);
-                }
-            }
+            State::Escape => self.escape(byte, out),
             State::CsiStart => {
-                self.state = State::Ground;
                 match byte {
-                    b's' => out.extend_from_slice(&[ESC, b'7']),
-                    b'u' => out.extend_from_slice(&[ESC, b'8']),
+                    b's' => {
+                        out.extend_from_slice(&[ESC, b'7']);
+                        self.state = State::Ground;
+                    }
+                    b'u' => {
+                        out.extend_from_slice(&[ESC, b'8']);
+                        self.state = State::Ground;
+                    }
+                    ESC => {
+                        // An ESC here aborts the CSI and may start the next one.
+                        out.extend_from_slice(&[ESC, b'[']);
+                        self.state = State::Escape;
+                    }
                     _ => {
                         out.extend_from_slice(&[ESC, b'[']);
-                        // An ESC here aborts the CSI and may start the next one.
-                        self.ground(byte, out);
+                        self.state = State::Csi;
+                        self.csi(byte, out);
                     }
+                }
+            }
+            State::Csi => self.csi(byte, out),
+            State::Str => {
+                if byte == ESC {
+                    self.state = State::StrEscape;
+                    return;
+                }
+                if byte == 0x07 {
+                    self.state = State::Ground;
+                }
+                out.push(byte);
+            }
+            State::StrEscape => {
+                if byte == b'\\' {
+                    out.extend_from_slice(&[ESC, b'\\']);
+                    self.state = State::Ground;
+                } else {
+                    self.escape(byte, out);
+                }
+            }
+            State::Designate(slot) => {
+                let charset = match byte {
+                    b'0' => Charset::LineDrawing,
+                    _ => Charset::Ascii,
+                };
+                match slot {
+                    Slot::G0 => self.g0 = charset,
+                    Slot::G1 => self.g1 = charset,
+                }
+                out.push(byte);
+                self.state = State::Ground;
+            }
+            State::EscIntermediate => {
+                out.push(byte);
+                if (0x30..=0x7e).contains(&byte) {
+                    self.state = State::Ground;
                 }
             }
         }
     }
 
+    /// The byte after an `ESC` (which is held back).
+    fn escape(&mut self, byte: u8, out: &mut Vec<u8>) {
+        self.state = State::Ground;
+        match byte {
+            b'[' => self.state = State::CsiStart,
+            // IND: down a row, scrolling at the bottom (LF without a
+            // carriage return), which vt100 0.18 ignores.
+            b'D' => out.push(b'\n'),
+            // NEL: the same, back to the first column.
+            b'E' => out.extend_from_slice(b"\r\n"),
+            b']' | b'P' | b'_' | b'^' | b'X' => {
+                out.extend_from_slice(&[ESC, byte]);
+                self.state = State::Str;
+            }
+            b'(' | b')' => {
+                out.extend_from_slice(&[ESC, byte]);
+                self.state = State::Designate(if byte == b'(' { Slot::G0 } else { Slot::G1 });
+            }
+            ESC => {
+                out.push(ESC);
+                self.state = State::Escape;
+            }
+            0x20..=0x2f => {
+                out.extend_from_slice(&[ESC, byte]);
+                self.state = State::EscIntermediate;
+            }
+            _ => out.extend_from_slice(&[ESC, byte]),
+        }
+    }
+
+    fn csi(&mut self, byte: u8, out: &mut Vec<u8>) {
+        match byte {
+            ESC => self.state = State::Escape,
+            0x40..=0x7e => {
+                out.push(byte);
+                self.state = State::Ground;
+            }
+            _ => out.push(byte),
+        }
+    }
+
     fn ground(&mut self, byte: u8, out: &mut Vec<u8>) {
-        if byte == ESC {
-            self.state = State::Escape;
-        } else {
-            out.push(byte);
+        match byte {
+            ESC => self.state = State::Escape,
+            SO => self.shifted = true,
+            SI => self.shifted = false,
+            _ => {
+                let charset = if self.shifted { self.g1 } else { self.g0 };
+                match (charset, line_drawing(byte)) {
+                    (Charset::LineDrawing, Some(c)) => {
+                        let mut utf8 = [0u8; 4];
+                        out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+                    }
+                    (Charset::LineDrawing | Charset::Ascii, _) => out.push(byte),
+                }
+            }
         }
     }
 }
@@ -135,6 +263,26 @@ mod tests {
             assert_eq!(run(&[seq]), seq);
             let (head, tail) = seq.split_at(2);
             assert_eq!(run(&[head, tail]), seq);
+        }
+    }
+
+    #[test]
+    fn line_drawing_text_becomes_box_characters_and_sequences_stay_intact() {
+        assert_eq!(
+            String::from_utf8(run(&[b"\x1b(0lqqk\x1b[1;31mx\x1b(Bq"])).unwrap(),
+            "\x1b(0┌──┐\x1b[1;31m│\x1b(Bq"
+        );
+        // G1 through SO / SI, split anywhere.
+        let input: &[u8] = b"\x1b)0a\x0eqj\x0fq\x1b]0;title q\x07";
+        let whole = String::from_utf8(run(&[input])).unwrap();
+        assert_eq!(whole, "\x1b)0a─┘q\x1b]0;title q\x07");
+        for cut in 0..=input.len() {
+            let (head, tail) = input.split_at(cut);
+            assert_eq!(
+                String::from_utf8(run(&[head, tail])).unwrap(),
+                whole,
+                "cut at {cut}"
+            );
         }
     }
 
