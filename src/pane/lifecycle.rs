@@ -79,10 +79,12 @@ impl Lifecycle {
             tracing::warn!(pid = self.pid, %error, "waiting for the pane's child failed");
             ProcessExit::Unknown
         });
+        // Published before the state kill() waits on: a kill that returns
+        // this exit must find it in `exit_status()` too.
+        self.exit.send_replace(Some(exit));
         *self.lock() = Leader::Exited { exit };
         self.changed.notify_all();
         tracing::debug!(pid = self.pid, %exit, "pane process ended");
-        self.exit.send_replace(Some(exit));
     }
 
     /// Sends `signal` to the group while its leader runs; used to ask for a
