@@ -19,6 +19,7 @@ pub fn kind_of(err: &anyhow::Error) -> FailureKind {
         }
         if cause.downcast_ref::<ConfigError>().is_some()
             || cause.downcast_ref::<NameError>().is_some()
+            || cause.downcast_ref::<crate::job::JobFileError>().is_some()
         {
             return FailureKind::Usage;
         }

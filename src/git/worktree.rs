@@ -5,8 +5,23 @@
 //! ever removes the one worktree it was asked to.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::{Git, GitError, Repo};
+
+/// Worktree commands of one repository must not overlap: two at once can
+/// read each other's half-written admin files and fail ("failed to read
+/// .git/worktrees/<other>/commondir"), which is git's own behaviour. The
+/// server runs them from parallel jobs (a job's items, a merge's scratch
+/// worktree, a removal), so every add and remove takes this lock.
+static WORKTREE_COMMANDS: Mutex<()> = Mutex::new(());
+
+/// Holds off other worktree commands of this process while held.
+pub fn serialize() -> MutexGuard<'static, ()> {
+    WORKTREE_COMMANDS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+}
 
 /// Where a new worktree's branch comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,12 +63,14 @@ pub fn add(
             args.extend([path.as_os_str(), branch.as_ref()]);
         }
     }
+    let _one_at_a_time = serialize();
     git.run(&repo.root, args).map(drop)
 }
 
 /// Unlocks and removes the worktree at `path`. `--force` is needed because the
 /// caller has already snapshotted any uncommitted or untracked files.
 pub fn remove(git: &Git, repo: &Repo, path: &Path) -> Result<(), GitError> {
+    let _one_at_a_time = serialize();
     if let Some(entry) = find(git, repo, path)? {
         if entry.locked {
             git.run(

@@ -114,15 +114,24 @@ pub fn finish_item(
     };
     match outcome {
         MergeOutcome::Merged(_) | MergeOutcome::UpToDate { .. } => {
-            let removal = workspace::remove(ctx, name, RemoveMode::Force)?;
+            // Merged is merged: a removal that fails leaves the workspace
+            // (and says so) but must never send the item round again.
+            let (snapshot, kept, reason) = match workspace::remove(ctx, name, RemoveMode::Force) {
+                Ok(removal) => (removal.snapshot.map(|s| s.refname), Kept::Removed, None),
+                Err(error) => (
+                    None,
+                    Kept::Kept,
+                    Some(format!("merged; removing its workspace failed: {error}")),
+                ),
+            };
             Ok(Finished {
                 state: ItemState::Merged,
-                reason: None,
+                reason,
                 diffstat,
                 check,
                 check_output,
-                snapshot: removal.snapshot.map(|s| s.refname),
-                kept: Kept::Removed,
+                snapshot,
+                kept,
             })
         }
         MergeOutcome::Conflict(conflict) => {

@@ -46,6 +46,7 @@ impl<'a> Scratch<'a> {
             path,
             _dir: dir,
         };
+        let one_at_a_time = worktree::serialize();
         ctx.git.run(
             &ctx.repo.root,
             [
@@ -57,6 +58,7 @@ impl<'a> Scratch<'a> {
                 commit.as_ref(),
             ],
         )?;
+        drop(one_at_a_time);
         Ok(scratch)
     }
 
