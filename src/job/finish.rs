@@ -110,10 +110,22 @@ pub fn finish_item(
     };
     let outcome = {
         let _one_at_a_time = merge_lock.lock().unwrap_or_else(|e| e.into_inner());
-        workspace::merge(ctx, name, Strategy::Merge, &options)?
+        match merge_without_checkout(ctx, &record, options.message.as_deref().unwrap_or(""))? {
+            Some(merged) => merged,
+            None => match workspace::merge(ctx, name, Strategy::Merge, &options)? {
+                MergeOutcome::Merged(_) | MergeOutcome::UpToDate { .. } => Merge::Done,
+                MergeOutcome::Conflict(conflict) => Merge::Conflict(
+                    conflict
+                        .paths
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect(),
+                ),
+            },
+        }
     };
     match outcome {
-        MergeOutcome::Merged(_) | MergeOutcome::UpToDate { .. } => {
+        Merge::Done => {
             // Merged is merged: a removal that fails leaves the workspace
             // (and says so) but must never send the item round again.
             let (snapshot, kept, reason) = match workspace::remove(ctx, name, RemoveMode::Force) {
@@ -134,12 +146,7 @@ pub fn finish_item(
                 kept,
             })
         }
-        MergeOutcome::Conflict(conflict) => {
-            let paths: Vec<String> = conflict
-                .paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect();
+        Merge::Conflict(paths) => {
             let reason = format!(
                 "conflicts with items merged before it, in {}",
                 paths.join(", ")
@@ -147,6 +154,91 @@ pub fn finish_item(
             kept(ItemState::Conflict, reason, check, check_output)
         }
     }
+}
+
+/// How an item's merge went.
+enum Merge {
+    Done,
+    Conflict(Vec<String>),
+}
+
+/// Merges the item's branch into the integration branch without a
+/// checkout: `git merge-tree --write-tree`, `commit-tree`, then `update-ref`
+/// from the tip it merged into (the merge lock makes that the current
+/// one). `None` when the integration branch is checked out somewhere: then
+/// the ordinary merge, which keeps that checkout in step, does it.
+fn merge_without_checkout(
+    ctx: &Context,
+    record: &crate::state::WorkspaceRecord,
+    message: &str,
+) -> anyhow::Result<Option<Merge>> {
+    let root = &ctx.repo.root;
+    let base_ref = format!("refs/heads/{}", record.base);
+    let listed = ctx.git.run(root, ["worktree", "list", "--porcelain"])?;
+    if listed.lines().any(|l| l == format!("branch {base_ref}")) {
+        return Ok(None);
+    }
+    let base = ctx.git.run(root, ["rev-parse", "--verify", &base_ref])?;
+    let branch = ctx.git.run(
+        root,
+        [
+            "rev-parse",
+            "--verify",
+            &format!("refs/heads/{}", record.branch),
+        ],
+    )?;
+    if ctx
+        .git
+        .succeeds(root, ["merge-base", "--is-ancestor", &branch, &base])?
+    {
+        return Ok(Some(Merge::Done));
+    }
+    let output = ctx.git.output(
+        root,
+        [
+            "merge-tree",
+            "--write-tree",
+            "--name-only",
+            "--no-messages",
+            &base,
+            &branch,
+        ],
+    )?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut lines = text.lines();
+    let tree = lines.next().unwrap_or_default().trim().to_owned();
+    match output.status.code() {
+        Some(0) => {}
+        Some(1) => {
+            let paths = lines
+                .take_while(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect();
+            return Ok(Some(Merge::Conflict(paths)));
+        }
+        _ => anyhow::bail!(
+            "git merge-tree {base} {branch} failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ),
+    }
+    let commit = ctx.git.run(
+        root,
+        [
+            "commit-tree",
+            &tree,
+            "-p",
+            &base,
+            "-p",
+            &branch,
+            "-m",
+            message,
+        ],
+    )?;
+    ctx.git.run(
+        root,
+        ["update-ref", "-m", message, &base_ref, &commit, &base],
+    )?;
+    Ok(Some(Merge::Done))
 }
 
 /// Commits what the agent left in the worktree, as the item's result.

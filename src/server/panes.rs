@@ -79,6 +79,14 @@ impl Session {
 
     pub(super) fn pane_output(&mut self, pane: PaneId) {
         self.status_output(pane, Instant::now());
+        if let Some(prompt) = self
+            .table
+            .by_pane_mut(pane)
+            .and_then(|w| w.live.as_mut())
+            .and_then(|l| l.prompt.as_mut())
+        {
+            prompt.output_seen(Instant::now());
+        }
         let Some(workspace) = self.table.by_pane_mut(pane) else {
             return;
         };

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use tokio::time::Instant;
 
-use super::session::{PROMPT_ENTER_DELAY, Session};
+use super::session::{PROMPT_ENTER_DELAY, PROMPT_ENTER_LATEST, Session};
 use super::workspaces::{PendingPrompt, PromptStage, SendEnter};
 use crate::agent::State;
 use crate::pane::keys::encode_paste;
@@ -85,12 +85,13 @@ impl Session {
                         SendEnter::Press => {
                             prompt.stage = PromptStage::Enter {
                                 due: now + PROMPT_ENTER_DELAY,
+                                latest: now + PROMPT_ENTER_LATEST,
                             };
                         }
                         SendEnter::Skip => live.prompt = None,
                     }
                 }
-                PromptStage::Enter { due } if due <= now => {
+                PromptStage::Enter { due, .. } if due <= now => {
                     if let Err(error) = live.pane.write(b"\r") {
                         tracing::warn!(workspace = workspace.record.name, %error, "sending Enter after a prompt");
                     }

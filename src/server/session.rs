@@ -33,9 +33,12 @@ use crate::ui::keymap::Keymap;
 /// At most ~60 frames a second; output arriving faster is drawn together.
 pub const FRAME_INTERVAL: Duration = Duration::from_millis(16);
 
-/// The pause between a pasted prompt and its Enter: Codex treats an Enter
-/// that arrives with the paste as part of it.
+/// The quiet between a pasted prompt's echo and its Enter: Codex treats an
+/// Enter that arrives with the paste as part of it, and Gemini turns an Enter
+/// within 40 ms of a paste into a new line.
 pub const PROMPT_ENTER_DELAY: Duration = Duration::from_millis(150);
+/// The longest Enter waits for an agent that keeps printing.
+pub const PROMPT_ENTER_LATEST: Duration = Duration::from_millis(1500);
 
 /// Everything the session reacts to.
 pub enum Event {

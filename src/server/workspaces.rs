@@ -61,12 +61,10 @@ pub use crate::protocol::SendEnter;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PromptStage {
     /// The agent to be idle, or `deadline`.
-    Paste {
-        deadline: Instant,
-    },
-    Enter {
-        due: Instant,
-    },
+    Paste { deadline: Instant },
+    /// Enter once the pasted text has stopped echoing (`due`, pushed back
+    /// by output), but no later than `latest`.
+    Enter { due: Instant, latest: Instant },
 }
 
 impl PendingPrompt {
@@ -90,10 +88,18 @@ impl PendingPrompt {
         }
     }
 
+    /// The agent printed (the paste's echo, a redraw): Enter waits for it
+    /// to be quiet again, up to its latest time.
+    pub fn output_seen(&mut self, now: Instant) {
+        if let PromptStage::Enter { due, latest } = &mut self.stage {
+            *due = (now + super::session::PROMPT_ENTER_DELAY).min(*latest);
+        }
+    }
+
     pub fn due(&self) -> Option<Instant> {
         match self.stage {
             PromptStage::Paste { deadline } => Some(deadline),
-            PromptStage::Enter { due } => Some(due),
+            PromptStage::Enter { due, .. } => Some(due),
         }
     }
 }
