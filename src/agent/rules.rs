@@ -157,6 +157,11 @@ impl StatusRules {
         self.screen.is_empty() && self.title.is_empty()
     }
 
+    /// Whether some rule can say "idle".
+    pub fn knows_idle(&self) -> bool {
+        !(self.screen.idle.is_empty() && self.title.idle.is_empty())
+    }
+
     /// The first match in the order waiting, working, idle (the screen,
     /// then the title, for each): an approval dialog drawn over a busy agent
     /// is a question for the user, and a busy agent still shows its (idle)

@@ -233,9 +233,10 @@ impl Tracker {
             // that falls silent without its busy marker is done.
             self.due = self.last_output.filter(|_| active).map(|at| at + QUIET);
             return match (active, self.status.state) {
-                // Starting stays starting until a rule recognises the
-                // agent's screen: a slow starter is quiet before it draws.
-                (false, State::Working | State::WaitingForInput) => {
+                // A profile that can recognise the idle screen waits for
+                // it: a slow starter is quiet before it draws.
+                (false, State::Starting) if rules.knows_idle() => None,
+                (false, State::Working | State::WaitingForInput | State::Starting) => {
                     let quiet = quiet_for.map_or(0.0, |q| q.as_secs_f32());
                     let reason = format!("no status rule matches and no output for {quiet:.1} s");
                     self.set(State::Idle { seen: Seen::Seen }, reason, focus)
@@ -250,7 +251,7 @@ impl Tracker {
                     true,
                     State::Starting | State::Working | State::Idle { .. } | State::Exited { .. },
                 )
-                | (false, State::Starting | State::Idle { .. } | State::Exited { .. }) => None,
+                | (false, State::Idle { .. } | State::Exited { .. }) => None,
             };
         }
         match (active, self.status.state) {

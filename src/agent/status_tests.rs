@@ -212,3 +212,27 @@ fn an_answered_question_is_left_when_its_rule_stops_matching() {
     tracker.observe(quiet, &screen("done"), &r, Focus::Unfocused);
     assert!(matches!(tracker.status().state, State::Idle { .. }));
 }
+
+#[test]
+fn a_quiet_start_is_idle_only_when_no_rule_can_say_idle() {
+    let t = Clock(Instant::now());
+    let config = |idle: Vec<String>| StatusConfig {
+        rows: 3,
+        waiting: vec![],
+        working: vec!["esc to interrupt".into()],
+        idle,
+        title: Default::default(),
+    };
+    let without_idle = StatusRules::compile(&config(vec![])).unwrap();
+    let with_idle = StatusRules::compile(&config(vec!["^> $".into()])).unwrap();
+    for (rules, expected) in [
+        (&without_idle, State::Idle { seen: Seen::Seen }),
+        (&with_idle, State::Starting),
+    ] {
+        let mut tracker = Tracker::new();
+        tracker.output(t.at(0));
+        tracker.observe(t.at(0), &screen("loading"), rules, Focus::Unfocused);
+        tracker.observe(t.at(0) + QUIET, &screen("loading"), rules, Focus::Unfocused);
+        assert_eq!(tracker.status().state, expected);
+    }
+}

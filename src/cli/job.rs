@@ -18,7 +18,7 @@ use crate::paths::Paths;
 use crate::protocol::{FailureKind, Request, Response, RetryKept};
 
 /// How often `grove run` asks the server how the job is doing.
-const FOLLOW_INTERVAL: Duration = Duration::from_millis(500);
+const FOLLOW_INTERVAL: Duration = Duration::from_millis(200);
 
 #[derive(Debug, ClapArgs)]
 pub struct RunArgs {
