@@ -86,6 +86,10 @@ fn a_job_of_twelve_files_merges_every_item_and_leaves_no_workspace() {
     wanted.sort();
     assert_eq!(merged_items(&t, "headers"), wanted, "one merge per item");
 
+    let listed: serde_json::Value =
+        serde_json::from_str(&t.grove_ok(&["job", "ls", "--json"])).unwrap();
+    assert_eq!(listed["jobs"][0]["name"], "headers", "{listed:#}");
+    assert_eq!(listed["jobs"][0]["counts"]["merged"], 12, "{listed:#}");
     let report = t.grove_ok(&["job", "report", "headers"]);
     assert!(report.contains("**all 12 items merged.**"), "{report}");
     assert!(

@@ -69,7 +69,11 @@ pub enum JobCommand {
         output: Option<PathBuf>,
     },
     /// The jobs this repository has run.
-    Ls,
+    Ls {
+        /// Print JSON: {"jobs": [{"name", "branch", "finished", "counts"}]}.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 struct Place {
@@ -141,7 +145,7 @@ pub fn job(cwd: &Path, command: JobCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        JobCommand::Ls => {
+        JobCommand::Ls { json } => {
             let dir = ledger::ledger_path(&here.paths.jobs_dir(), &here.root, "x");
             let dir = dir.parent().unwrap_or(Path::new("."));
             let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -158,6 +162,28 @@ pub fn job(cwd: &Path, command: JobCommand) -> anyhow::Result<()> {
                 })
                 .unwrap_or_default();
             names.sort();
+            if json {
+                let mut jobs = Vec::new();
+                for name in &names {
+                    let ledger = read_ledger(&here, name)?;
+                    let c = ledger.counts();
+                    jobs.push(serde_json::json!({
+                        "name": name,
+                        "branch": ledger.branch,
+                        "finished": ledger.finished.is_some(),
+                        "counts": {
+                            "total": c.total(), "merged": c.merged, "failed": c.failed,
+                            "conflict": c.conflict, "running": c.running, "checking": c.checking,
+                            "queued": c.queued,
+                        },
+                    }));
+                }
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({ "jobs": jobs }))?
+                );
+                return Ok(());
+            }
             if names.is_empty() {
                 println!(
                     "no jobs have run in {}; start one with `grove run job.yaml`",
