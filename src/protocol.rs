@@ -113,6 +113,12 @@ pub enum Request {
     List { repo: Option<PathBuf> },
     /// Stop a workspace's agent; keep its worktree and branch.
     Kill { repo: PathBuf, name: String },
+    /// Press keys in a workspace's agent (config key syntax: `Enter`, `y`, `C-c`).
+    Keys {
+        repo: PathBuf,
+        name: String,
+        keys: Vec<String>,
+    },
     /// A pane's screen as text (with SGR escapes when asked), and
     /// `history` lines of scrollback above it.
     Capture {

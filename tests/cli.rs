@@ -273,3 +273,41 @@ fn setup_commands_from_the_repository_wait_for_grove_trust() {
     let again = grove(&t, &t.root, &["new", "second"]);
     assert_eq!(again.status.code(), Some(3), "{}", stderr(&again));
 }
+
+#[test]
+fn send_key_presses_keys_encoded_for_the_program() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    write_in(
+        &t.root,
+        ".grove.yaml",
+        b"agent: raw\nagents:\n  raw:\n    command: [\"sh\", \"-c\", \"stty raw -echo; echo ready; dd bs=1 count=5 of=keys.bin 2>/dev/null; echo got; exec sleep 100000\"]\n",
+    );
+    let made = grove(&t, &t.root, &["new", "keys"]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let json: serde_json::Value =
+        serde_json::from_slice(&grove(&t, &t.root, &["ls", "--json"]).stdout).unwrap();
+    let path = std::path::PathBuf::from(json["workspaces"][0]["path"].as_str().unwrap());
+    support::pane::wait_until("the agent to be ready", || {
+        stdout(&grove(&t, &t.root, &["capture", "keys"])).contains("ready")
+    });
+    let sent = grove(
+        &t,
+        &t.root,
+        &[
+            "send", "keys", "--key", "Enter", "--key", "y", "--key", "Up",
+        ],
+    );
+    assert!(sent.status.success(), "{}", stderr(&sent));
+    support::pane::wait_until("the keys to arrive", || {
+        std::fs::read(path.join("keys.bin")).is_ok_and(|b| b.len() == 5)
+    });
+    assert_eq!(std::fs::read(path.join("keys.bin")).unwrap(), b"\ry\x1b[A");
+    let bad = grove(&t, &t.root, &["send", "keys", "--key", "Hyper-x"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("\"Hyper-x\" is not a key"),
+        "{}",
+        stderr(&bad)
+    );
+}

@@ -54,7 +54,7 @@ pub enum Command {
         after_help = "The text arrives as one bracketed paste (newlines stay inside the prompt),\n\
                       then Enter. With no TEXT, or TEXT `-`, it is read from stdin.\n\n\
                       Examples:\n  grove send auth 'also cover the logout path'\n  \
-                      git diff main | grove send review -\n  grove send auth --no-enter 'draft: '"
+                      git diff main | grove send review -\n  grove send auth --no-enter 'draft: '\n  grove send auth --key Enter        # approve a dialog"
     )]
     Send {
         name: String,
@@ -62,6 +62,10 @@ pub enum Command {
         /// Leave the text in the agent's input without pressing Enter.
         #[arg(long)]
         no_enter: bool,
+        /// Press a key instead of typing text (repeat for more): Enter, Esc, y, Up, C-c…
+        /// Answers an approval dialog that ignores pasted text.
+        #[arg(long = "key", value_name = "KEY", conflicts_with_all = ["text", "no_enter"])]
+        keys: Vec<String>,
     },
     /// Print a pane's screen as the server holds it (like tmux capture-pane -p).
     #[command(

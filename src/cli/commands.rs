@@ -35,7 +35,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             name,
             text,
             no_enter,
-        } => send(&cwd, name, text, no_enter),
+            keys,
+        } if keys.is_empty() => send(&cwd, name, text, no_enter),
+        Command::Send { name, keys, .. } => send_keys(&cwd, name, keys),
         Command::KillServer => kill_server(),
         Command::Stats { json } => stats(json),
         Command::Server { foreground } => server(foreground),
@@ -301,6 +303,29 @@ fn trust(cwd: &Path) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn send_keys(cwd: &Path, name: String, keys: Vec<String>) -> anyhow::Result<()> {
+    WorkspaceName::parse(&name)?;
+    for key in &keys {
+        crate::ui::keymap::key_event(key).map_err(|_| super::exit::KnownFailure {
+            message: format!("{key:?} is not a key; write e.g. Enter, Esc, y, C-c, S-Tab, Up"),
+            kind: FailureKind::Usage,
+        })?;
+    }
+    let repo = remote::require_repo(cwd)?;
+    let request = Request::Keys { repo, name, keys };
+    match remote::request(&Paths::from_env()?, Start::Never, request)?
+        .map(remote::check)
+        .transpose()?
+    {
+        Some(Response::Sent { name }) => {
+            println!("pressed the keys in {name}");
+            Ok(())
+        }
+        Some(other) => anyhow::bail!("unexpected answer from the server: {other:?}"),
+        None => anyhow::bail!("no grove server is running, so no agent is either"),
+    }
 }
 
 fn kill_server() -> anyhow::Result<()> {

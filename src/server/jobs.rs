@@ -167,6 +167,22 @@ impl Session {
                 self.kill_agent(Some(&repo), &name, Some(Reply::Cli(reply)));
             }
             Request::RunJob { cwd, file, retry } => self.run_job(cwd, file, retry, reply),
+            Request::Keys { repo, name, keys } => {
+                let response = match self.send_keys(&repo, &name, &keys) {
+                    Ok(()) => Response::Sent { name },
+                    Err(error) => Response::Failed {
+                        kind: match error {
+                            super::prompts::SendError::Empty
+                            | super::prompts::SendError::BadKey { .. } => FailureKind::Usage,
+                            super::prompts::SendError::NoWorkspace { .. }
+                            | super::prompts::SendError::NotRunning { .. }
+                            | super::prompts::SendError::Busy { .. } => FailureKind::Failure,
+                        },
+                        message: error.to_string(),
+                    },
+                };
+                let _ = reply.send(response);
+            }
             Request::Capture {
                 repo,
                 name,
@@ -210,7 +226,8 @@ impl Session {
                     Ok(()) => Response::Sent { name },
                     Err(error) => Response::Failed {
                         kind: match error {
-                            super::prompts::SendError::Empty => FailureKind::Usage,
+                            super::prompts::SendError::Empty
+                            | super::prompts::SendError::BadKey { .. } => FailureKind::Usage,
                             super::prompts::SendError::NoWorkspace { .. }
                             | super::prompts::SendError::NotRunning { .. }
                             | super::prompts::SendError::Busy { .. } => FailureKind::Failure,

@@ -27,6 +27,8 @@ pub enum SendError {
     Busy { name: String },
     #[error("the prompt is empty")]
     Empty,
+    #[error("{key:?} is not a key; write e.g. Enter, Esc, y, C-c, S-Tab, Up")]
+    BadKey { key: String },
 }
 
 impl Session {
@@ -63,6 +65,38 @@ impl Session {
         }
         live.prompt = Some(PendingPrompt::now(text, enter, Instant::now()));
         Ok(())
+    }
+
+    /// `grove send --key`: presses keys, encoded as the program asked
+    /// (application cursor keys, kitty keyboard flags…).
+    pub(super) fn send_keys(
+        &mut self,
+        repo: &Path,
+        name: &str,
+        keys: &[String],
+    ) -> Result<(), SendError> {
+        let live = self
+            .table
+            .find(repo, name)
+            .ok_or_else(|| SendError::NoWorkspace {
+                name: name.to_owned(),
+            })?
+            .live
+            .as_ref()
+            .filter(|l| l.status == AgentStatus::Running)
+            .ok_or_else(|| SendError::NotRunning {
+                name: name.to_owned(),
+            })?;
+        let modes = live.pane.input_modes();
+        let mut bytes = Vec::new();
+        for key in keys {
+            let event = crate::ui::keymap::key_event(key)
+                .map_err(|_| SendError::BadKey { key: key.clone() })?;
+            bytes.extend(crate::pane::keys::encode_key(&event, &modes));
+        }
+        live.pane.write(&bytes).map_err(|_| SendError::NotRunning {
+            name: name.to_owned(),
+        })
     }
 
     /// Types due prompts: the paste first, Enter a moment later.

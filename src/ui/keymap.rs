@@ -211,38 +211,48 @@ impl Keymap {
 
     /// The prefix as a key event, for [`Action::SendPrefix`] to encode for the pane.
     pub fn prefix_event(&self) -> KeyEvent {
-        let Chord { mods, key } = self.prefix;
-        let mut modifiers = KeyModifiers::NONE;
-        for (ours, theirs) in [
-            (Mods::CTRL, KeyModifiers::CONTROL),
-            (Mods::ALT, KeyModifiers::ALT),
-            (Mods::SHIFT, KeyModifiers::SHIFT),
-        ] {
-            if mods.has(ours) {
-                modifiers |= theirs;
-            }
-        }
-        let code = match key {
-            KeyName::Tab if mods.has(Mods::SHIFT) => KeyCode::BackTab,
-            KeyName::Tab => KeyCode::Tab,
-            KeyName::Enter => KeyCode::Enter,
-            KeyName::Esc => KeyCode::Esc,
-            KeyName::Backspace => KeyCode::Backspace,
-            KeyName::Left => KeyCode::Left,
-            KeyName::Down => KeyCode::Down,
-            KeyName::Up => KeyCode::Up,
-            KeyName::Right => KeyCode::Right,
-            KeyName::Home => KeyCode::Home,
-            KeyName::End => KeyCode::End,
-            KeyName::PageUp => KeyCode::PageUp,
-            KeyName::PageDown => KeyCode::PageDown,
-            KeyName::Insert => KeyCode::Insert,
-            KeyName::Delete => KeyCode::Delete,
-            KeyName::F(n) => KeyCode::F(n),
-            KeyName::Char(c) => KeyCode::Char(c),
-        };
-        KeyEvent::new(code, modifiers)
+        chord_event(self.prefix)
     }
+}
+
+/// A key in config syntax (`Enter`, `y`, `C-c`, `S-Tab`) as the event a
+/// terminal would send, for `grove send --key`.
+pub fn key_event(text: &str) -> Result<KeyEvent, KeyParseError> {
+    Chord::parse(text).map(chord_event)
+}
+
+fn chord_event(chord: Chord) -> KeyEvent {
+    let Chord { mods, key } = chord;
+    let mut modifiers = KeyModifiers::NONE;
+    for (ours, theirs) in [
+        (Mods::CTRL, KeyModifiers::CONTROL),
+        (Mods::ALT, KeyModifiers::ALT),
+        (Mods::SHIFT, KeyModifiers::SHIFT),
+    ] {
+        if mods.has(ours) {
+            modifiers |= theirs;
+        }
+    }
+    let code = match key {
+        KeyName::Tab if mods.has(Mods::SHIFT) => KeyCode::BackTab,
+        KeyName::Tab => KeyCode::Tab,
+        KeyName::Enter => KeyCode::Enter,
+        KeyName::Esc => KeyCode::Esc,
+        KeyName::Backspace => KeyCode::Backspace,
+        KeyName::Left => KeyCode::Left,
+        KeyName::Down => KeyCode::Down,
+        KeyName::Up => KeyCode::Up,
+        KeyName::Right => KeyCode::Right,
+        KeyName::Home => KeyCode::Home,
+        KeyName::End => KeyCode::End,
+        KeyName::PageUp => KeyCode::PageUp,
+        KeyName::PageDown => KeyCode::PageDown,
+        KeyName::Insert => KeyCode::Insert,
+        KeyName::Delete => KeyCode::Delete,
+        KeyName::F(n) => KeyCode::F(n),
+        KeyName::Char(c) => KeyCode::Char(c),
+    };
+    KeyEvent::new(code, modifiers)
 }
 
 fn prefix_error(problem: KeyProblem) -> KeymapError {
