@@ -120,6 +120,7 @@ fn view<'a>(screens: &'a [vt100::Parser], status: &'a AgentStatus) -> DashboardV
         hints: "C-b ? help",
         new_workspace_key: "C-b c",
         job: None,
+        main_percent: grove::ui::layout::MAIN_PERCENT,
     }
 }
 

@@ -100,6 +100,7 @@ impl Session {
                 message,
                 dirty,
                 scroll,
+                main_percent,
                 ..
             } = client;
             let scroll_hint = scroll.as_ref().map(|s| format!("SCROLL {}", s.hint()));
@@ -202,6 +203,7 @@ impl Session {
                 hints,
                 new_workspace_key,
                 job,
+                main_percent: *main_percent,
             };
             let continuity = outbox.continuity();
             let style = view

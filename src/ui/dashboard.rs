@@ -19,7 +19,13 @@ use super::{DashboardView, Overlay, overlay, pane, sidebar, status};
 /// Draws `view` into `frame` and places the cursor.
 pub fn render(view: &DashboardView<'_>, frame: &mut Frame<'_>) {
     let area = frame.area();
-    let layout = layout::compute(area, view.panes.len(), view.layout, view.focus);
+    let layout = layout::compute_split(
+        area,
+        view.panes.len(),
+        view.layout,
+        view.focus,
+        view.main_percent,
+    );
     let focus = view.focus.filter(|&index| index < view.panes.len());
     let buf = frame.buffer_mut();
     sidebar::render(&view.sidebar, view.repo, layout.sidebar, buf);

@@ -22,8 +22,11 @@ pub const SIDEBAR_MIN_TERMINAL_WIDTH: u16 = 80;
 pub const MIN_INNER: u16 = 2;
 /// A pane's border costs one cell on each side.
 const MIN_OUTER: u16 = MIN_INNER + 2;
-/// The main pane's share of the width in [`LayoutMode::MainStack`].
-const MAIN_PERCENT: u32 = 60;
+/// The main pane's share of the width in [`LayoutMode::MainStack`] until
+/// the user drags the border.
+pub const MAIN_PERCENT: u16 = 60;
+/// How far a drag may move that border.
+pub const MAIN_PERCENT_RANGE: std::ops::RangeInclusive<u16> = 20..=85;
 
 /// Where everything goes for one frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +87,17 @@ pub fn compute(
     mode: LayoutMode,
     focus: Option<usize>,
 ) -> DashboardLayout {
+    compute_split(area, panes, mode, focus, MAIN_PERCENT)
+}
+
+/// [`compute`] with the main pane's share of the width in MainStack.
+pub fn compute_split(
+    area: Rect,
+    panes: usize,
+    mode: LayoutMode,
+    focus: Option<usize>,
+    main_percent: u16,
+) -> DashboardLayout {
     let status_height = area.height.min(1);
     let body_height = area.height - status_height;
     let status = Rect::new(area.x, area.y + body_height, area.width, status_height);
@@ -103,7 +117,7 @@ pub fn compute(
     let panes = match mode {
         LayoutMode::Tiled => tiled(main, panes, focus),
         LayoutMode::MainStack if panes <= 1 => tiled(main, panes, focus),
-        LayoutMode::MainStack => main_stack(main, panes, focus),
+        LayoutMode::MainStack => main_stack(main, panes, focus, main_percent),
         LayoutMode::Zoom => zoom(main, panes, focus),
     };
     DashboardLayout {
@@ -169,8 +183,9 @@ fn grid(main: Rect, panes: usize) -> Vec<Rect> {
 /// The focused pane on the left, the others stacked on the right as far as
 /// they fit at the minimum height; falls back to Zoom when either column
 /// would be too narrow.
-fn main_stack(main: Rect, panes: usize, focus: usize) -> Vec<PaneSlot> {
-    let main_width = u16::try_from(u32::from(main.width) * MAIN_PERCENT / 100).unwrap_or(0);
+fn main_stack(main: Rect, panes: usize, focus: usize, percent: u16) -> Vec<PaneSlot> {
+    let percent = percent.clamp(*MAIN_PERCENT_RANGE.start(), *MAIN_PERCENT_RANGE.end());
+    let main_width = u16::try_from(u32::from(main.width) * u32::from(percent) / 100).unwrap_or(0);
     let stack_width = main.width - main_width;
     let stacked = usize::from(main.height / MIN_OUTER).min(panes - 1);
     if main_width < MIN_OUTER || stack_width < MIN_OUTER || stacked == 0 {
@@ -191,6 +206,34 @@ fn zoom(main: Rect, panes: usize, focus: usize) -> Vec<PaneSlot> {
         slots[focus] = PaneSlot::visible(main);
     }
     slots
+}
+
+/// The column of the border between the main pane and the stack, when
+/// `layout` is a MainStack with a stack showing: a drag there resizes it.
+pub fn split_border(layout: &DashboardLayout, mode: LayoutMode) -> Option<u16> {
+    match mode {
+        LayoutMode::MainStack => {}
+        LayoutMode::Tiled | LayoutMode::Zoom => return None,
+    }
+    let visible: Vec<&PaneSlot> = layout
+        .panes
+        .iter()
+        .filter(|s| s.visible == Visibility::Visible)
+        .collect();
+    let main = visible.iter().min_by_key(|s| s.outer.x)?;
+    visible
+        .iter()
+        .any(|s| s.outer.x == main.outer.right())
+        .then_some(main.outer.right())
+}
+
+/// The main pane's share of `main` when its border is dragged to column `x`.
+pub fn percent_at(main: Rect, x: u16) -> u16 {
+    let offset = u32::from(x.saturating_sub(main.x));
+    let percent = offset * 100 / u32::from(main.width.max(1));
+    u16::try_from(percent)
+        .unwrap_or(u16::MAX)
+        .clamp(*MAIN_PERCENT_RANGE.start(), *MAIN_PERCENT_RANGE.end())
 }
 
 /// Splits `len` cells starting at `start` into `parts` runs whose lengths

@@ -186,6 +186,8 @@ pub struct DashboardView<'a> {
     pub new_workspace_key: &'a str,
     /// The repository's job run, if one is running or just finished.
     pub job: Option<JobView<'a>>,
+    /// The main pane's share of the width in MainStack (dragged by the user).
+    pub main_percent: u16,
 }
 
 /// A job run as the status bar shows it.

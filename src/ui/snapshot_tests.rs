@@ -120,6 +120,7 @@ fn view<'a>(
         hints: HINTS,
         new_workspace_key: "C-b c",
         job: None,
+        main_percent: crate::ui::layout::MAIN_PERCENT,
     }
 }
 

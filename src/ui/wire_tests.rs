@@ -150,6 +150,7 @@ fn frames_replayed_by_a_client_match_the_buffers() {
         hints: "C-b ? help",
         new_workspace_key: "C-b c",
         job: None,
+        main_percent: crate::ui::layout::MAIN_PERCENT,
     };
     let form = NewWorkspaceForm {
         name: "漢字".into(),

@@ -7,7 +7,7 @@ use crossterm::event::{
 };
 
 use super::focus::Direction;
-use super::{Client, ClientOverlay, Dirty, Effect, PaneFacts, Running, SidebarSlot};
+use super::{Client, ClientOverlay, Dirty, Dragging, Effect, PaneFacts, Running, SidebarSlot};
 use crate::pane::keys::{encode_key, encode_paste};
 use crate::pane::{FocusReporting, mouse};
 use crate::protocol::TermSize;
@@ -251,6 +251,36 @@ impl Client {
         }
     }
 
+    /// A press on the border between the main pane and the stack starts a
+    /// drag; moving resizes the split; releasing ends it.
+    fn drag_split(&mut self, event: &MouseEvent, layout: &DashboardLayout) -> Option<Vec<Effect>> {
+        match (event.kind, self.dragging) {
+            (MouseEventKind::Down(MouseButton::Left), Dragging::No) => {
+                let border = layout::split_border(layout, self.layout)?;
+                let on_border = event.column + 1 == border || event.column == border;
+                if !on_border || !layout.main.contains((event.column, event.row).into()) {
+                    return None;
+                }
+                self.dragging = Dragging::Split;
+                Some(Vec::new())
+            }
+            (MouseEventKind::Drag(MouseButton::Left), Dragging::Split) => {
+                let percent = layout::percent_at(layout.main, event.column + 1);
+                if percent == self.main_percent {
+                    return Some(Vec::new());
+                }
+                self.main_percent = percent;
+                Some(vec![Effect::Relayout])
+            }
+            (MouseEventKind::Up(_), Dragging::Split) => {
+                self.dragging = Dragging::No;
+                Some(Vec::new())
+            }
+            (_, Dragging::Split) => Some(Vec::new()),
+            (_, Dragging::No) => None,
+        }
+    }
+
     fn paste(&mut self, text: &str, panes: &[PaneFacts]) -> Vec<Effect> {
         match &mut self.overlay {
             ClientOverlay::NewWorkspace(form) => {
@@ -295,6 +325,9 @@ impl Client {
             })
         {
             return self.sidebar_click(event.row, &layout, panes, sidebar);
+        }
+        if let Some(effects) = self.drag_split(event, &layout) {
+            return effects;
         }
         let Some(index) = layout::pane_at(&layout, event.column, event.row) else {
             return Vec::new();

@@ -193,6 +193,13 @@ pub enum Effect {
     },
 }
 
+/// Whether the left button went down on the split border.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dragging {
+    No,
+    Split,
+}
+
 /// One attached dashboard.
 pub struct Client {
     pub id: ClientId,
@@ -216,6 +223,10 @@ pub struct Client {
     pub overlay: ClientOverlay,
     /// Scroll mode, when this dashboard is in it.
     pub scroll: Option<crate::ui::scroll::ScrollState>,
+    /// The main pane's share of the width in MainStack.
+    pub main_percent: u16,
+    /// A drag of the split border in progress.
+    pub dragging: Dragging,
     pub message: Option<String>,
     pub dirty: Dirty,
     /// When this client last sent input, in session ticks; the most recent
@@ -268,6 +279,8 @@ impl Client {
             focus: None,
             input: InputMode::Normal,
             scroll: None,
+            main_percent: layout::MAIN_PERCENT,
+            dragging: Dragging::No,
             overlay: ClientOverlay::None,
             message: None,
             dirty: Dirty::Changed,
@@ -286,7 +299,13 @@ impl Client {
 
     /// The layout for `count` panes at this client's size.
     pub fn layout_for(&self, count: usize, focus: Option<usize>) -> DashboardLayout {
-        layout::compute(area(self.size), count, self.layout, focus)
+        layout::compute_split(
+            area(self.size),
+            count,
+            self.layout,
+            focus,
+            self.main_percent,
+        )
     }
 
     /// Takes a new terminal size.

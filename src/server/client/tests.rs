@@ -194,3 +194,54 @@ fn a_click_on_a_sidebar_entry_focuses_its_pane() {
     assert_eq!(c.handle(&click, &panes, &sidebar), [Effect::Relayout]);
     assert_eq!(c.focus.as_deref(), Some("b"));
 }
+
+#[test]
+fn dragging_the_main_stack_border_resizes_the_split() {
+    use crate::ui::LayoutMode;
+    let mut c = client();
+    c.layout = LayoutMode::MainStack;
+    let panes = [pane("a", Running::Yes), pane("b", Running::Yes)];
+    let before = c.layout_for(2, Some(0));
+    let border = crate::ui::layout::split_border(&before, c.layout).unwrap();
+    let at = |kind, column| {
+        Event::Mouse(MouseEvent {
+            kind,
+            column,
+            row: 5,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let sidebar = [];
+    // Press on the border (the main pane's right edge), drag left, release.
+    c.handle(
+        &at(MouseEventKind::Down(MouseButton::Left), border - 1),
+        &panes,
+        &sidebar,
+    );
+    let effects = c.handle(
+        &at(MouseEventKind::Drag(MouseButton::Left), border - 20),
+        &panes,
+        &sidebar,
+    );
+    assert_eq!(effects, [Effect::Relayout]);
+    c.handle(
+        &at(MouseEventKind::Up(MouseButton::Left), border - 20),
+        &panes,
+        &sidebar,
+    );
+    let after = c.layout_for(2, Some(0));
+    // Where the pointer let go, to the rounding of a percentage.
+    let moved = after.panes[0].outer.right();
+    assert!(
+        (border - 21..=border - 18).contains(&moved),
+        "{moved} vs {border}"
+    );
+    assert!(after.panes[1].outer.width > before.panes[1].outer.width);
+    // A drag that did not start on the border moves nothing.
+    c.handle(
+        &at(MouseEventKind::Drag(MouseButton::Left), border - 40),
+        &panes,
+        &sidebar,
+    );
+    assert_eq!(c.layout_for(2, Some(0)), after);
+}
