@@ -59,6 +59,12 @@ fn new_ls_rm_restore_round_trip() {
 
     let listed = grove(&t, &t.root, &["restore", "auth", "--list"]);
     assert_eq!(stdout(&listed).lines().count(), 1, "{}", stdout(&listed));
+    let json: serde_json::Value = serde_json::from_slice(
+        &grove(&t, &t.root, &["restore", "auth", "--list", "--json"]).stdout,
+    )
+    .unwrap();
+    let refname = json["snapshots"][0]["ref"].as_str().unwrap();
+    assert!(refname.starts_with("refs/grove/snapshots/auth/"), "{json}");
 
     let restored = grove(&t, &t.root, &["restore", "auth"]);
     assert!(restored.status.success(), "{}", stderr(&restored));

@@ -161,6 +161,9 @@ pub enum Command {
         /// List the workspace's snapshots instead of restoring.
         #[arg(long, conflicts_with = "at")]
         list: bool,
+        /// With --list: print JSON {"snapshots": [{"time", "commit", "ref"}]}.
+        #[arg(long, requires = "list")]
+        json: bool,
     },
     /// Push a workspace's branch and open its pull request with gh (or say how).
     #[command(

@@ -43,7 +43,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Command::Server { foreground } => server(foreground),
         Command::Snapshot { name } => snapshot(&cwd, &name),
         Command::Rm { name, force } => rm(&cwd, &name, force),
-        Command::Restore { name, at, list } => restore(&cwd, &name, at, list),
+        Command::Restore {
+            name,
+            at,
+            list,
+            json,
+        } => restore(&cwd, &name, at, list, json),
         Command::Pr { name, draft } => super::pr::pr(&cwd, &name, draft),
         Command::Merge(args) => super::merge::merge(&cwd, args),
         Command::Ticket { command } => super::tickets::run(&cwd, command),
@@ -420,11 +425,24 @@ pub(super) fn rm(cwd: &Path, name: &str, force: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn restore(cwd: &Path, name: &str, at: Option<u64>, list: bool) -> anyhow::Result<()> {
+fn restore(cwd: &Path, name: &str, at: Option<u64>, list: bool, json: bool) -> anyhow::Result<()> {
     let name = WorkspaceName::parse(name)?;
     let ctx = context(cwd)?;
     if list {
         let all = crate::git::snapshot::list(&ctx.repo, name.as_str())?;
+        if json {
+            let entries: Vec<serde_json::Value> = all
+                .iter()
+                .map(
+                    |s| serde_json::json!({ "time": s.time, "commit": s.commit, "ref": s.refname }),
+                )
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::json!({ "snapshots": entries }))?
+            );
+            return Ok(());
+        }
         if all.is_empty() {
             println!("no snapshots of workspace {name}");
         }
