@@ -742,8 +742,6 @@ fn autowrap_off_keeps_text_on_its_row() {
 }
 
 #[test]
-#[ignore = "bug: insert mode (IRM, CSI 4 h) is ignored: text must push the rest of the row \
-            right, grove overwrites it"]
 fn insert_mode_inserts() {
     one("insert-mode", b"abcdef\x1b[3D\x1b[4hXY\x1b[4lZ");
 }
@@ -769,8 +767,9 @@ fn line_drawing_characters_draw_lines() {
 }
 
 #[test]
-#[ignore = "bug: mode 1047 (the alternate screen without saving the cursor) is ignored: text \
-            drawn there lands on the main screen"]
+#[ignore = "bug: the alternate screen of mode 1047 is separate now (the filter turns it into 47), \
+            but vt100 keeps a cursor per screen, so after 1047l the cursor is back where the main \
+            screen left it instead of where the alternate one did (the same bug as the test below)"]
 fn alternate_screen_1047_is_a_separate_screen() {
     one(
         "alternate-screen-1047",

@@ -30,7 +30,12 @@ enum State {
     Designate(Slot),
     /// Saw `ESC` and an intermediate byte: pass until the final byte.
     EscIntermediate,
+    /// A CSI too long to hold: passed on until its final byte.
+    CsiRaw,
 }
+
+/// The longest CSI parameter string the filter holds (real ones are short).
+const MAX_PARAMS: usize = 64;
 
 /// G0 or G1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +67,10 @@ pub struct SaveRestoreFilter {
     g1: Charset,
     /// Whether SO selected G1 (SI selects G0 again).
     shifted: bool,
+    /// The parameters of the CSI sequence being read.
+    params: Vec<u8>,
+    /// Insert mode (IRM, `CSI 4 h`): each character makes room first.
+    insert: bool,
 }
 
 /// The Unicode for a DEC special graphics byte (0x5f–0x7e).
@@ -110,13 +119,19 @@ impl SaveRestoreFilter {
                         self.state = State::Escape;
                     }
                     _ => {
-                        out.extend_from_slice(&[ESC, b'[']);
+                        self.params.clear();
                         self.state = State::Csi;
                         self.csi(byte, out);
                     }
                 }
             }
             State::Csi => self.csi(byte, out),
+            State::CsiRaw => {
+                out.push(byte);
+                if (0x40..=0x7e).contains(&byte) {
+                    self.state = State::Ground;
+                }
+            }
             State::Str => {
                 if byte == ESC {
                     self.state = State::StrEscape;
@@ -186,15 +201,52 @@ impl SaveRestoreFilter {
         }
     }
 
+    /// A byte of a CSI sequence, whose parameters are held until its final
+    /// byte (at most [`MAX_PARAMS`]; a longer one is passed on as it is).
     fn csi(&mut self, byte: u8, out: &mut Vec<u8>) {
         match byte {
-            ESC => self.state = State::Escape,
+            ESC => {
+                // An ESC aborts the sequence and may start the next one.
+                out.extend_from_slice(&[ESC, b'[']);
+                out.append(&mut self.params);
+                self.state = State::Escape;
+            }
             0x40..=0x7e => {
-                out.push(byte);
+                self.finish_csi(byte, out);
                 self.state = State::Ground;
             }
-            _ => out.push(byte),
+            _ if self.params.len() < MAX_PARAMS => self.params.push(byte),
+            _ => {
+                out.extend_from_slice(&[ESC, b'[']);
+                out.append(&mut self.params);
+                out.push(byte);
+                self.state = State::CsiRaw;
+            }
         }
+    }
+
+    /// A whole CSI sequence: the forms vt100 0.18 lacks become ones it has.
+    fn finish_csi(&mut self, final_byte: u8, out: &mut Vec<u8>) {
+        let params = std::mem::take(&mut self.params);
+        match (params.as_slice(), final_byte) {
+            // The alternate screen without the cursor save: vt100 knows 47.
+            (b"?1047", b'h' | b'l') => {
+                out.extend_from_slice(b"\x1b[?47");
+                out.push(final_byte);
+                return;
+            }
+            // Insert mode (IRM): vt100 ignores it, so text is inserted here.
+            (_, b'h' | b'l')
+                if params.first() != Some(&b'?')
+                    && params.split(|b| *b == b';').any(|p| p == b"4") =>
+            {
+                self.insert = final_byte == b'h';
+            }
+            _ => {}
+        }
+        out.extend_from_slice(&[ESC, b'[']);
+        out.extend_from_slice(&params);
+        out.push(final_byte);
     }
 
     fn ground(&mut self, byte: u8, out: &mut Vec<u8>) {
@@ -203,6 +255,12 @@ impl SaveRestoreFilter {
             SO => self.shifted = true,
             SI => self.shifted = false,
             _ => {
+                // Insert mode: make room (ICH) before each character; a
+                // UTF-8 character is one lead byte and its continuation bytes.
+                let starts_character = (0x20..=0x7e).contains(&byte) || byte >= 0xc0;
+                if self.insert && starts_character {
+                    out.extend_from_slice(b"\x1b[@");
+                }
                 let charset = if self.shifted { self.g1 } else { self.g0 };
                 match (charset, line_drawing(byte)) {
                     (Charset::LineDrawing, Some(c)) => {
@@ -281,6 +339,24 @@ mod tests {
             assert_eq!(
                 String::from_utf8(run(&[head, tail])).unwrap(),
                 whole,
+                "cut at {cut}"
+            );
+        }
+    }
+
+    #[test]
+    fn insert_mode_makes_room_and_1047_becomes_47() {
+        assert_eq!(run(&[b"ab\x1b[4hX\x1b[4lY"]), b"ab\x1b[4h\x1b[@X\x1b[4lY");
+        assert_eq!(run(&[b"\x1b[?1047hz\x1b[?1047l"]), b"\x1b[?47hz\x1b[?47l");
+        // A private mode 4 is not insert mode.
+        assert_eq!(run(&[b"\x1b[?4hX"]), b"\x1b[?4hX");
+        // Split anywhere.
+        let input: &[u8] = b"a\x1b[4hB\x1b[4l";
+        for cut in 0..=input.len() {
+            let (head, tail) = input.split_at(cut);
+            assert_eq!(
+                run(&[head, tail]),
+                b"a\x1b[4h\x1b[@B\x1b[4l",
                 "cut at {cut}"
             );
         }
