@@ -265,7 +265,10 @@ pub fn load(path: &Path) -> anyhow::Result<Option<Ledger>> {
 pub fn save(path: &Path, ledger: &Ledger) -> anyhow::Result<()> {
     let context = || format!("cannot write the job record {}", path.display());
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(context)?;
+    // grove's state is the user's alone, like the workspace records.
+    std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
+        .create(dir)
+        .with_context(context)?;
     let text = crate::config::to_yaml(ledger)?;
     let mut temp = tempfile::NamedTempFile::new_in(dir).with_context(context)?;
     temp.write_all(text.as_bytes()).with_context(context)?;
@@ -324,5 +327,29 @@ mod tests {
         assert!(!loaded.is_finished());
         std::fs::write(&path, "job: [").unwrap();
         assert!(load(&path).unwrap_err().to_string().contains("is damaged"));
+    }
+}
+
+#[cfg(test)]
+mod permissions {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt as _;
+
+    #[test]
+    fn the_ledger_is_the_users_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = ledger_path(&dir.path().join("jobs"), Path::new("/src/app"), "j");
+        let ledger = Ledger::new(
+            "j",
+            Path::new("/src/app"),
+            Path::new("j.yaml"),
+            "main",
+            &[],
+            1,
+        );
+        save(&path, &ledger).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        assert_eq!(mode(&path), 0o600);
     }
 }
