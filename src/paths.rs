@@ -18,6 +18,16 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use etcetera::BaseStrategy as _;
 
+/// Creates `dir` and any missing parents 0700: what grove keeps (records,
+/// logs, job ledgers, the default worktree home) is its user's alone. An
+/// existing directory is left as it is.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
 /// The directories grove uses, resolved once at start-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Paths {

@@ -265,10 +265,7 @@ pub fn load(path: &Path) -> anyhow::Result<Option<Ledger>> {
 pub fn save(path: &Path, ledger: &Ledger) -> anyhow::Result<()> {
     let context = || format!("cannot write the job record {}", path.display());
     let dir = path.parent().unwrap_or(Path::new("."));
-    // grove's state is the user's alone, like the workspace records.
-    std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
-        .create(dir)
-        .with_context(context)?;
+    crate::paths::create_private_dir(dir).with_context(context)?;
     let text = crate::config::to_yaml(ledger)?;
     let mut temp = tempfile::NamedTempFile::new_in(dir).with_context(context)?;
     temp.write_all(text.as_bytes()).with_context(context)?;

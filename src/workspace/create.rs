@@ -49,11 +49,7 @@ pub fn create(ctx: &Context, request: &CreateRequest) -> Result<WorkspaceRecord,
         });
     }
     let root = ctx.worktree_root();
-    std::fs::create_dir_all(&root).map_err(|source| WorkspaceError::Io {
-        action: "create directory".to_owned(),
-        path: root.clone(),
-        source,
-    })?;
+    ctx.make_worktree_dir(&root)?;
     let path = root.canonicalize().unwrap_or(root).join(name);
     if occupied(&path) {
         return Err(WorkspaceError::PathTaken { path });

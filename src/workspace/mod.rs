@@ -67,6 +67,23 @@ impl Context {
         }
     }
 
+    /// Creates `dir`, a directory a worktree goes into. Under grove's own
+    /// data directory everything it creates is private (0700): worktrees hold
+    /// the user's code. A `workspace.root` inside the repository is the
+    /// user's to set up, so there the umask decides.
+    pub fn make_worktree_dir(&self, dir: &Path) -> Result<(), WorkspaceError> {
+        let made = match dir.starts_with(&self.paths.data_dir) {
+            true => crate::paths::create_private_dir(&self.paths.data_dir)
+                .and_then(|()| crate::paths::create_private_dir(dir)),
+            false => std::fs::create_dir_all(dir),
+        };
+        made.map_err(|source| WorkspaceError::Io {
+            action: "create directory".to_owned(),
+            path: dir.to_owned(),
+            source,
+        })
+    }
+
     /// The branch a workspace named `name` works on.
     pub fn branch_for(&self, name: &WorkspaceName) -> String {
         format!("{}{}", self.config.workspace.branch_prefix, name)

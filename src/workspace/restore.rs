@@ -59,11 +59,7 @@ pub fn restore(
         name: name.to_string(),
     });
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|source| WorkspaceError::Io {
-            action: "create directory".to_owned(),
-            path: parent.to_owned(),
-            source,
-        })?;
+        ctx.make_worktree_dir(parent)?;
     }
     let source = match branch_exists {
         true => BranchSource::Existing,

@@ -90,8 +90,7 @@ impl TrustStore {
             blob,
         });
         let dir = self.file.parent().unwrap_or(Path::new("."));
-        std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
-            .create(dir)?;
+        crate::paths::create_private_dir(dir)?;
         let mut temp = tempfile::NamedTempFile::new_in(dir)?;
         std::io::Write::write_all(&mut temp, crate::config::to_yaml(&trusted)?.as_bytes())?;
         temp.persist(&self.file)?;
