@@ -159,13 +159,28 @@ fn the_check_runs_after_each_commit_and_decides_readiness() {
     let t = TestRepo::new();
     let _server = Server(&t);
     t.use_fake_agent();
+    let marker = t.dir.path().join("check-ran");
     let mut config = std::fs::read_to_string(t.root.join(".grove.yaml")).unwrap();
-    config.push_str("workspace:\n  check: \"echo checking; test -f ok.txt && echo all good\"\n");
+    config.push_str(&format!(
+        "workspace:\n  check: \"echo ran >> '{}'; echo checking; test -f ok.txt && echo all good\"\n",
+        marker.display()
+    ));
     std::fs::write(t.root.join(".grove.yaml"), config).unwrap();
     t.grove_ok(&["new", "checked"]);
     let dir = path_of(&t, "checked");
 
+    // The repository's own file asks for the check: until the user trusts
+    // it, the check fails without running.
+    commit(&t, &dir, "first.txt", "first\n");
+    wait_until("an untrusted check", || {
+        workspace(&t, "checked")["git"]["check"] == "failed"
+    });
+    assert!(!marker.exists(), "an untrusted check ran");
+    t.grove_ok(&["trust"]);
+
     commit(&t, &dir, "code.txt", "code\n");
+    // Once it ran, the untrusted result is gone.
+    wait_until("the trusted check to run", || marker.exists());
     wait_until("a failed check", || {
         let git = &workspace(&t, "checked")["git"];
         git["check"] == "failed" && git["readiness"] == "check_failed"

@@ -183,8 +183,9 @@ pub enum Command {
     Demo,
     /// Allow this repository's .grove.yaml to run its setup commands (once per version of the file).
     #[command(
-        after_help = "Setup commands from a repository's .grove.yaml run in every new worktree, so they\n\
-                      do not run until you have read the file and trusted it, as with `direnv allow`.\n\
+        after_help = "Setup commands from a repository's .grove.yaml run in every new worktree, and its\n\
+                      check after every commit, so they do not run until you have read the file and\n\
+                      trusted it, as with `direnv allow`.\n\
                       Changing the file needs trusting again.\n\nExample:\n  grove trust"
     )]
     Trust,

@@ -99,16 +99,14 @@ impl Session {
             let repo = key.repo.clone();
             let env = check_env(&workspace.record);
             self.spawn_job(move || {
-                let command = crate::config::load(&paths, Some(&repo))
-                    .ok()
-                    .and_then(|loaded| loaded.config.workspace.check);
-                let done = match command {
-                    None => CheckDone {
+                let done = match check_command(&paths, &repo) {
+                    CheckCommand::None => CheckDone {
                         head,
                         status: CheckStatus::NotConfigured,
                         output: String::new(),
                     },
-                    Some(command) => run_check(&command, &worktree, &env, &run),
+                    CheckCommand::Untrusted { command } => untrusted(head, &repo, &command),
+                    CheckCommand::Run { command } => run_check(&command, &worktree, &env, &run),
                 };
                 JobOutcome::Checked { key, done }
             });
@@ -129,6 +127,60 @@ impl Session {
         entry.check_output = done.output;
         self.start_checks();
         self.touch_repo(&key.repo.clone());
+    }
+}
+
+/// The check a repository asks for, and whether it may run.
+enum CheckCommand {
+    None,
+    Run {
+        command: String,
+    },
+    /// Written by the repository's `.grove.yaml`, which the user has not
+    /// trusted: a cloned repository must not run code just because an agent
+    /// committed (as its setup commands must not; `workspace::trust`).
+    Untrusted {
+        command: String,
+    },
+}
+
+fn check_command(paths: &crate::paths::Paths, repo: &Path) -> CheckCommand {
+    let Ok(loaded) = crate::config::load(paths, Some(repo)) else {
+        return CheckCommand::None;
+    };
+    let Some(command) = loaded.config.workspace.check.clone() else {
+        return CheckCommand::None;
+    };
+    let from_repository = match loaded.source_of(&["workspace", "check"]) {
+        crate::config::Source::Repository(_) => true,
+        crate::config::Source::Builtin
+        | crate::config::Source::User(_)
+        | crate::config::Source::File(_) => false,
+    };
+    let trusted = || {
+        let git = crate::git::Git::shared().ok()?;
+        crate::workspace::trust::TrustStore::new(paths)
+            .is_trusted(&git, repo)
+            .ok()
+    };
+    match from_repository && trusted() != Some(true) {
+        true => CheckCommand::Untrusted { command },
+        false => CheckCommand::Run { command },
+    }
+}
+
+fn untrusted(head: String, repo: &Path, command: &str) -> CheckDone {
+    let file = repo.join(crate::config::REPOSITORY_FILE);
+    CheckDone {
+        head,
+        status: CheckStatus::Failed {
+            how: "not run: untrusted, see `grove trust`".to_owned(),
+        },
+        output: format!(
+            "{} asks to run `{command}` after each commit. Read it, then run `grove trust` \
+             in the repository to allow that (once per version of the file).\n",
+            file.display()
+        ),
     }
 }
 
