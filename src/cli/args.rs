@@ -181,7 +181,7 @@ pub enum Command {
     /// Try grove with three scripted demo agents in a throwaway repository (no agent CLI needed).
     #[command(after_help = "Example:\n  grove demo")]
     Demo,
-    /// Allow this repository's .grove.yaml to run its setup commands (once per version of the file).
+    /// Allow this repository's .grove.yaml to run its setup commands and check (once per version).
     #[command(
         after_help = "Setup commands from a repository's .grove.yaml run in every new worktree, and its\n\
                       check after every commit, so they do not run until you have read the file and\n\
