@@ -19,10 +19,16 @@ pub struct Repo {
 impl Repo {
     /// Finds the repository containing `dir`.
     pub fn discover(git: &Git, dir: &Path) -> Result<Repo, RepoError> {
-        let common = git
+        // One process for both answers, one per line.
+        let answer = git
             .run(
                 dir,
-                ["rev-parse", "--path-format=absolute", "--git-common-dir"],
+                [
+                    "rev-parse",
+                    "--path-format=absolute",
+                    "--git-common-dir",
+                    "--is-bare-repository",
+                ],
             )
             .map_err(|err| match outside_repository(&err) {
                 true => RepoError::NotARepository {
@@ -30,8 +36,9 @@ impl Repo {
                 },
                 false => RepoError::Git(err),
             })?;
+        let (common, bare) = answer.rsplit_once('\n').unwrap_or((answer.as_str(), ""));
         let common_dir = PathBuf::from(common);
-        if git.run(dir, ["rev-parse", "--is-bare-repository"])? == "true" {
+        if bare == "true" {
             return Err(RepoError::Bare { path: common_dir });
         }
         let listing = git.run(dir, ["worktree", "list", "--porcelain", "-z"])?;

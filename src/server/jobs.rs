@@ -514,10 +514,30 @@ impl Session {
     }
 }
 
-/// Finds the repository at `root` (the root of a main worktree).
-pub(super) fn open_repo(root: &Path) -> anyhow::Result<(Git, Repo)> {
+/// Repositories found so far, by the root of their main worktree. The
+/// server opens the same few repositories for every step of every job item
+/// and finding one runs three git processes; a root stays the root of the
+/// same repository while its git directory is there.
+static KNOWN_REPOS: std::sync::Mutex<std::collections::BTreeMap<PathBuf, Repo>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+/// Finds the repository at `dir` (usually the root of a main worktree).
+pub(super) fn open_repo(dir: &Path) -> anyhow::Result<(Git, Repo)> {
     let git = Git::shared()?;
-    let repo = Repo::discover(&git, root)?;
+    let known = KNOWN_REPOS
+        .lock()
+        .ok()
+        .and_then(|known| known.get(dir).cloned())
+        .filter(|repo| repo.common_dir.is_dir());
+    if let Some(repo) = known {
+        return Ok((git, repo));
+    }
+    let repo = Repo::discover(&git, dir)?;
+    if repo.root == dir
+        && let Ok(mut known) = KNOWN_REPOS.lock()
+    {
+        known.insert(dir.to_owned(), repo.clone());
+    }
     Ok((git, repo))
 }
 
