@@ -15,10 +15,11 @@ use crate::git::{Git, Repo};
 use crate::job::JobSpec;
 use crate::job::ledger::{self, ItemState, Ledger};
 use crate::paths::Paths;
-use crate::protocol::{FailureKind, Request, Response, RetryKept};
+use crate::protocol::{ClientMsg, EventKind, FailureKind, Request, Response, RetryKept, ServerMsg};
 
-/// How often `grove run` asks the server how the job is doing.
-const FOLLOW_INTERVAL: Duration = Duration::from_millis(200);
+/// `grove run` asks the server how the job is doing after each of the job's
+/// events, and at least this often in case an event went missing.
+const FOLLOW_FALLBACK: Duration = Duration::from_secs(1);
 
 #[derive(Debug, ClapArgs)]
 pub struct RunArgs {
@@ -317,10 +318,50 @@ fn start_and_follow(
     Ok(())
 }
 
+/// Wakes the follower at each event of job `name`: a thread on the server's
+/// event stream, a channel of one (a wake already pending is enough).
+fn job_wakeups(here: &Place, name: &str) -> std::sync::mpsc::Receiver<()> {
+    let (wake, wakeups) = std::sync::mpsc::sync_channel(1);
+    let paths = here.paths.clone();
+    let repo = here.root.clone();
+    let name = name.to_owned();
+    std::thread::spawn(move || {
+        let first = ClientMsg::Request {
+            request: Request::Events { repo: Some(repo) },
+        };
+        // When the stream ends the channel closes and the follower asks
+        // once more, then finds no server.
+        let _ = remote::stream(&paths, first, |message| {
+            let ServerMsg::Response {
+                response: Response::Event { event },
+            } = message
+            else {
+                return Ok(());
+            };
+            let ours = match &event.kind {
+                EventKind::JobItem { job, .. } => *job == name,
+                // Dropped events may have been ours.
+                EventKind::Lagged { .. } => true,
+                EventKind::WorkspaceCreated { .. }
+                | EventKind::WorkspaceRemoved { .. }
+                | EventKind::Status { .. }
+                | EventKind::Git { .. }
+                | EventKind::Merged { .. } => false,
+            };
+            if ours {
+                let _ = wake.try_send(());
+            }
+            Ok(())
+        });
+    });
+    wakeups
+}
+
 /// Asks for the ledger until the run is finished, drawing a progress bar.
 fn follow(here: &Place, name: &str, json: bool) -> anyhow::Result<Ledger> {
     let tty = std::io::stderr().is_terminal() && !json;
     let mut last = String::new();
+    let wakeups = job_wakeups(here, name);
     loop {
         let Some(ledger) = ask_status(here, name)? else {
             anyhow::bail!(
@@ -342,7 +383,12 @@ fn follow(here: &Place, name: &str, json: bool) -> anyhow::Result<Ledger> {
             }
             return Ok(ledger);
         }
-        std::thread::sleep(FOLLOW_INTERVAL);
+        if let Err(std::sync::mpsc::RecvTimeoutError::Disconnected) =
+            wakeups.recv_timeout(FOLLOW_FALLBACK)
+        {
+            // The stream ended (a stopped server): no more wakes to wait for.
+            std::thread::sleep(FOLLOW_FALLBACK);
+        }
     }
 }
 
