@@ -5,8 +5,14 @@
 //! processes (two shells, or a shell and the server) never lose each other's
 //! updates, and the file is replaced atomically (temp file, fsync, rename,
 //! fsync of the directory), so a crash or a full disk mid-write leaves the
-//! previous version intact. Files are 0600 and the directory 0700: the records
+//! previous version intact; a temp file a killed writer left behind is swept
+//! by the next writer. Files are 0600 and the directory 0700: the records
 //! name private paths.
+//!
+//! The operations lock says whether a grove process is halfway through
+//! making something (a workspace, a merge's temporary worktree): each holds
+//! it shared while it works, and recovery takes it exclusively without
+//! waiting, so it only ever cleans up after processes that are gone.
 
 use std::fs::{self, File};
 use std::io::Write as _;
@@ -89,6 +95,35 @@ impl State {
     }
 }
 
+/// Held while an operation is in progress (shared) or while recovery runs
+/// (exclusive); the lock is released when it drops.
+#[derive(Debug)]
+pub struct OperationGuard {
+    _lock: Flock<File>,
+}
+
+/// Why a lock was not taken.
+enum LockError {
+    /// Someone else holds it (only when asked not to wait).
+    Busy,
+    Other(anyhow::Error),
+}
+
+impl From<anyhow::Error> for LockError {
+    fn from(err: anyhow::Error) -> Self {
+        LockError::Other(err)
+    }
+}
+
+impl From<LockError> for anyhow::Error {
+    fn from(err: LockError) -> Self {
+        match err {
+            LockError::Busy => anyhow::anyhow!("the lock is held by another grove process"),
+            LockError::Other(err) => err,
+        }
+    }
+}
+
 /// The state file and its lock.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -119,11 +154,35 @@ impl Store {
         Ok(result)
     }
 
+    /// Marks an operation in progress until the guard drops (see the
+    /// module docs); waits only while a recovery runs.
+    pub fn operation(&self) -> anyhow::Result<OperationGuard> {
+        let path = self.file.with_extension("ops.lock");
+        Ok(OperationGuard {
+            _lock: self.lock_file(&path, FlockArg::LockShared)?,
+        })
+    }
+
+    /// The operations lock, exclusively, if no operation is in progress in
+    /// any process; `None` when one is.
+    pub fn recovery(&self) -> anyhow::Result<Option<OperationGuard>> {
+        let path = self.file.with_extension("ops.lock");
+        match self.lock_file(&path, FlockArg::LockExclusiveNonblock) {
+            Ok(lock) => Ok(Some(OperationGuard { _lock: lock })),
+            Err(LockError::Busy) => Ok(None),
+            Err(LockError::Other(err)) => Err(err),
+        }
+    }
+
     fn dir(&self) -> &Path {
         self.file.parent().unwrap_or(Path::new("."))
     }
 
     fn lock(&self) -> anyhow::Result<Flock<File>> {
+        Ok(self.lock_file(&self.file.with_extension("lock"), FlockArg::LockExclusive)?)
+    }
+
+    fn lock_file(&self, lock_path: &Path, how: FlockArg) -> Result<Flock<File>, LockError> {
         fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
@@ -131,16 +190,44 @@ impl Store {
             .with_context(|| {
                 format!("cannot create the state directory {}", self.dir().display())
             })?;
-        let lock_path = self.file.with_extension("lock");
         let file = fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .mode(0o600)
-            .open(&lock_path)
+            .open(lock_path)
             .with_context(|| format!("cannot open the lock file {}", lock_path.display()))?;
-        Flock::lock(file, FlockArg::LockExclusive)
-            .map_err(|(_, errno)| anyhow::anyhow!("cannot lock {}: {errno}", lock_path.display()))
+        Flock::lock(file, how).map_err(|(_, errno)| {
+            if errno == nix::errno::Errno::EWOULDBLOCK {
+                return LockError::Busy;
+            }
+            anyhow::anyhow!("cannot lock {}: {errno}", lock_path.display()).into()
+        })
+    }
+
+    /// The prefix and suffix of this file's temp files.
+    fn temp_affixes(&self) -> (String, &'static str) {
+        let name = self.file.file_name().unwrap_or_default().to_string_lossy();
+        (format!(".{name}."), ".tmp")
+    }
+
+    /// Removes temp files a writer killed mid-write left behind. Called under
+    /// the lock, so no live writer has one open.
+    fn sweep_temp_files(&self) {
+        let (prefix, suffix) = self.temp_affixes();
+        let Ok(entries) = fs::read_dir(self.dir()) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(&prefix)
+                && name.ends_with(suffix)
+                && let Err(err) = fs::remove_file(entry.path())
+            {
+                tracing::warn!(path = %entry.path().display(), "cannot remove a stale temp file: {err}");
+            }
+        }
     }
 
     fn read(&self) -> anyhow::Result<State> {
@@ -175,7 +262,13 @@ impl Store {
         };
         let text = crate::config::to_yaml(&state)?;
         let context = || format!("cannot write {}", self.file.display());
-        let mut temp = tempfile::NamedTempFile::new_in(self.dir()).with_context(context)?;
+        self.sweep_temp_files();
+        let (prefix, suffix) = self.temp_affixes();
+        let mut temp = tempfile::Builder::new()
+            .prefix(&prefix)
+            .suffix(suffix)
+            .tempfile_in(self.dir())
+            .with_context(context)?;
         temp.write_all(text.as_bytes()).with_context(context)?;
         temp.as_file().sync_all().with_context(context)?;
         temp.persist(&self.file).with_context(context)?;
@@ -249,6 +342,40 @@ mod tests {
         });
         assert!(failed.is_err());
         assert_eq!(store.load().unwrap().workspaces.len(), 1);
+    }
+
+    #[test]
+    fn a_temp_file_left_by_a_killed_writer_is_swept_by_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("workspaces.yaml"));
+        let stale = dir.path().join(".workspaces.yaml.abc123.tmp");
+        fs::write(&stale, "version: 1\nworkspa").unwrap();
+        let unrelated = dir.path().join("notes.tmp");
+        fs::write(&unrelated, "mine").unwrap();
+        store
+            .update(|state| {
+                state.workspaces.push(record("a"));
+                Ok(())
+            })
+            .unwrap();
+        assert!(!stale.exists());
+        assert!(unrelated.exists());
+        assert_eq!(store.load().unwrap().workspaces.len(), 1);
+    }
+
+    #[test]
+    fn recovery_waits_for_no_operation_and_operations_share() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("workspaces.yaml"));
+        let first = store.operation().unwrap();
+        let second = store.operation().unwrap();
+        assert!(store.recovery().unwrap().is_none());
+        drop(first);
+        assert!(store.recovery().unwrap().is_none());
+        drop(second);
+        let recovering = store.recovery().unwrap();
+        assert!(recovering.is_some());
+        assert!(store.recovery().unwrap().is_none());
     }
 
     #[test]

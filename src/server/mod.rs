@@ -59,6 +59,12 @@ pub fn run(paths: Paths) -> anyhow::Result<()> {
 async fn serve(paths: Paths) -> anyhow::Result<()> {
     let mut listener = listener::Listener::bind(&paths, crate::sys::current_uid()).await?;
     tracing::info!(pid = std::process::id(), "grove server listening");
+    // Before the session reads the records, so it never shows what a killed
+    // grove left half made. Clients wait in the socket's backlog meanwhile.
+    let startup = paths.clone();
+    if let Err(err) = tokio::task::spawn_blocking(move || recover_interrupted(&startup)).await {
+        tracing::error!("recovering interrupted operations: {err}");
+    }
     let (events, queue) = mpsc::channel(EVENT_QUEUE);
     let session = session::Session::new(paths.clone(), events.clone());
     let mut session = tokio::spawn(session.run(queue));
@@ -90,4 +96,34 @@ async fn serve(paths: Paths) -> anyhow::Result<()> {
     }
     tracing::info!("grove server exiting");
     Ok(())
+}
+
+/// Takes back what operations a killed grove left half done, in every
+/// repository with workspace records (`workspace::recover`).
+fn recover_interrupted(paths: &Paths) {
+    let state = match crate::state::Store::new(paths.state_file()).load() {
+        Ok(state) => state,
+        Err(err) => {
+            tracing::error!("cannot read the workspace records: {err:#}");
+            return;
+        }
+    };
+    let mut repos: Vec<&std::path::Path> =
+        state.workspaces.iter().map(|w| w.repo.as_path()).collect();
+    repos.sort();
+    repos.dedup();
+    for repo in repos {
+        let recovered =
+            jobs::context(paths, repo).and_then(|ctx| Ok(crate::workspace::recover(&ctx)?));
+        match recovered {
+            Ok(list) => {
+                for item in list {
+                    tracing::warn!(repo = %repo.display(), ?item, "took back what a killed grove left half done");
+                }
+            }
+            Err(err) => {
+                tracing::warn!(repo = %repo.display(), "cannot recover interrupted operations: {err:#}")
+            }
+        }
+    }
 }

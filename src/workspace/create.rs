@@ -23,6 +23,7 @@ pub struct CreateRequest {
 /// Creates the workspace and returns its record.
 pub fn create(ctx: &Context, request: &CreateRequest) -> Result<WorkspaceRecord, WorkspaceError> {
     let name = request.name.as_str();
+    super::recover::clear_half_made(ctx, &request.name)?;
     let branch = ctx.branch_for(&request.name);
     check_branch_name(ctx, &branch)?;
     let base = match &request.base {
@@ -56,6 +57,8 @@ pub fn create(ctx: &Context, request: &CreateRequest) -> Result<WorkspaceRecord,
     }
 
     require_trust(ctx)?;
+    // Held until the rollback below has run or been committed.
+    let _operation = ctx.store.operation().map_err(WorkspaceError::State)?;
     let mut rollback = Rollback::new(ctx);
     let record = reserve(ctx, &request.name, &path, &branch, &base, Some(&start))?;
     rollback.push(Undo::Record {

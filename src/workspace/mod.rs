@@ -12,6 +12,7 @@ mod merge;
 mod name;
 mod pr;
 pub mod readiness;
+mod recover;
 mod remove;
 mod restore;
 mod rollback;
@@ -31,6 +32,7 @@ pub use pr::{
     Checks, Draft, Gh, ManualReason, PrError, PrLifecycle, PrOutcome, PrState, PushHint, Pushed,
     open_pr, pr_state, push,
 };
+pub use recover::{Recovered, recover};
 pub use remove::{
     BranchOutcome, Removal, RemoveMode, Work, assess, removal_summary, remove, snapshot,
 };

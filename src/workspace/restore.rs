@@ -40,6 +40,7 @@ pub fn restore(
     name: &WorkspaceName,
     snapshot: &Snapshot,
 ) -> Result<WorkspaceRecord, WorkspaceError> {
+    super::recover::clear_half_made(ctx, name)?;
     if let Ok(existing) = ctx.find(name) {
         return Err(WorkspaceError::Exists {
             name: name.to_string(),
@@ -53,6 +54,8 @@ pub fn restore(
     }
     let branch_exists = ctx.repo.branch_exists(&ctx.git, &meta.branch)?;
 
+    // Held until the rollback below has run or been committed.
+    let _operation = ctx.store.operation().map_err(WorkspaceError::State)?;
     let mut rollback = Rollback::new(ctx);
     let record = reserve(ctx, name, &path, &meta.branch, &meta.base, None)?;
     rollback.push(Undo::Record {

@@ -1,7 +1,8 @@
 //! A temporary worktree for a merge that cannot run in the main worktree.
 //! It is made detached (so no branch is checked out twice) in a fresh
 //! directory beside the workspaces, and removed when the guard drops, by path
-//! only: never a repository-wide prune.
+//! only: never a repository-wide prune. One a killed grove left behind is
+//! removed by `workspace::recover`.
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +18,9 @@ pub(super) struct Scratch<'a> {
     // Removes the directory if git left anything behind; dropped after
     // `Drop::drop` has unregistered the worktree.
     _dir: TempDir,
+    // Tells recovery the worktree is in use (see `state::Store::operation`);
+    // dropped last.
+    _operation: crate::state::OperationGuard,
 }
 
 impl<'a> Scratch<'a> {
@@ -35,6 +39,7 @@ impl<'a> Scratch<'a> {
                 source,
             }
         };
+        let operation = ctx.store.operation().map_err(WorkspaceError::State)?;
         std::fs::create_dir_all(&root).map_err(io("create directory", &root))?;
         let dir = tempfile::Builder::new()
             .prefix(&format!(".merge-{name}-"))
@@ -45,6 +50,7 @@ impl<'a> Scratch<'a> {
             ctx,
             path,
             _dir: dir,
+            _operation: operation,
         };
         let one_at_a_time = worktree::serialize();
         ctx.git.run(
