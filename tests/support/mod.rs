@@ -10,6 +10,7 @@
     reason = "a helper fails its calling test by panicking"
 )]
 
+pub mod faults;
 pub mod gh;
 pub mod grove;
 pub mod jobs;
