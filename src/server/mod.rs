@@ -44,6 +44,10 @@ use crate::paths::Paths;
 /// How many events may wait for the session before senders wait too.
 const EVENT_QUEUE: usize = 1024;
 
+/// The longest an exiting server waits for its connections to write their
+/// last messages.
+const LAST_WRITES: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Runs the server in this process until `grove kill-server` or SIGTERM.
 /// Call it before any async runtime exists.
 pub fn run(paths: Paths) -> anyhow::Result<()> {
@@ -71,16 +75,20 @@ async fn serve(paths: Paths) -> anyhow::Result<()> {
     let ids = Arc::new(AtomicU64::new(1));
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .context("cannot watch for SIGTERM")?;
+    // Kept so the last replies (`kill-server`'s among them) are written
+    // before the runtime, and every task with it, is dropped.
+    let mut connections = tokio::task::JoinSet::new();
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Some(connection) => {
                     let (reader, writer) = connection.into_split();
                     let task = connection::serve(reader, writer, events.clone(), paths.clone(), Arc::clone(&ids));
-                    tokio::spawn(task);
+                    connections.spawn(task);
                 }
                 None => break,
             },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
             _ = &mut session => break,
             _ = terminate.recv() => {
                 tracing::info!("SIGTERM: stopping every agent");
@@ -93,6 +101,12 @@ async fn serve(paths: Paths) -> anyhow::Result<()> {
                 break;
             }
         }
+    }
+    let flushed = tokio::time::timeout(LAST_WRITES, async {
+        while connections.join_next().await.is_some() {}
+    });
+    if flushed.await.is_err() {
+        tracing::warn!("some connections were still open at exit");
     }
     tracing::info!("grove server exiting");
     Ok(())
