@@ -48,7 +48,7 @@ fn creation_killed_at(point: &str, glob: &str) {
 
     trap.arm(point, glob);
     let mut new = t.grove_spawn(&["new", "half"]);
-    trap.wait();
+    trap.wait_for(&t, &mut new);
     let server = t.server_pid();
     kill_group(server);
     wait_gone(server);
@@ -111,7 +111,7 @@ fn killed_while_restoring_a_workspace() {
     // once the worktree is checked out, before the files come back.
     trap.arm("post-checkout", "*");
     let mut restore = t.grove_spawn(&["restore", "gone"]);
-    trap.wait();
+    trap.wait_for(&t, &mut restore);
     kill_group(restore.id());
     restore.wait().unwrap();
     assert_eq!(names(&t), ["keep"]);
@@ -144,7 +144,7 @@ fn killed_while_removing_a_workspace() {
         "prepared * 0000000000000000000000000000000000000000 refs/heads/grove/gone *",
     );
     let mut rm = t.grove_spawn(&["rm", "--force", "gone"]);
-    trap.wait();
+    trap.wait_for(&t, &mut rm);
     let server = t.server_pid();
     kill(server);
     wait_gone(server);
@@ -183,7 +183,7 @@ fn the_command_line_killed_while_the_server_creates() {
 
     trap.arm("setup", "*");
     let mut new = t.grove_spawn(&["new", "whole"]);
-    trap.wait();
+    trap.wait_for(&t, &mut new);
     kill_group(new.id());
     new.wait().unwrap();
     trap.release(0);

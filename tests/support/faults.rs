@@ -171,9 +171,9 @@ impl TestRepo {
         );
     }
 
-    /// The state file's bytes (empty when there is none).
-    pub fn state_bytes(&self) -> Vec<u8> {
-        std::fs::read(self.grove_paths().state_file()).unwrap_or_default()
+    /// The state file's text (empty when there is none).
+    pub fn state_text(&self) -> String {
+        std::fs::read_to_string(self.grove_paths().state_file()).unwrap_or_default()
     }
 
     /// Files in the state directory other than the state, its locks and
@@ -228,6 +228,30 @@ impl Trap {
     pub fn wait(&self) -> (u32, String) {
         let reached = self.dir.join("reached");
         wait_until("the trap to be reached", || reached.exists());
+        self.reached()
+    }
+
+    /// [`Trap::wait`] for a point `child` (a [`TestRepo::grove_spawn`])
+    /// should reach: fails at once, with what it printed, if it ends first.
+    pub fn wait_for(&self, t: &TestRepo, child: &mut Child) -> (u32, String) {
+        let reached = self.dir.join("reached");
+        let deadline = Instant::now() + FAULT_TIMEOUT;
+        while !reached.exists() {
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!(
+                    "grove ended ({status}) before the trap:\n{}{}",
+                    std::fs::read_to_string(t.outside().join("spawned.out")).unwrap_or_default(),
+                    t.spawned_stderr()
+                );
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for the trap");
+            std::thread::sleep(POLL);
+        }
+        self.reached()
+    }
+
+    fn reached(&self) -> (u32, String) {
+        let reached = self.dir.join("reached");
         let text = std::fs::read_to_string(&reached).unwrap();
         let (pid, what) = text.trim_end().split_once(' ').unwrap();
         (pid.parse().unwrap(), what.to_owned())
