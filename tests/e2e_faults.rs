@@ -15,10 +15,8 @@
 
 mod support;
 
-use support::faults::{
-    Bystander, Trap, assert_sound, kill, kill_group, registered, wait_gone, wait_until,
-    workspace_path,
-};
+use support::faults::checks::{Bystander, assert_sound, registered, workspace_path};
+use support::faults::{Trap, kill, kill_group, wait_gone, wait_until};
 use support::grove::Server;
 use support::repo::TestRepo;
 

@@ -12,7 +12,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use grove::pane::PaneSize;
-use support::faults::{assert_sound, kill, kill_group, wait_gone, wait_until, workspace_path};
+use support::faults::checks::{assert_sound, workspace_path};
+use support::faults::{kill, kill_group, wait_gone, wait_until};
 use support::grove::Server;
 use support::pane::{wait_for_exit, wait_for_text};
 use support::repo::TestRepo;

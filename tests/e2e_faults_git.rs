@@ -11,9 +11,8 @@ mod support;
 use std::path::PathBuf;
 
 use grove::job::ledger::ItemState;
-use support::faults::{
-    Bystander, assert_sound, kill, kill_group, registered, wait_gone, workspace_path,
-};
+use support::faults::checks::{Bystander, assert_sound, registered, workspace_path};
+use support::faults::{kill, kill_group, wait_gone};
 use support::grove::Server;
 use support::jobs::{job_yaml, numbered_sources, with_header};
 use support::merge::{files, rev};

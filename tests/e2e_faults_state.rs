@@ -11,7 +11,8 @@ mod support;
 
 use std::os::unix::process::ExitStatusExt as _;
 
-use support::faults::{Bystander, Xfsz, assert_sound, wait_until};
+use support::faults::checks::{Bystander, assert_sound};
+use support::faults::{Xfsz, wait_until};
 use support::grove::Server;
 use support::repo::TestRepo;
 

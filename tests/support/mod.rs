@@ -1,6 +1,7 @@
 //! Shared helpers for the integration tests: real repositories (`repo`) and
 //! real programs in panes (`pane`), the grove binary (`grove`), a fake
-//! `gh` (`gh`) and waiting on agent status (`status`).
+//! `gh` (`gh`), waiting on agent status (`status`) and faults on purpose
+//! (`faults`: traps at git's worst moments, SIGKILL, a full disk).
 
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 #![allow(
