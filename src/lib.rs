@@ -27,6 +27,7 @@ pub mod agent;
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod durable;
 pub mod failure;
 pub mod git;
 pub mod job;

@@ -6,7 +6,6 @@
 //! It lives in grove's state directory, not the repository:
 //! `$XDG_STATE_HOME/grove/jobs/<repo>-<hash>/<job>.yaml`.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -260,18 +259,12 @@ pub fn load(path: &Path) -> anyhow::Result<Option<Ledger>> {
     }
 }
 
-/// Writes a ledger atomically (temp file, fsync, rename): a crash leaves the
-/// previous version or this one, never half of one.
+/// Writes a ledger atomically and durably (`durable::replace`): a crash
+/// leaves the previous version or this one, never half of one.
 pub fn save(path: &Path, ledger: &Ledger) -> anyhow::Result<()> {
-    let context = || format!("cannot write the job record {}", path.display());
-    let dir = path.parent().unwrap_or(Path::new("."));
-    crate::paths::create_private_dir(dir).with_context(context)?;
     let text = crate::config::to_yaml(ledger)?;
-    let mut temp = tempfile::NamedTempFile::new_in(dir).with_context(context)?;
-    temp.write_all(text.as_bytes()).with_context(context)?;
-    temp.as_file().sync_all().with_context(context)?;
-    temp.persist(path).with_context(context)?;
-    Ok(())
+    crate::durable::replace(path, text.as_bytes())
+        .with_context(|| format!("cannot save the job record {}", path.display()))
 }
 
 #[cfg(test)]

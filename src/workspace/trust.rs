@@ -89,11 +89,7 @@ impl TrustStore {
             root: root.to_owned(),
             blob,
         });
-        let dir = self.file.parent().unwrap_or(Path::new("."));
-        crate::paths::create_private_dir(dir)?;
-        let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-        std::io::Write::write_all(&mut temp, crate::config::to_yaml(&trusted)?.as_bytes())?;
-        temp.persist(&self.file)?;
+        crate::durable::replace(&self.file, crate::config::to_yaml(&trusted)?.as_bytes())?;
         Ok(true)
     }
 }
