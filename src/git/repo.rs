@@ -90,10 +90,12 @@ impl Repo {
             "--end-of-options",
             &spec,
         ];
-        if !git.succeeds(&self.root, args)? {
-            return Ok(None);
-        }
-        git.run(&self.root, args).map(Some)
+        // `--quiet`: a rev that names no commit fails without a message.
+        let output = git.output(&self.root, args)?;
+        Ok(output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned()))
     }
 
     /// Whether `refs/heads/<branch>` exists.

@@ -25,7 +25,7 @@ pub fn create(ctx: &Context, request: &CreateRequest) -> Result<WorkspaceRecord,
     let name = request.name.as_str();
     super::recover::clear_half_made(ctx, &request.name)?;
     let branch = ctx.branch_for(&request.name);
-    check_branch_name(ctx, &branch)?;
+    check_branch_name(&branch)?;
     let base = match &request.base {
         Some(base) => base.clone(),
         None => ctx.repo.current_branch(&ctx.git, &request.from_dir)?,
@@ -190,10 +190,11 @@ pub(super) fn reserve(
 
 /// git's own ref rules, checked on the full branch name (the prefix comes from
 /// the config and is not validated by [`WorkspaceName`]).
-fn check_branch_name(ctx: &Context, branch: &str) -> Result<(), WorkspaceError> {
-    let ok = ctx
-        .git
-        .succeeds(&ctx.repo.root, ["check-ref-format", "--branch", branch])?;
+fn check_branch_name(branch: &str) -> Result<(), WorkspaceError> {
+    // libgit2 applies git's check-ref-format rules in process; `--branch`
+    // also refuses a leading dash, which git would read as an option.
+    let ok =
+        !branch.starts_with('-') && git2::Reference::is_valid_name(&format!("refs/heads/{branch}"));
     if ok {
         return Ok(());
     }
