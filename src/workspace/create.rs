@@ -214,3 +214,44 @@ fn unix_now() -> u64 {
         .map(|d| d.as_secs())
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    /// The in-process check agrees with `git check-ref-format --branch`.
+    #[test]
+    fn branch_names_are_judged_as_git_judges_them() {
+        let names = [
+            "grove/ok",
+            "grove/a-b_c.d",
+            "grove/ä",
+            "grove/a..b",
+            "grove/x.lock",
+            "grove/-x",
+            "-x",
+            "grove/a b",
+            "grove/a~b",
+            "grove/a^b",
+            "grove/a:b",
+            "grove/a?b",
+            "grove/a*b",
+            "grove/a[b",
+            "grove/a\\b",
+            "grove/@{x}",
+            "grove//x",
+            "grove/x/",
+            "grove/.x",
+            "grove/x.",
+            "@",
+            "grove/a\u{7f}b",
+        ];
+        for name in names {
+            let git = std::process::Command::new("git")
+                .args(["check-ref-format", "--branch", name])
+                .output()
+                .unwrap()
+                .status
+                .success();
+            assert_eq!(super::check_branch_name(name).is_ok(), git, "{name:?}");
+        }
+    }
+}
