@@ -6,6 +6,9 @@
 //! Claude Code drops to 256 colours when `TMUX` is set, Codex takes a different
 //! viewport path under `ZELLIJ` and picks its notification style from
 //! `TERM_PROGRAM`, and inherited `LINES`/`COLUMNS` override the PTY size.
+//! A pane is an interactive terminal even when the server was started from a
+//! CI job (`grove run` overnight in one): Gemini CLI reads `CI=true` or
+//! `GITHUB_ACTIONS=true` as "run headless" and exits with no prompt to answer.
 
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
@@ -21,6 +24,9 @@ const REMOVED: &[&str] = &[
     "WT_SESSION",
     "LINES",
     "COLUMNS",
+    "CI",
+    "CONTINUOUS_INTEGRATION",
+    "GITHUB_ACTIONS",
 ];
 
 /// Variables removed by prefix (`ZELLIJ`, `ZELLIJ_SESSION_NAME`, `TERM_PROGRAM_VERSION`, …).
@@ -89,6 +95,9 @@ mod tests {
             ("WT_SESSION", "y"),
             ("WEZTERM_PANE", "3"),
             ("TERMINFO_DIRS", "/kept"),
+            ("CI", "true"),
+            ("GITHUB_ACTIONS", "true"),
+            ("CONTINUOUS_INTEGRATION", "1"),
         ]);
         let extra = BTreeMap::from([(OsString::from("API_KEY"), OsString::from("k"))]);
         let env = pane_environment(base, &extra);
