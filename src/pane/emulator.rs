@@ -10,10 +10,11 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use vt100::Screen;
 
-use super::filter::SaveRestoreFilter;
+use super::filter::{SaveRestoreFilter, VS16};
 use super::keys::{CursorKeys, InputModes, PasteMode};
 use super::shim::{Notification, Shim, SyncUpdate, TrackedModes};
 use super::size::PaneSize;
+use super::widen;
 
 /// Bytes a scrollback row costs besides its cells: the row's `Vec` header and
 /// wrap flag plus its slot in vt100's `VecDeque`. Counting it keeps a very narrow
@@ -58,6 +59,8 @@ pub struct Emulator {
     filter: SaveRestoreFilter,
     /// Reused between calls so filtering does not allocate per chunk.
     filtered: Vec<u8>,
+    /// Where `filtered` has a U+FE0F in text (see [`widen`]).
+    vs16: Vec<usize>,
     size: PaneSize,
     scrollback_rows: usize,
 }
@@ -71,14 +74,29 @@ impl std::fmt::Debug for Emulator {
     }
 }
 
+/// Feeds filtered output to vt100, letting [`widen`] take over each
+/// U+FE0F (at the offsets in `vs16`) that vt100 would mishandle.
+fn feed(parser: &mut vt100::Parser<Shim>, filtered: &[u8], vs16: &[usize]) {
+    let mut start = 0;
+    for &at in vs16 {
+        parser.process(filtered.get(start..at).unwrap_or_default());
+        match widen::at_margin(parser.screen()) {
+            Some(instead) => parser.process(&instead),
+            None => parser.process(VS16),
+        }
+        start = at + VS16.len();
+    }
+    parser.process(filtered.get(start..).unwrap_or_default());
+}
+
 fn new_parser(size: PaneSize, scrollback_rows: usize, shim: Shim) -> vt100::Parser<Shim> {
     let (rows, cols) = size.non_zero();
     vt100::Parser::new_with_callbacks(rows, cols, scrollback_rows, shim)
 }
 
 impl Emulator {
-    /// An emulator of `size` (clamped to at least 2x2) whose scrollback holds
-    /// about `scrollback_bytes` of cells.
+    /// An emulator of `size` (clamped as [`PaneSize::clamped`] says) whose
+    /// scrollback holds about `scrollback_bytes` of cells.
     pub fn new(size: PaneSize, scrollback_bytes: usize) -> Self {
         let size = size.clamped();
         let scrollback_rows = scrollback_rows_for(scrollback_bytes, size.cols);
@@ -86,6 +104,7 @@ impl Emulator {
             parser: new_parser(size, scrollback_rows, Shim::default()),
             filter: SaveRestoreFilter::new(),
             filtered: Vec::new(),
+            vs16: Vec::new(),
             size,
             scrollback_rows,
         }
@@ -93,10 +112,11 @@ impl Emulator {
 
     /// Parses program output and returns the replies its queries need.
     pub fn process(&mut self, bytes: &[u8]) -> Processed {
-        self.filter.filter(bytes, &mut self.filtered);
+        self.filter
+            .filter(bytes, &mut self.filtered, &mut self.vs16);
         let parser = &mut self.parser;
-        let filtered = &self.filtered;
-        let health = match catch_unwind(AssertUnwindSafe(|| parser.process(filtered))) {
+        let (filtered, vs16) = (&self.filtered, &self.vs16);
+        let health = match catch_unwind(AssertUnwindSafe(|| feed(parser, filtered, vs16))) {
             Ok(()) => ParserHealth::Intact,
             Err(_) => {
                 tracing::error!(size = %self.size, "vt100 panicked while parsing; rebuilding the parser");
@@ -110,7 +130,8 @@ impl Emulator {
         }
     }
 
-    /// Resizes the screen (clamped to at least 2x2) and returns the size used.
+    /// Resizes the screen (clamped as [`PaneSize::clamped`] says) and returns
+    /// the size used.
     pub fn resize(&mut self, size: PaneSize) -> PaneSize {
         let size = size.clamped();
         if size != self.size {

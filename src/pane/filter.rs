@@ -8,6 +8,8 @@
 //! rewritten: `CSI > u`, `CSI < u`, `CSI ? u` and `CSI = … u` are the kitty
 //! keyboard protocol and must reach the shim untouched. The filter keeps at most
 //! two bytes of state between chunks, because the PTY splits output anywhere.
+//! It also cuts string sequences (OSC, DCS …) at [`MAX_STRING_BYTES`], which
+//! vt100's parser would otherwise buffer without limit.
 
 /// Where the filter is in the escape-sequence grammar: enough of it to know
 /// which bytes are text (only text is translated) and to carry the
@@ -23,7 +25,7 @@ enum State {
     /// Inside a CSI sequence, before its final byte.
     Csi,
     /// Inside an OSC, DCS, APC, PM or SOS string.
-    Str,
+    Str(StrKind),
     /// Saw `ESC` inside a string: `\\` ends it, anything else starts anew.
     StrEscape,
     /// Saw `ESC (` or `ESC )`: the next byte designates that character set.
@@ -32,10 +34,35 @@ enum State {
     EscIntermediate,
     /// A CSI too long to hold: passed on until its final byte.
     CsiRaw,
+    /// Held the first 1 or 2 bytes of what may be U+FE0F in text.
+    Vs16(u8),
 }
 
 /// The longest CSI parameter string the filter holds (real ones are short).
 const MAX_PARAMS: usize = 64;
+
+/// The most bytes of one string sequence passed on to vt100. vte (with its
+/// `std` feature, as vt100 uses it) buffers an OSC string in a `Vec` with no
+/// limit and keeps its capacity afterwards, so a program printing `ESC ]`
+/// and then megabytes would grow the server for good. Nothing grove reads is
+/// longer: titles and notifications are cut to 1 KiB in the shim. The rest of
+/// an overlong string is dropped; its terminator still ends it.
+const MAX_STRING_BYTES: usize = 8 << 10;
+
+/// Which string sequence: only OSC ends at BEL (xterm's extension); DCS,
+/// APC, PM and SOS run to ST, as in vte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StrKind {
+    Osc,
+    Other,
+}
+
+/// U+FE0F, VARIATION SELECTOR-16, in UTF-8.
+pub const VS16: &[u8] = "\u{fe0f}".as_bytes();
+
+/// CAN and SUB abort any sequence, strings included (vte's "anywhere").
+const CAN: u8 = 0x18;
+const SUB: u8 = 0x1a;
 
 /// G0 or G1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +98,8 @@ pub struct SaveRestoreFilter {
     params: Vec<u8>,
     /// Insert mode (IRM, `CSI 4 h`): each character makes room first.
     insert: bool,
+    /// Bytes of the current string sequence passed on so far.
+    string_bytes: usize,
 }
 
 /// The Unicode for a DEC special graphics byte (0x5f–0x7e).
@@ -90,17 +119,41 @@ impl SaveRestoreFilter {
     }
 
     /// Filters `input` into `out` (cleared first). Bytes of an unfinished
-    /// `ESC [` at the end of `input` are held until the next call.
-    pub fn filter(&mut self, input: &[u8], out: &mut Vec<u8>) {
+    /// `ESC [` at the end of `input` are held until the next call. `vs16`
+    /// gets the offset in `out` of every U+FE0F in text (not inside an
+    /// escape sequence), whole: one split between chunks is held back.
+    pub fn filter(&mut self, input: &[u8], out: &mut Vec<u8>, vs16: &mut Vec<usize>) {
         out.clear();
+        vs16.clear();
         out.reserve(input.len() + 2);
         for &byte in input {
-            self.push(byte, out);
+            self.push(byte, out, vs16);
         }
     }
 
-    fn push(&mut self, byte: u8, out: &mut Vec<u8>) {
+    fn push(&mut self, byte: u8, out: &mut Vec<u8>, vs16: &mut Vec<usize>) {
         match self.state {
+            State::Vs16(held) => {
+                let held = usize::from(held);
+                if VS16.get(held) == Some(&byte) {
+                    if held + 1 == VS16.len() {
+                        // Zero width: insert mode makes no room for it.
+                        vs16.push(out.len());
+                        out.extend_from_slice(VS16);
+                        self.state = State::Ground;
+                    } else {
+                        self.state = State::Vs16(2);
+                    }
+                    return;
+                }
+                // Not U+FE0F after all: the held bytes are text.
+                self.state = State::Ground;
+                if self.insert {
+                    out.extend_from_slice(b"\x1b[@");
+                }
+                out.extend_from_slice(&VS16[..held]);
+                self.push(byte, out, vs16);
+            }
             State::Ground => self.ground(byte, out),
             State::Escape => self.escape(byte, out),
             State::CsiStart => {
@@ -132,16 +185,22 @@ impl SaveRestoreFilter {
                     self.state = State::Ground;
                 }
             }
-            State::Str => {
-                if byte == ESC {
-                    self.state = State::StrEscape;
-                    return;
-                }
-                if byte == 0x07 {
+            State::Str(kind) => match byte {
+                ESC => self.state = State::StrEscape,
+                CAN | SUB => {
+                    out.push(byte);
                     self.state = State::Ground;
                 }
-                out.push(byte);
-            }
+                0x07 if kind == StrKind::Osc => {
+                    out.push(byte);
+                    self.state = State::Ground;
+                }
+                _ if self.string_bytes < MAX_STRING_BYTES => {
+                    self.string_bytes += 1;
+                    out.push(byte);
+                }
+                _ => {}
+            },
             State::StrEscape => {
                 if byte == b'\\' {
                     out.extend_from_slice(&[ESC, b'\\']);
@@ -183,7 +242,12 @@ impl SaveRestoreFilter {
             b'E' => out.extend_from_slice(b"\r\n"),
             b']' | b'P' | b'_' | b'^' | b'X' => {
                 out.extend_from_slice(&[ESC, byte]);
-                self.state = State::Str;
+                self.string_bytes = 0;
+                self.state = State::Str(if byte == b']' {
+                    StrKind::Osc
+                } else {
+                    StrKind::Other
+                });
             }
             b'(' | b')' => {
                 out.extend_from_slice(&[ESC, byte]);
@@ -252,6 +316,7 @@ impl SaveRestoreFilter {
     fn ground(&mut self, byte: u8, out: &mut Vec<u8>) {
         match byte {
             ESC => self.state = State::Escape,
+            0xef => self.state = State::Vs16(1),
             SO => self.shifted = true,
             SI => self.shifted = false,
             _ => {
@@ -275,112 +340,5 @@ impl SaveRestoreFilter {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(chunks: &[&[u8]]) -> Vec<u8> {
-        let mut filter = SaveRestoreFilter::new();
-        let mut all = Vec::new();
-        let mut out = Vec::new();
-        for chunk in chunks {
-            filter.filter(chunk, &mut out);
-            all.extend_from_slice(&out);
-        }
-        all
-    }
-
-    #[test]
-    fn rewrites_bare_save_and_restore() {
-        assert_eq!(run(&[b"a\x1b[sb\x1b[uc"]), b"a\x1b7b\x1b8c");
-    }
-
-    #[test]
-    fn rewrites_across_every_split_point() {
-        let input: &[u8] = b"x\x1b[sy\x1b[uz";
-        for cut in 0..=input.len() {
-            let (head, tail) = input.split_at(cut);
-            assert_eq!(run(&[head, tail]), b"x\x1b7y\x1b8z", "cut at {cut}");
-        }
-        let bytes: Vec<&[u8]> = input.chunks(1).collect();
-        assert_eq!(run(&bytes), b"x\x1b7y\x1b8z");
-    }
-
-    #[test]
-    fn leaves_kitty_and_parameterised_forms_alone() {
-        for seq in [
-            &b"\x1b[>1u"[..],
-            b"\x1b[<u",
-            b"\x1b[?u",
-            b"\x1b[=5;1u",
-            b"\x1b[1s",
-            b"\x1b[2;5u",
-            b"\x1b[6n",
-            b"\x1b7",
-            b"\x1b]0;t\x1b\\",
-        ] {
-            assert_eq!(run(&[seq]), seq);
-            let (head, tail) = seq.split_at(2);
-            assert_eq!(run(&[head, tail]), seq);
-        }
-    }
-
-    #[test]
-    fn line_drawing_text_becomes_box_characters_and_sequences_stay_intact() {
-        assert_eq!(
-            String::from_utf8(run(&[b"\x1b(0lqqk\x1b[1;31mx\x1b(Bq"])).unwrap(),
-            "\x1b(0┌──┐\x1b[1;31m│\x1b(Bq"
-        );
-        // G1 through SO / SI, split anywhere.
-        let input: &[u8] = b"\x1b)0a\x0eqj\x0fq\x1b]0;title q\x07";
-        let whole = String::from_utf8(run(&[input])).unwrap();
-        assert_eq!(whole, "\x1b)0a─┘q\x1b]0;title q\x07");
-        for cut in 0..=input.len() {
-            let (head, tail) = input.split_at(cut);
-            assert_eq!(
-                String::from_utf8(run(&[head, tail])).unwrap(),
-                whole,
-                "cut at {cut}"
-            );
-        }
-    }
-
-    #[test]
-    fn insert_mode_makes_room_and_1047_becomes_47() {
-        assert_eq!(run(&[b"ab\x1b[4hX\x1b[4lY"]), b"ab\x1b[4h\x1b[@X\x1b[4lY");
-        assert_eq!(run(&[b"\x1b[?1047hz\x1b[?1047l"]), b"\x1b[?47hz\x1b[?47l");
-        // A private mode 4 is not insert mode.
-        assert_eq!(run(&[b"\x1b[?4hX"]), b"\x1b[?4hX");
-        // Split anywhere.
-        let input: &[u8] = b"a\x1b[4hB\x1b[4l";
-        for cut in 0..=input.len() {
-            let (head, tail) = input.split_at(cut);
-            assert_eq!(
-                run(&[head, tail]),
-                b"a\x1b[4h\x1b[@B\x1b[4l",
-                "cut at {cut}"
-            );
-        }
-    }
-
-    #[test]
-    fn index_and_next_line_become_line_feeds() {
-        assert_eq!(run(&[b"a\x1bDb\x1bEc"]), b"a\nb\r\nc");
-        assert_eq!(run(&[b"a\x1b", b"Db"]), b"a\nb");
-    }
-
-    #[test]
-    fn escape_inside_csi_start_restarts() {
-        assert_eq!(run(&[b"\x1b[\x1b[s"]), b"\x1b[\x1b7");
-        assert_eq!(run(&[b"\x1b\x1b[u"]), b"\x1b\x1b8");
-    }
-
-    #[test]
-    fn holds_an_unfinished_prefix_until_the_next_chunk() {
-        let mut filter = SaveRestoreFilter::new();
-        let mut out = Vec::new();
-        filter.filter(b"ab\x1b[", &mut out);
-        assert_eq!(out, b"ab");
-        filter.filter(b"s", &mut out);
-        assert_eq!(out, b"\x1b7");
-    }
-}
+#[path = "filter_tests.rs"]
+mod tests;

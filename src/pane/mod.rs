@@ -19,6 +19,7 @@ mod reader;
 mod shim;
 mod size;
 mod spec;
+mod widen;
 mod writer;
 
 pub use crate::sys::ProcessExit;
@@ -29,6 +30,6 @@ pub use process::Pane;
 pub use shim::{
     AlternateScroll, FocusReporting, Notification, NotificationSource, SyncUpdate, TrackedModes,
 };
-pub use size::{MIN_COLS, MIN_ROWS, PaneSize};
+pub use size::{MAX_COLS, MAX_ROWS, MIN_COLS, MIN_ROWS, PaneSize};
 pub use spec::PaneSpec;
 pub use writer::MAX_QUEUED_BYTES;

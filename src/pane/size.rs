@@ -1,5 +1,5 @@
-//! The size of a pane in character cells, and the smallest size grove will give
-//! an emulator or a PTY.
+//! The size of a pane in character cells, and the smallest and largest sizes
+//! grove will give an emulator or a PTY.
 
 use std::num::NonZeroU16;
 
@@ -9,6 +9,13 @@ use std::num::NonZeroU16;
 pub const MIN_ROWS: u16 = 2;
 /// See [`MIN_ROWS`].
 pub const MIN_COLS: u16 = 2;
+/// The largest size grove gives an emulator or a PTY. Sizes come from the
+/// client's terminal, and vt100 allocates every cell of its grid (32 bytes
+/// each): a client reporting 65535x65535 would ask for 137 GB and abort the
+/// server. No real terminal is this big; 1000x2000 cells is 64 MB.
+pub const MAX_ROWS: u16 = 1000;
+/// See [`MAX_ROWS`].
+pub const MAX_COLS: u16 = 2000;
 
 /// Rows and columns of a pane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,11 +29,12 @@ impl PaneSize {
         Self { rows, cols }
     }
 
-    /// This size raised to at least [`MIN_ROWS`] x [`MIN_COLS`].
+    /// This size raised to at least [`MIN_ROWS`] x [`MIN_COLS`] and cut to
+    /// at most [`MAX_ROWS`] x [`MAX_COLS`].
     pub fn clamped(self) -> Self {
         Self {
-            rows: self.rows.max(MIN_ROWS),
-            cols: self.cols.max(MIN_COLS),
+            rows: self.rows.clamp(MIN_ROWS, MAX_ROWS),
+            cols: self.cols.clamp(MIN_COLS, MAX_COLS),
         }
     }
 
@@ -55,11 +63,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn clamps_to_two_by_two() {
+    fn clamps_to_two_by_two_and_to_the_maximum() {
         assert_eq!(PaneSize::new(0, 0).clamped(), PaneSize::new(2, 2));
         assert_eq!(PaneSize::new(1, 80).clamped(), PaneSize::new(2, 80));
         assert_eq!(PaneSize::new(24, 1).clamped(), PaneSize::new(24, 2));
         assert_eq!(PaneSize::new(24, 80).clamped(), PaneSize::new(24, 80));
+        assert_eq!(
+            PaneSize::new(u16::MAX, u16::MAX).clamped(),
+            PaneSize::new(MAX_ROWS, MAX_COLS)
+        );
         let (rows, cols) = PaneSize::new(0, 0).non_zero();
         assert_eq!((rows.get(), cols.get()), (2, 2));
     }

@@ -33,6 +33,7 @@ mod wire_tests;
 pub use dashboard::render;
 pub use form::FormOutcome;
 pub use prompt_input::PromptInput;
+pub use screen::draw as draw_screen;
 pub use sidebar::entry_at as sidebar_entry_at;
 pub use theme::status_label;
 

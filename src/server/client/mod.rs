@@ -14,8 +14,8 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use super::backend::FrameBackend;
 use super::outbox::Outbox;
-use crate::pane::FocusReporting;
 use crate::pane::keys::InputModes;
+use crate::pane::{FocusReporting, MAX_COLS, MAX_ROWS};
 use crate::protocol::TermSize;
 use crate::ui::keymap::{Action, BindingHelp, Keymap};
 use crate::ui::layout::{self, DashboardLayout};
@@ -234,8 +234,17 @@ pub struct Client {
     pub activity: u64,
 }
 
+/// The area drawn for a client of `size`. A size past the largest pane is
+/// cut to it: the frame buffers hold every cell, and a client that reports
+/// 65535x65535 (a bug or a hostile peer) must not make the server allocate
+/// hundreds of gigabytes and abort.
 fn area(size: TermSize) -> Rect {
-    Rect::new(0, 0, size.cols.max(1), size.rows.max(1))
+    Rect::new(
+        0,
+        0,
+        size.cols.clamp(1, MAX_COLS),
+        size.rows.clamp(1, MAX_ROWS),
+    )
 }
 
 impl Client {

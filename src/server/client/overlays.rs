@@ -96,12 +96,7 @@ impl Client {
                 Vec::new()
             }
             ClientOverlay::Diff { lines, top, .. } => {
-                let rows = crate::ui::diff::page(ratatui::layout::Rect::new(
-                    0,
-                    0,
-                    self.size.cols,
-                    self.size.rows,
-                ));
+                let rows = crate::ui::diff::page(super::area(self.size));
                 let last = lines.len().saturating_sub(rows);
                 let code = key.code;
                 if matches!(code, KeyCode::Down | KeyCode::Char('j')) {
