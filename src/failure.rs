@@ -1,12 +1,34 @@
 //! Sorting errors into the three kinds the command line reports with
 //! different exit codes (docs/cli.md): the operation failed, the input was
 //! bad, or grove refused in order to protect work. Both the command line and
-//! the server (which answers requests for it) classify errors here.
+//! the server (which answers requests for it) classify errors here, and
+//! [`printable`] keeps what an error quotes from a file to one harmless line.
+
+use std::borrow::Cow;
 
 use crate::config::ConfigError;
 use crate::git::RepoError;
 use crate::protocol::FailureKind;
 use crate::workspace::{MergeBlock, NameError, PrError, WorkspaceError};
+
+/// `text` with each control character written as its escape (`\u{1b}`,
+/// `\n`), for messages that quote a file: a `.grove.yaml` from a cloned
+/// repository must not be able to break an error over lines or drive the
+/// terminal it is printed on with escape sequences.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// The kind of the first typed error found in the chain.
 pub fn kind_of(err: &anyhow::Error) -> FailureKind {

@@ -12,6 +12,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use super::source::Source;
+use crate::failure::printable;
 
 /// A 1-based line and column in a layer's file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,14 +32,19 @@ pub enum ConfigError {
         error: std::io::Error,
     },
     /// The text is not YAML, or its top level is not a mapping: there is no key to blame.
-    #[error("{layer}{at}: {message}", at = Located(*.at))]
+    #[error("{layer}{at}: {text}", at = Located(*.at), text = printable(.message))]
     Syntax {
         layer: Source,
         at: Option<Position>,
         message: String,
     },
     /// A key that the schema does not know, or a value of the wrong type.
-    #[error("{layer}{at}: {key}: {message}", at = Located(*.at))]
+    #[error(
+        "{layer}{at}: {name}: {text}",
+        at = Located(*.at),
+        name = printable(.key),
+        text = printable(.message)
+    )]
     Parse {
         layer: Source,
         at: Option<Position>,
@@ -47,7 +53,7 @@ pub enum ConfigError {
         message: String,
     },
     /// A well-typed value that grove cannot use; `layer` is the one that set it.
-    #[error("{layer}: {key}: {message}")]
+    #[error("{layer}: {name}: {text}", name = printable(.key), text = printable(.message))]
     Invalid {
         layer: Source,
         key: String,
@@ -237,6 +243,15 @@ mod tests {
         assert_eq!(
             error_for("agents:\n  a: {}\n  a: {}\n"),
             "u.yaml:2:3: agents.a: duplicate key"
+        );
+    }
+
+    #[test]
+    fn control_characters_quoted_from_the_file_are_escaped() {
+        let shown = error_for("\"x\\e]0;owned\\a\\ny\": 1\n");
+        assert!(
+            shown.starts_with("u.yaml:1:1: x\\u{1b}]0;owned\\u{7}\\ny: unknown key"),
+            "{shown}"
         );
     }
 

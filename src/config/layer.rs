@@ -9,18 +9,28 @@
 //! `branch_prefix:` as `""` but as null. Taking leaves from the typed layer
 //! keeps the merged result identical to what each file means on its own.
 
-use std::io::ErrorKind;
+use std::fs::OpenOptions;
+use std::io::{ErrorKind, Read as _};
+use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::Path;
+
+use nix::fcntl::OFlag;
 
 use serde_yaml::{Mapping, Value};
 
+use super::depth;
 use super::error::{ConfigError, classify};
 use super::schema::Config;
 use super::source::Source;
 
+/// The largest config or job file grove reads. Real ones are a few KB; the
+/// limit keeps a file that never ends (`/dev/zero`, or a repository whose
+/// `.grove.yaml` is a symlink to it) from filling the server's memory.
+pub(crate) const MAX_FILE_BYTES: u64 = 4 << 20;
+
 /// Reads a layer's file; a missing file is an absent layer (`None`).
 pub(crate) fn read_optional(path: &Path) -> Result<Option<String>, ConfigError> {
-    match std::fs::read_to_string(path) {
+    match read_bounded(path) {
         Ok(text) => Ok(Some(text)),
         Err(error) if error.kind() == ErrorKind::NotFound => Ok(None),
         Err(error) => Err(ConfigError::Read {
@@ -32,15 +42,56 @@ pub(crate) fn read_optional(path: &Path) -> Result<Option<String>, ConfigError> 
 
 /// Reads a file that must exist.
 pub(crate) fn read_required(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
+    read_bounded(path).map_err(|error| ConfigError::Read {
         path: path.to_owned(),
         error,
     })
 }
 
+/// Reads a regular file of at most [`MAX_FILE_BYTES`] as UTF-8. It is opened
+/// without blocking, so a FIFO in its place is refused rather than waited on
+/// forever; the type is checked on the opened file, not the name.
+fn read_bounded(path: &Path) -> std::io::Result<String> {
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(OFlag::O_NONBLOCK.bits())
+        .open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::new(
+            ErrorKind::InvalidInput,
+            "it is not a regular file",
+        ));
+    }
+    let mut text = String::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_string(&mut text)?;
+    if u64::try_from(text.len()).unwrap_or(u64::MAX) > MAX_FILE_BYTES {
+        return Err(std::io::Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "it is larger than {} MiB, more than any config or job file needs",
+                MAX_FILE_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(text)
+}
+
+/// Refuses nesting too deep for serde_yaml to refuse in reasonable time.
+pub(crate) fn check_depth(source: &Source, text: &str) -> Result<(), ConfigError> {
+    match depth::too_deep(text) {
+        Some(at) => Err(ConfigError::Syntax {
+            layer: source.clone(),
+            at: Some(at),
+            message: depth::message(),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Checks `text` against the schema and returns the mapping of the keys it sets,
 /// with each leaf as the schema reads it.
 pub(crate) fn parse(source: &Source, text: &str) -> Result<Mapping, ConfigError> {
+    check_depth(source, text)?;
     // YAML first: syntax errors and duplicate map keys (which deserializing
     // into a BTreeMap would silently drop) are reported before schema errors.
     let raw: Value = serde_yaml::from_str(text).map_err(|e| classify(source, &e))?;

@@ -11,6 +11,7 @@
 //! kept behind this boundary); other modules that store YAML go through
 //! [`to_yaml`] and [`from_yaml`].
 
+mod depth;
 mod error;
 mod layer;
 mod merge;
@@ -47,6 +48,14 @@ pub fn to_yaml<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
 
 /// Parses YAML text into a value.
 pub fn from_yaml<T: serde::de::DeserializeOwned>(text: &str) -> anyhow::Result<T> {
+    if let Some(at) = depth::too_deep(text) {
+        anyhow::bail!(
+            "{} at line {} column {}",
+            depth::message(),
+            at.line,
+            at.column
+        );
+    }
     Ok(serde_yaml::from_str(text)?)
 }
 
@@ -103,6 +112,9 @@ pub fn repository_setup(root: &Path) -> Vec<String> {
     let Ok(Some(text)) = layer::read_optional(&root.join(REPOSITORY_FILE)) else {
         return Vec::new();
     };
+    if depth::too_deep(&text).is_some() {
+        return Vec::new();
+    }
     let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(&text) else {
         return Vec::new();
     };
@@ -124,6 +136,7 @@ pub fn repository_setup(root: &Path) -> Vec<String> {
 pub fn parse_file<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, String), ConfigError> {
     let text = layer::read_required(path)?;
     let source = Source::File(path.to_owned());
+    layer::check_depth(&source, &text)?;
     // YAML first, so a duplicate key is an error rather than a silent overwrite.
     let _: serde_yaml::Value =
         serde_yaml::from_str(&text).map_err(|e| error::classify(&source, &e))?;

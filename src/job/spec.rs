@@ -187,7 +187,12 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
 pub enum JobFileError {
     #[error(transparent)]
     Parse(#[from] crate::config::ConfigError),
-    #[error("{path}{at}: {key}: {message}", path = .path.display(), at = line_suffix(*.line))]
+    #[error(
+        "{path}{at}: {key}: {text}",
+        path = .path.display(),
+        at = line_suffix(*.line),
+        text = crate::failure::printable(.message)
+    )]
     Invalid {
         path: PathBuf,
         line: Option<usize>,

@@ -8,6 +8,7 @@
 use std::fmt;
 
 use super::Action;
+use crate::failure::printable;
 
 /// What the config grammar accepts, for messages about a key that does not parse.
 pub const KEY_SYNTAX: &str = "a key is one character or a name (Enter, Tab, BTab, Esc, Space, \
@@ -21,9 +22,9 @@ pub enum KeyParseError {
     Empty,
     #[error("has no key after the modifier; {KEY_SYNTAX}")]
     NothingAfterModifier,
-    #[error("repeats the modifier `{0}`")]
+    #[error("repeats the modifier `{}`", printable(.0))]
     RepeatedModifier(String),
-    #[error("`{0}` is not a key; {KEY_SYNTAX}")]
+    #[error("`{}` is not a key; {KEY_SYNTAX}", printable(.0))]
     UnknownName(String),
 }
 
