@@ -2,8 +2,10 @@
 //!
 //! The wire: a 4-byte little-endian length, then that many bytes of a
 //! postcard-encoded message. Frames over [`MAX_FRAME`] are refused before
-//! anything is allocated, so a broken or hostile peer cannot make the server
-//! reserve memory; a frame that does not decode closes that one connection.
+//! anything is allocated, and a frame's buffer grows only with the bytes
+//! that arrive, so a broken or hostile peer cannot make the server reserve
+//! memory it did not send; a frame that does not decode closes that one
+//! connection.
 //!
 //! Every connection opens with [`ClientMsg::Hello`]; the server answers
 //! [`ServerMsg::Welcome`] or [`ServerMsg::VersionMismatch`]. After that a
@@ -25,6 +27,10 @@ pub const VERSION: u32 = 1;
 /// terminal in truecolour is about 2 MB; this leaves room without letting a
 /// peer make us allocate without bound.
 pub const MAX_FRAME: usize = 16 << 20;
+
+/// What [`read_frame`] reserves before the payload arrives; larger frames
+/// grow the buffer as their bytes come in.
+const INITIAL_PAYLOAD_CAPACITY: usize = 64 << 10;
 
 /// A terminal size in cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -435,8 +441,15 @@ where
             max: MAX_FRAME,
         });
     }
-    let mut payload = vec![0u8; len];
-    reader.read_exact(&mut payload).await?;
+    // The buffer grows with the bytes that actually arrive: a peer that
+    // claims 16 MB and sends ten bytes (or stalls) holds ten bytes here, not
+    // 16 MB per connection.
+    let mut payload = Vec::with_capacity(len.min(INITIAL_PAYLOAD_CAPACITY));
+    let expected = u64::try_from(len).unwrap_or(u64::MAX);
+    reader.take(expected).read_to_end(&mut payload).await?;
+    if payload.len() != len {
+        return Err(ProtocolError::Io(std::io::ErrorKind::UnexpectedEof.into()));
+    }
     Ok(postcard::from_bytes(&payload)?)
 }
 
