@@ -477,7 +477,7 @@ fn clamp(rows: u16, cols: u16) -> PaneSize {
 // ------------------------------------------------------------ properties
 
 proptest! {
-    #![proptest_config(hostile::config(64))]
+    #![proptest_config(hostile::config(200))]
 
     /// Anything a program prints, at any size, with resizes in between.
     #[test]

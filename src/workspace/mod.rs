@@ -132,7 +132,10 @@ pub enum WorkspaceError {
     Exists { name: String, path: PathBuf },
     #[error("{path} already exists; move it away or set workspace.root to another directory")]
     PathTaken { path: PathBuf },
-    #[error("base {base} does not name a commit in {repo}; check the name with `git branch -a`")]
+    #[error(
+        "base {} does not name a commit in {repo}; check the name with `git branch -a`",
+        crate::failure::printable(.base)
+    )]
     MissingBase { base: String, repo: PathBuf },
     #[error("no workspace {name} in {repo}; `grove ls` lists them")]
     NotFound { name: String, repo: PathBuf },
