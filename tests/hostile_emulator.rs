@@ -551,6 +551,66 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(hostile::config(200))]
+
+    /// The PTY splits output anywhere: where it does must not matter, to
+    /// the screen, the replies or anything the shim keeps.
+    #[test]
+    fn splitting_output_anywhere_changes_nothing(
+        rows in 0u16..30,
+        cols in 0u16..60,
+        chunks in prop::collection::vec(chunk(), 1..12),
+        cuts in prop::collection::vec(any::<usize>(), 1..12),
+    ) {
+        let bytes = chunks.concat();
+        let mut whole = Emulator::new(PaneSize::new(rows, cols), 64 * 1024);
+        let mut split = Emulator::new(PaneSize::new(rows, cols), 64 * 1024);
+        let replies_whole = feed(&mut whole, &bytes, &[]);
+        let replies_split = feed(&mut split, &bytes, &cuts);
+        prop_assert_eq!(replies_whole, replies_split);
+        prop_assert_eq!(whole.screen().contents_formatted(), split.screen().contents_formatted());
+        prop_assert_eq!(whole.screen().cursor_position(), split.screen().cursor_position());
+        prop_assert_eq!(whole.title(), split.title());
+        prop_assert_eq!(whole.input_modes(), split.input_modes());
+        prop_assert_eq!(whole.modes(), split.modes());
+        prop_assert_eq!(whole.take_notifications(), split.take_notifications());
+    }
+
+    /// A mode query answers with the state the program last set, through any
+    /// noise, for the modes that do not interact with each other.
+    #[test]
+    fn mode_reports_tell_the_truth(
+        switches in prop::collection::vec(
+            (prop::sample::select(vec![1u16, 25, 1004, 1007, 2004, 2026]), any::<bool>(), complete_noise()),
+            1..20,
+        ),
+    ) {
+        let mut emulator = Emulator::new(PaneSize::new(24, 80), 0);
+        let mut last = std::collections::BTreeMap::new();
+        for (mode, set, noise) in &switches {
+            let end = if *set { 'h' } else { 'l' };
+            feed(&mut emulator, format!("{ESC}[?{mode}{end}").as_bytes(), &[]);
+            // Noise that sets modes of its own, or resets the terminal,
+            // would change the answer.
+            let text = String::from_utf8_lossy(noise);
+            if !text.contains("\x1b[?") && !text.contains("\x1bc") {
+                feed(&mut emulator, noise, &[]);
+            }
+            last.insert(*mode, *set);
+        }
+        for (mode, set) in last {
+            let reply = feed(&mut emulator, format!("{ESC}[?{mode}$p").as_bytes(), &[]);
+            let value = if set { 1 } else { 2 };
+            prop_assert_eq!(
+                String::from_utf8_lossy(&reply),
+                format!("{ESC}[?{mode};{value}$y"),
+                "mode {}", mode
+            );
+        }
+    }
+}
+
 /// Output that is complete (no sequence left open) and asks nothing.
 fn complete_noise() -> impl Strategy<Value = Vec<u8>> {
     let piece = prop_oneof![
@@ -739,4 +799,23 @@ fn an_emoji_widened_at_the_bottom_right_can_be_written_over() {
     let mut emulator = Emulator::new(PaneSize::new(2, 3), 0);
     feed(&mut emulator, "x\r\nab❤\u{fe0f}c".as_bytes(), &[]);
     assert_eq!(emulator.screen().contents(), "ab\n❤\u{fe0f}c");
+}
+
+/// Regression (found by the split property): vte 0.15 dropped the tab after
+/// a character split between two reads when an invalid byte followed.
+#[test]
+fn a_character_split_between_reads_loses_nothing_after_it() {
+    let bytes = b"\xc2\xad\t\x8d";
+    let mut whole = Emulator::new(PaneSize::new(2, 2), 0);
+    let mut split = Emulator::new(PaneSize::new(2, 2), 0);
+    feed(&mut whole, bytes, &[]);
+    feed(&mut split, bytes, &[1]);
+    assert_eq!(
+        whole.screen().cursor_position(),
+        split.screen().cursor_position()
+    );
+    assert_eq!(
+        whole.screen().contents_formatted(),
+        split.screen().contents_formatted()
+    );
 }

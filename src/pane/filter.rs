@@ -7,7 +7,9 @@
 //! wrong place. Only the bare forms (no parameters, no intermediates) are
 //! rewritten: `CSI > u`, `CSI < u`, `CSI ? u` and `CSI = … u` are the kitty
 //! keyboard protocol and must reach the shim untouched. The filter keeps at most
-//! two bytes of state between chunks, because the PTY splits output anywhere.
+//! three bytes of state between chunks, because the PTY splits output anywhere:
+//! an unfinished `ESC [`, or an unfinished UTF-8 character in text (vte 0.15
+//! drops characters after one split between reads when invalid bytes follow).
 //! It also cuts string sequences (OSC, DCS …) at [`MAX_STRING_BYTES`], which
 //! vt100's parser would otherwise buffer without limit.
 
@@ -34,8 +36,11 @@ enum State {
     EscIntermediate,
     /// A CSI too long to hold: passed on until its final byte.
     CsiRaw,
-    /// Held the first 1 or 2 bytes of what may be U+FE0F in text.
-    Vs16(u8),
+    /// Holding the first `len` bytes of a UTF-8 character in text until it
+    /// is whole: vte 0.15 mishandles a character split between two reads
+    /// when invalid bytes follow it (it drops the characters in between),
+    /// and U+FE0F is found whole this way.
+    Utf8 { held: [u8; 4], len: u8 },
 }
 
 /// The longest CSI parameter string the filter holds (real ones are short).
@@ -59,6 +64,15 @@ enum StrKind {
 
 /// U+FE0F, VARIATION SELECTOR-16, in UTF-8.
 pub const VS16: &[u8] = "\u{fe0f}".as_bytes();
+
+/// The length of the UTF-8 sequence a lead byte (0xc2–0xf4) starts.
+fn utf8_length(lead: u8) -> usize {
+    match lead {
+        0xf0.. => 4,
+        0xe0.. => 3,
+        _ => 2,
+    }
+}
 
 /// CAN and SUB abort any sequence, strings included (vte's "anywhere").
 const CAN: u8 = 0x18;
@@ -133,25 +147,25 @@ impl SaveRestoreFilter {
 
     fn push(&mut self, byte: u8, out: &mut Vec<u8>, vs16: &mut Vec<usize>) {
         match self.state {
-            State::Vs16(held) => {
-                let held = usize::from(held);
-                if VS16.get(held) == Some(&byte) {
-                    if held + 1 == VS16.len() {
-                        // Zero width: insert mode makes no room for it.
-                        vs16.push(out.len());
-                        out.extend_from_slice(VS16);
-                        self.state = State::Ground;
+            State::Utf8 { mut held, len } => {
+                if (0x80..=0xbf).contains(&byte)
+                    && let Some(slot) = held.get_mut(usize::from(len))
+                {
+                    *slot = byte;
+                    let len = len + 1;
+                    if usize::from(len) < utf8_length(held[0]) {
+                        self.state = State::Utf8 { held, len };
                     } else {
-                        self.state = State::Vs16(2);
+                        self.state = State::Ground;
+                        self.character(&held[..usize::from(len)], out, vs16);
                     }
                     return;
                 }
-                // Not U+FE0F after all: the held bytes are text.
+                // Cut short by a byte that does not continue it: what was
+                // held is text (vt100 shows U+FFFD), and the byte is read
+                // afresh.
                 self.state = State::Ground;
-                if self.insert {
-                    out.extend_from_slice(b"\x1b[@");
-                }
-                out.extend_from_slice(&VS16[..held]);
+                self.character(&held[..usize::from(len)], out, vs16);
                 self.push(byte, out, vs16);
             }
             State::Ground => self.ground(byte, out),
@@ -313,10 +327,26 @@ impl SaveRestoreFilter {
         out.push(final_byte);
     }
 
+    /// A whole (or cut short) multi-byte character in text.
+    fn character(&mut self, bytes: &[u8], out: &mut Vec<u8>, vs16: &mut Vec<usize>) {
+        if bytes == VS16 {
+            // Zero width: insert mode makes no room for it.
+            vs16.push(out.len());
+        } else if self.insert {
+            out.extend_from_slice(b"\x1b[@");
+        }
+        out.extend_from_slice(bytes);
+    }
+
     fn ground(&mut self, byte: u8, out: &mut Vec<u8>) {
         match byte {
             ESC => self.state = State::Escape,
-            0xef => self.state = State::Vs16(1),
+            0xc2..=0xf4 => {
+                self.state = State::Utf8 {
+                    held: [byte, 0, 0, 0],
+                    len: 1,
+                }
+            }
             SO => self.shifted = true,
             SI => self.shifted = false,
             _ => {

@@ -165,3 +165,18 @@ fn variation_selectors_in_text_are_marked_wherever_the_chunks_split() {
         "\x1b[4h\x1b[@❤\u{fe0f}\x1b[@\u{feff}".as_bytes()
     );
 }
+
+#[test]
+fn a_character_split_between_reads_reaches_vt100_whole() {
+    let mut filter = SaveRestoreFilter::new();
+    let (mut out, mut vs16) = (Vec::new(), Vec::new());
+    filter.filter(b"a\xc2", &mut out, &mut vs16);
+    assert_eq!(out, b"a");
+    filter.filter(b"\xad\t\x8d", &mut out, &mut vs16);
+    assert_eq!(out, b"\xc2\xad\t\x8d");
+    // Cut short by a byte that does not continue it: passed on as it is.
+    filter.filter(b"\xe4\xb8", &mut out, &mut vs16);
+    assert_eq!(out, b"");
+    filter.filter(b"x\xf0\x9f\x98\x80", &mut out, &mut vs16);
+    assert_eq!(out, b"\xe4\xb8x\xf0\x9f\x98\x80");
+}
