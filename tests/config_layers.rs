@@ -244,7 +244,7 @@ fn an_unreadable_user_file_is_an_error_naming_it() {
     assert_eq!(
         error.to_string(),
         format!(
-            "{}: cannot read: Is a directory (os error 21)",
+            "{}: cannot read: it is a directory",
             sandbox.paths.user_config().display()
         )
     );

@@ -342,7 +342,7 @@ fn files_that_never_end_block_or_are_not_files_are_refused() {
 
     // A directory, and a file far bigger than any config.
     let error = check_file(dir.path()).unwrap_err().to_string();
-    assert!(error.contains("not a regular file"), "{error}");
+    assert!(error.contains("is a directory"), "{error}");
     let big = dir.path().join("big.yaml");
     std::fs::write(&big, format!("agent: {}\n", "x".repeat(5 << 20))).unwrap();
     let error = check_file(&big).unwrap_err().to_string();

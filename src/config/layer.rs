@@ -56,11 +56,14 @@ fn read_bounded(path: &Path) -> std::io::Result<String> {
         .read(true)
         .custom_flags(OFlag::O_NONBLOCK.bits())
         .open(path)?;
-    if !file.metadata()?.is_file() {
-        return Err(std::io::Error::new(
-            ErrorKind::InvalidInput,
-            "it is not a regular file",
-        ));
+    let kind = file.metadata()?.file_type();
+    if !kind.is_file() {
+        let what = if kind.is_dir() {
+            "it is a directory"
+        } else {
+            "it is not a regular file (a device, FIFO or socket)"
+        };
+        return Err(std::io::Error::new(ErrorKind::InvalidInput, what));
     }
     let mut text = String::new();
     file.take(MAX_FILE_BYTES + 1).read_to_string(&mut text)?;
