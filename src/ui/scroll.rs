@@ -72,7 +72,8 @@ impl ScrollState {
 
     /// The cursor's line, from the bottom of the history.
     pub fn cursor_line(&self, rows: u16) -> usize {
-        self.offset + usize::from(rows.saturating_sub(1).saturating_sub(self.row))
+        self.offset
+            .saturating_add(usize::from(rows.saturating_sub(1).saturating_sub(self.row)))
     }
 
     /// Puts the cursor on `line` (from the bottom), scrolling the view so it
@@ -80,7 +81,7 @@ impl ScrollState {
     pub fn show_line(&mut self, line: usize, rows: u16) {
         let rows_us = usize::from(rows.max(1));
         let bottom = usize::from(rows.saturating_sub(1));
-        if line < self.offset || line > self.offset + bottom {
+        if line < self.offset || line > self.offset.saturating_add(bottom) {
             self.offset = line.saturating_sub(rows_us / 2);
         }
         let from_bottom = line - self.offset;
@@ -93,16 +94,23 @@ impl ScrollState {
         let cursor = self.cursor_line(rows);
         let (high, low) = (anchor.max(cursor), anchor.min(cursor));
         let bottom = usize::from(rows.saturating_sub(1));
-        let row_of = |line: usize| -> i64 { bottom as i64 - (line as i64 - self.offset as i64) };
+        // i128: the lines may be anywhere in usize after `g` (the top of any
+        // history), until the next frame clamps them.
+        let row_of = |line: usize| bottom as i128 - (line as i128 - self.offset as i128);
         let top = row_of(high).max(0);
-        let end = row_of(low).min(bottom as i64);
-        (top <= end).then_some((top as u16, end as u16))
+        let end = row_of(low).min(bottom as i128);
+        let row = |r: i128| u16::try_from(r).ok();
+        (top <= end).then_some((row(top)?, row(end)?))
     }
 
     /// Moves the cursor by `lines` (up is positive), scrolling at the edges.
-    fn move_by(&mut self, lines: i64, rows: u16) {
-        let line = self.cursor_line(rows) as i64 + lines;
-        self.show_line(line.max(0) as usize, rows);
+    /// Saturating: after `g` the cursor is far above any real history until
+    /// the next frame clamps it, and a key or two may arrive before that.
+    pub fn move_by(&mut self, lines: i64, rows: u16) {
+        let line = self
+            .cursor_line(rows)
+            .saturating_add_signed(isize::try_from(lines).unwrap_or(0));
+        self.show_line(line, rows);
     }
 
     #[expect(

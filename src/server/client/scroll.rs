@@ -95,15 +95,17 @@ impl Client {
         }
         let rows = self.pane_rows(panes, &pane.name);
         let scroll = self.scroll.as_mut()?;
-        let target = scroll.offset as i64 + lines;
-        if target <= 0 && lines < 0 {
+        let step = isize::try_from(lines).unwrap_or(0);
+        if lines < 0 && scroll.offset <= lines.unsigned_abs() as usize {
             // Scrolled back down to the live screen: scroll mode ends.
             self.scroll = None;
             return Some(Vec::new());
         }
-        let cursor = scroll.cursor_line(rows) as i64 + lines;
-        scroll.offset = target.max(0) as usize;
-        scroll.show_line(cursor.max(0) as usize, rows);
+        // Saturating, like `ScrollState::move_by`: the offset is not clamped
+        // to the history until the next frame.
+        let cursor = scroll.cursor_line(rows).saturating_add_signed(step);
+        scroll.offset = scroll.offset.saturating_add_signed(step);
+        scroll.show_line(cursor, rows);
         Some(Vec::new())
     }
 }
