@@ -464,6 +464,15 @@ fn feed(emulator: &mut Emulator, bytes: &[u8], cuts: &[usize]) -> Vec<u8> {
         );
         replies.extend(processed.replies);
     }
+    // Replies go back to the program through a bounded queue; they must not
+    // outgrow what asked for them (`OSC 10;?;?…` is the most generous: 26
+    // bytes of answer for every 2 bytes of question).
+    assert!(
+        replies.len() <= 16 * bytes.len() + 32,
+        "{} bytes of replies to {} bytes of output",
+        replies.len(),
+        bytes.len()
+    );
     replies
 }
 
