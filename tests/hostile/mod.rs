@@ -19,6 +19,9 @@
 )]
 
 pub mod alloc;
+pub mod escapes;
+pub mod keys;
+pub mod screen;
 
 use proptest::test_runner::Config;
 
