@@ -1,6 +1,7 @@
 //! Faults in git operations: a snapshot, a merge and a job's merge step
 //! killed with SIGKILL while git is inside them, stopped there by a trap in
-//! the repository's `reference-transaction` hook (`tests/support/faults.rs`).
+//! the repository's `reference-transaction` hook or its clean filter
+//! (`tests/support/faults/mod.rs`).
 //! Nothing of the user's may be lost or changed by half, and what the
 //! operation left half done is taken back or finished on the next try.
 
@@ -31,12 +32,9 @@ fn killed_while_saving_a_snapshot() {
     let keep = Bystander::make(&t);
     let trap = t.trap();
 
-    // The snapshot commit is made; `grove snapshot` dies (with its git) as
-    // the ref that keeps it is written.
-    trap.arm(
-        "reference-transaction",
-        "prepared *refs/grove/snapshots/keep/*",
-    );
+    // `grove snapshot` dies (with its git) while `git add` puts the
+    // worktree's files into the snapshot's copy of the index.
+    trap.arm("clean", "untracked.txt");
     let mut snapshot = t.grove_spawn(&["snapshot", "keep"]);
     trap.wait_for(&t, &mut snapshot);
     kill_group(snapshot.id());
@@ -56,7 +54,7 @@ fn killed_while_saving_a_snapshot() {
     );
     assert!(!PathBuf::from(lock).exists(), "index.lock left behind");
 
-    // The next snapshot is saved, beside the first.
+    // The next snapshot is saved, beside the one made before.
     t.grove_ok(&["snapshot", "keep"]);
     let listed = t.grove_ok(&["restore", "keep", "--list", "--json"]);
     let json: serde_json::Value = serde_json::from_str(&listed).unwrap();

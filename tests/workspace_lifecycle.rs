@@ -130,6 +130,27 @@ fn snapshot_saves_everything_without_touching_index_or_files() {
 }
 
 #[test]
+fn snapshot_of_a_split_index_saves_staged_and_untracked_work() {
+    // libgit2 cannot read a split index; the snapshot must still hold
+    // everything, with the index's own tree recorded.
+    let t = TestRepo::new();
+    let ws = workspace::create(&t.ctx(), &t.request("split")).unwrap();
+    write_in(&ws.path, "staged.txt", b"staged\n");
+    t.git(&ws.path, &["add", "staged.txt"]);
+    t.git(&ws.path, &["update-index", "--split-index"]);
+    write_in(&ws.path, "loose.txt", b"loose\n");
+
+    let snap = workspace::snapshot(&t.ctx(), &name("split")).unwrap();
+
+    assert_eq!(t.show(&snap.commit, "staged.txt"), "staged\n");
+    assert_eq!(t.show(&snap.commit, "loose.txt"), "loose\n");
+    let index_tree = snap.index_tree.expect("the index's tree");
+    let staged = t.git(&t.root, &["ls-tree", "--name-only", &index_tree]);
+    assert!(staged.lines().any(|p| p == "staged.txt"), "{staged}");
+    assert!(!staged.lines().any(|p| p == "loose.txt"), "{staged}");
+}
+
+#[test]
 fn rm_refuses_uncommitted_work_and_keeps_everything() {
     let t = TestRepo::new();
     let ctx = t.ctx();

@@ -4,10 +4,11 @@
 //! size limit, to fill the disk). `checks` has what every fault test checks
 //! afterwards.
 //!
-//! The trap is one script. Hooks in the test repository (and commands the
-//! test configures) call it with where they are (`reference-transaction`,
-//! `post-checkout`, `setup`…) and what is happening (a hook's arguments and
-//! input). Nothing happens until the test arms that point with a glob; the
+//! The trap is one script. Hooks in the test repository, a clean filter on
+//! every file (so `git add` stops in it) and commands the test configures call
+//! it with where they are (`reference-transaction`, `post-checkout`, `clean`,
+//! `setup`…) and what is happening (a hook's arguments and input, the file
+//! being added). Nothing happens until the test arms that point with a glob; the
 //! first call that matches disarms it, writes `reached` and blocks reading
 //! the `release` fifo, whose line is its exit code (a non-zero one from a
 //! `prepared` reference transaction makes git abort it).
@@ -45,8 +46,9 @@ pub struct Trap {
 }
 
 impl TestRepo {
-    /// Installs the trap: its script, its fifo and the repository's
-    /// `reference-transaction` and `post-checkout` hooks.
+    /// Installs the trap: its script, its fifo, the repository's
+    /// `reference-transaction` and `post-checkout` hooks, and a clean filter
+    /// on every path that passes content through once the trap lets it go.
     pub fn trap(&self) -> Trap {
         let dir = self.outside().join("trap");
         std::fs::create_dir_all(&dir).unwrap();
@@ -77,6 +79,21 @@ impl TestRepo {
             use std::os::unix::fs::PermissionsExt as _;
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
+        // The filter lives in the repository's own config and info/attributes,
+        // so worktrees share it and no file of the user's changes.
+        let attributes = PathBuf::from(self.git(
+            &self.root,
+            &[
+                "rev-parse",
+                "--path-format=absolute",
+                "--git-path",
+                "info/attributes",
+            ],
+        ));
+        std::fs::create_dir_all(attributes.parent().unwrap()).unwrap();
+        std::fs::write(&attributes, "* filter=trap\n").unwrap();
+        let clean = format!("sh '{script}' clean %f </dev/null; cat");
+        self.git(&self.root, &["config", "filter.trap.clean", &clean]);
         Trap { dir }
     }
 
