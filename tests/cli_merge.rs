@@ -145,7 +145,7 @@ fn rm_after_the_merge_removes_the_workspace_and_its_branch() {
         "{text}"
     );
     assert!(!ws.path.exists());
-    assert!(!t.ctx().repo.branch_exists(&t.git, "grove/feat").unwrap());
+    assert!(!t.ctx().repo.branch_exists("grove/feat").unwrap());
     let snapshots = t.git(&t.root, &["for-each-ref", "refs/grove/snapshots/feat"]);
     assert_eq!(snapshots.lines().count(), 1, "{snapshots}");
 }

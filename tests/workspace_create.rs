@@ -152,7 +152,7 @@ fn a_failing_setup_command_leaves_no_worktree_branch_or_record() {
     assert!(message.contains("boom"), "{message}");
     assert!(message.contains("exit status: 3"), "{message}");
 
-    assert!(!ctx.repo.branch_exists(&ctx.git, "grove/bad").unwrap());
+    assert!(!ctx.repo.branch_exists("grove/bad").unwrap());
     assert!(!ctx.worktree_root().join("bad").exists());
     let listing = t.git(&t.root, &["worktree", "list", "--porcelain"]);
     assert!(!listing.contains("/bad"), "{listing}");
@@ -222,7 +222,7 @@ fn refuses_a_directory_in_the_way() {
     let err = workspace::create(&ctx, &t.request("busy")).unwrap_err();
     assert!(matches!(err, WorkspaceError::PathTaken { .. }), "{err}");
     assert!(ctx.worktree_root().join("busy/someone-elses.txt").exists());
-    assert!(!ctx.repo.branch_exists(&ctx.git, "grove/busy").unwrap());
+    assert!(!ctx.repo.branch_exists("grove/busy").unwrap());
 }
 
 #[test]
@@ -306,7 +306,7 @@ fn a_failing_checkout_hook_is_rolled_back_too() {
     let err = workspace::create(&ctx, &t.request("hooked")).unwrap_err();
     assert!(matches!(err, WorkspaceError::Git(_)), "{err}");
     assert!(err.to_string().contains("hook says no"), "{err}");
-    assert!(!ctx.repo.branch_exists(&ctx.git, "grove/hooked").unwrap());
+    assert!(!ctx.repo.branch_exists("grove/hooked").unwrap());
     assert!(!ctx.worktree_root().join("hooked").exists());
     let listing = t.git(&t.root, &["worktree", "list", "--porcelain"]);
     assert!(!listing.contains("hooked"), "{listing}");

@@ -211,7 +211,7 @@ fn rm_deletes_a_merged_branch() {
 
     let removal = workspace::remove(&ctx, &name("done"), RemoveMode::Safe).unwrap();
     assert_eq!(removal.branch, BranchOutcome::Deleted);
-    assert!(!ctx.repo.branch_exists(&ctx.git, "grove/done").unwrap());
+    assert!(!ctx.repo.branch_exists("grove/done").unwrap());
     // The commits stay reachable from the snapshot ref.
     let snap = removal.snapshot.unwrap();
     assert_eq!(snap.head, t.git(&t.root, &["rev-parse", "main"]));
@@ -311,7 +311,7 @@ fn restore_recreates_a_deleted_branch_at_the_snapshot() {
     let tip = t.git(&ws.path, &["rev-parse", "HEAD"]);
     t.git(&t.root, &["merge", "--quiet", "--ff-only", "grove/merged"]);
     workspace::remove(&ctx, &name("merged"), RemoveMode::Safe).unwrap();
-    assert!(!ctx.repo.branch_exists(&ctx.git, "grove/merged").unwrap());
+    assert!(!ctx.repo.branch_exists("grove/merged").unwrap());
 
     let snap = workspace::pick_snapshot(&ctx, &name("merged"), None).unwrap();
     workspace::restore(&ctx, &name("merged"), &snap).unwrap();
@@ -375,7 +375,7 @@ fn a_failed_restore_leaves_nothing_and_can_be_retried() {
     let err = workspace::restore(&failing, &name("retry"), &snap).unwrap_err();
     assert!(matches!(err, WorkspaceError::Setup { .. }), "{err}");
     assert!(!ws.path.exists());
-    assert!(!ctx.repo.branch_exists(&ctx.git, "grove/retry").unwrap());
+    assert!(!ctx.repo.branch_exists("grove/retry").unwrap());
     assert!(ctx.list().unwrap().is_empty());
 
     workspace::restore(&ctx, &name("retry"), &snap).unwrap();

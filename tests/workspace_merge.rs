@@ -317,7 +317,7 @@ fn merge_then_remove_deletes_the_merged_branch_after_a_snapshot() {
     let removal = workspace::remove(&t.ctx(), &name("feat"), RemoveMode::Safe).unwrap();
     assert_eq!(removal.branch, BranchOutcome::Deleted);
     assert!(removal.snapshot.is_some());
-    assert!(!t.ctx().repo.branch_exists(&t.git, "grove/feat").unwrap());
+    assert!(!t.ctx().repo.branch_exists("grove/feat").unwrap());
 }
 
 #[test]

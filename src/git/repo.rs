@@ -81,7 +81,19 @@ impl Repo {
     }
 
     /// The commit a revision names, or `None` when it names none.
+    ///
+    /// libgit2 answers the usual case in process; whatever it cannot resolve
+    /// goes to `git rev-parse`, so the whole revision grammar still works and
+    /// a name git rejects is still rejected.
     pub fn resolve_commit(&self, git: &Git, rev: &str) -> Result<Option<String>, GitError> {
+        let in_process = self.open().ok().and_then(|repo| {
+            let object = repo.revparse_single(rev).ok()?;
+            let commit = object.peel_to_commit().ok()?;
+            Some(commit.id().to_string())
+        });
+        if in_process.is_some() {
+            return Ok(in_process);
+        }
         let spec = format!("{rev}^{{commit}}");
         let args = [
             "rev-parse",
@@ -98,10 +110,25 @@ impl Repo {
             .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned()))
     }
 
-    /// Whether `refs/heads/<branch>` exists.
-    pub fn branch_exists(&self, git: &Git, branch: &str) -> Result<bool, GitError> {
+    /// The commit `refs/heads/<branch>` points at, or `None` when there is no
+    /// such branch.
+    pub fn branch_tip(&self, branch: &str) -> Result<Option<git2::Oid>, GitError> {
         let refname = format!("refs/heads/{branch}");
-        git.succeeds(&self.root, ["show-ref", "--verify", "--quiet", &refname])
+        let found = self.open()?.refname_to_id(&refname);
+        match found {
+            Ok(oid) => Ok(Some(oid)),
+            Err(error) if error.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(source) => Err(GitError::Library {
+                context: format!("cannot read {refname}"),
+                dir: self.root.clone(),
+                source,
+            }),
+        }
+    }
+
+    /// Whether `refs/heads/<branch>` exists.
+    pub fn branch_exists(&self, branch: &str) -> Result<bool, GitError> {
+        self.branch_tip(branch).map(|tip| tip.is_some())
     }
 
     /// Opens the repository with git2 for reads.

@@ -9,6 +9,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
 
+use anyhow::Context as _;
+
 use super::ledger::{CheckResult, ItemState};
 use super::{Item, JobSpec};
 use crate::workspace::{
@@ -178,21 +180,33 @@ fn merge_without_checkout(
     if listed.lines().any(|l| l == format!("branch {base_ref}")) {
         return Ok(None);
     }
-    let base = ctx.git.run(root, ["rev-parse", "--verify", &base_ref])?;
-    let branch = ctx.git.run(
-        root,
-        [
-            "rev-parse",
-            "--verify",
-            &format!("refs/heads/{}", record.branch),
-        ],
-    )?;
-    if ctx
-        .git
-        .succeeds(root, ["merge-base", "--is-ancestor", &branch, &base])?
-    {
+    let missing =
+        |branch: &str| anyhow::anyhow!("the branch {branch} is gone from {}", root.display());
+    let base_tip = ctx
+        .repo
+        .branch_tip(&record.base)?
+        .ok_or_else(|| missing(&record.base))?;
+    let branch_tip = ctx
+        .repo
+        .branch_tip(&record.branch)?
+        .ok_or_else(|| missing(&record.branch))?;
+    let merged = branch_tip == base_tip
+        || ctx
+            .repo
+            .open()?
+            .graph_descendant_of(base_tip, branch_tip)
+            .with_context(|| {
+                format!(
+                    "cannot compare {} with {} in {}",
+                    record.branch,
+                    record.base,
+                    root.display()
+                )
+            })?;
+    if merged {
         return Ok(Some(Merge::Done));
     }
+    let (base, branch) = (base_tip.to_string(), branch_tip.to_string());
     let output = ctx.git.output(
         root,
         [

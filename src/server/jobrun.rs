@@ -96,11 +96,7 @@ pub fn load_job(
             Ledger::new(&spec.name, root, file, &base, &items, unix_now())
         }
     };
-    let branch = format!("refs/heads/{}", ledger.branch);
-    if !ctx
-        .git
-        .succeeds(root, ["rev-parse", "--verify", "--quiet", &branch])?
-    {
+    if !ctx.repo.branch_exists(&ledger.branch)? {
         ctx.git
             .run(root, ["branch", &ledger.branch, &ledger.base])?;
     }

@@ -43,7 +43,7 @@ pub fn create(ctx: &Context, request: &CreateRequest) -> Result<WorkspaceRecord,
             path: existing.path,
         });
     }
-    if ctx.repo.branch_exists(&ctx.git, &branch)? {
+    if ctx.repo.branch_exists(&branch)? {
         return Err(WorkspaceError::BranchExists {
             branch,
             repo: ctx.repo.root.clone(),

@@ -52,7 +52,7 @@ pub fn restore(
     if occupied(&path) {
         return Err(WorkspaceError::PathTaken { path });
     }
-    let branch_exists = ctx.repo.branch_exists(&ctx.git, &meta.branch)?;
+    let branch_exists = ctx.repo.branch_exists(&meta.branch)?;
 
     // Held until the rollback below has run or been committed.
     let _operation = ctx.store.operation().map_err(WorkspaceError::State)?;

@@ -57,7 +57,7 @@ impl<'a> Rollback<'a> {
                 }),
             Undo::Branch { branch, at } => {
                 let refname = format!("refs/heads/{branch}");
-                match ctx.repo.branch_exists(&ctx.git, branch) {
+                match ctx.repo.branch_exists(branch) {
                     Ok(true) => ctx
                         .git
                         .run(&ctx.repo.root, ["update-ref", "-d", refname.as_str(), at])

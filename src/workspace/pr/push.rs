@@ -114,7 +114,7 @@ pub(super) fn target_branch(ctx: &Context, base: &str, remote: &str) -> Result<S
         return Ok(branch.to_owned());
     }
     match base.strip_prefix(&format!("{remote}/")) {
-        Some(branch) if !ctx.repo.branch_exists(&ctx.git, base)? => Ok(branch.to_owned()),
+        Some(branch) if !ctx.repo.branch_exists(base)? => Ok(branch.to_owned()),
         Some(_) | None => Ok(base.to_owned()),
     }
 }
