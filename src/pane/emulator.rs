@@ -1,5 +1,6 @@
-//! The terminal emulator behind a pane: vt100 0.18 plus the query shim, a
-//! cursor save/restore pre-filter, size clamping and a byte-bounded scrollback.
+//! The terminal emulator behind a pane: vt100 0.18 plus the query shim, the
+//! filter in front of it (what vt100 lacks, rewritten into what it has), size
+//! clamping and a byte-bounded scrollback.
 //!
 //! Nothing outside `pane` names vt100's parser: the rest of grove sees this type,
 //! `vt100::Screen` for reading cells, and the modes the shim tracks. The reader
@@ -10,11 +11,10 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use vt100::Screen;
 
-use super::filter::{SaveRestoreFilter, VS16};
+use super::filter::Filter;
 use super::keys::{CursorKeys, InputModes, PasteMode};
 use super::shim::{Notification, Shim, SyncUpdate, TrackedModes};
 use super::size::PaneSize;
-use super::widen;
 
 /// Bytes a scrollback row costs besides its cells: the row's `Vec` header and
 /// wrap flag plus its slot in vt100's `VecDeque`. Counting it keeps a very narrow
@@ -56,11 +56,9 @@ pub struct Processed {
 /// One pane's terminal state.
 pub struct Emulator {
     parser: vt100::Parser<Shim>,
-    filter: SaveRestoreFilter,
+    filter: Filter,
     /// Reused between calls so filtering does not allocate per chunk.
     filtered: Vec<u8>,
-    /// Where `filtered` has a U+FE0F in text (see [`widen`]).
-    vs16: Vec<usize>,
     size: PaneSize,
     scrollback_rows: usize,
 }
@@ -72,21 +70,6 @@ impl std::fmt::Debug for Emulator {
             .field("scrollback_rows", &self.scrollback_rows)
             .finish_non_exhaustive()
     }
-}
-
-/// Feeds filtered output to vt100, letting [`widen`] take over each
-/// U+FE0F (at the offsets in `vs16`) that vt100 would mishandle.
-fn feed(parser: &mut vt100::Parser<Shim>, filtered: &[u8], vs16: &[usize]) {
-    let mut start = 0;
-    for &at in vs16 {
-        parser.process(filtered.get(start..at).unwrap_or_default());
-        match widen::at_margin(parser.screen()) {
-            Some(instead) => parser.process(&instead),
-            None => parser.process(VS16),
-        }
-        start = at + VS16.len();
-    }
-    parser.process(filtered.get(start..).unwrap_or_default());
 }
 
 fn new_parser(size: PaneSize, scrollback_rows: usize, shim: Shim) -> vt100::Parser<Shim> {
@@ -102,9 +85,8 @@ impl Emulator {
         let scrollback_rows = scrollback_rows_for(scrollback_bytes, size.cols);
         Self {
             parser: new_parser(size, scrollback_rows, Shim::default()),
-            filter: SaveRestoreFilter::new(),
+            filter: Filter::new(),
             filtered: Vec::new(),
-            vs16: Vec::new(),
             size,
             scrollback_rows,
         }
@@ -112,11 +94,14 @@ impl Emulator {
 
     /// Parses program output and returns the replies its queries need.
     pub fn process(&mut self, bytes: &[u8]) -> Processed {
-        self.filter
-            .filter(bytes, &mut self.filtered, &mut self.vs16);
-        let parser = &mut self.parser;
-        let (filtered, vs16) = (&self.filtered, &self.vs16);
-        let health = match catch_unwind(AssertUnwindSafe(|| feed(parser, filtered, vs16))) {
+        let Self {
+            parser,
+            filter,
+            filtered,
+            ..
+        } = self;
+        let feed = || filter.feed(bytes, filtered, parser);
+        let health = match catch_unwind(AssertUnwindSafe(feed)) {
             Ok(()) => ParserHealth::Intact,
             Err(_) => {
                 tracing::error!(size = %self.size, "vt100 panicked while parsing; rebuilding the parser");
@@ -136,6 +121,9 @@ impl Emulator {
         let size = size.clamped();
         if size != self.size {
             let (rows, cols) = size.non_zero();
+            if size.cols != self.size.cols {
+                self.filter.width_changed();
+            }
             let parser = &mut self.parser;
             self.size = size;
             if catch_unwind(AssertUnwindSafe(|| parser.set_size(rows, cols))).is_err() {

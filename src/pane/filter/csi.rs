@@ -1,0 +1,139 @@
+//! Whole CSI sequences: the ones vt100 0.18 lacks become ones it has, and
+//! the modes the filter implements itself are tracked.
+//!
+//! The alternate screen: vt100 keeps a cursor per screen, so switching moves
+//! the cursor to wherever it last was on the other screen. In xterm and tmux
+//! the cursor stays where it is (47, 1047, and entering 1049, which also saves
+//! it; leaving 1049 restores it, which vt100 does too). The filter reads the
+//! cursor before the switch and puts it back with CUP after.
+
+use super::margin::Clip;
+use super::{Autowrap, Filter, InsertMode, Sink, Terminal};
+
+/// What a private-mode sequence does to the alternate screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Switch {
+    None,
+    /// 47 or 1047: the cursor is shared with the other screen.
+    Shared,
+    /// 1049: the cursor is saved on entering and restored on leaving.
+    Saving,
+}
+
+/// The first parameter of a sequence made only of digits and `;`:
+/// `Some(None)` when it is empty, `None` when the sequence has a private
+/// marker or intermediates (so it is some other sequence).
+fn first_number(params: &[u8]) -> Option<Option<u16>> {
+    if !params.iter().all(|b| b.is_ascii_digit() || *b == b';') {
+        return None;
+    }
+    let first = params.split(|b| *b == b';').next().unwrap_or_default();
+    if first.is_empty() {
+        return Some(None);
+    }
+    let n = first.iter().fold(0u16, |n, d| {
+        n.saturating_mul(10).saturating_add(u16::from(d - b'0'))
+    });
+    Some(Some(n))
+}
+
+/// A count parameter: absent or 0 means 1.
+fn count(n: Option<u16>) -> u16 {
+    n.unwrap_or(1).max(1)
+}
+
+impl Filter {
+    /// A CSI sequence with its parameters (and intermediates) and final byte.
+    pub(super) fn finish_csi<T: Terminal>(
+        &mut self,
+        params: &[u8],
+        final_byte: u8,
+        out: &mut Sink<T>,
+    ) {
+        let numbers = first_number(params);
+        match (params.first(), numbers, final_byte) {
+            (Some(b'?'), _, b'h' | b'l') => return self.private_modes(params, final_byte, out),
+            // SGR (and the other `m` sequences) do not move the cursor.
+            (_, _, b'm') => {
+                if let Autowrap::Off(clip) = &mut self.autowrap {
+                    clip.resume();
+                }
+            }
+            // Insert mode (IRM): vt100 ignores it, so text is inserted here.
+            (_, Some(_), b'h' | b'l') if params.split(|b| *b == b';').any(|p| p == b"4") => {
+                self.insert = if final_byte == b'h' {
+                    InsertMode::Insert
+                } else {
+                    InsertMode::Replace
+                };
+            }
+            (_, Some(which), b'g') => return self.clear_tab_stops(which, out),
+            (_, Some(n), b'I') => return self.forward_tabs(count(n), out),
+            (_, Some(n), b'Z') => return self.backward_tabs(count(n), out),
+            _ => {}
+        }
+        out.extend(b"\x1b[");
+        out.extend(params);
+        out.push(final_byte);
+    }
+
+    /// `CSI ? … h` / `CSI ? … l`: autowrap, the alternate screen (1047 passed
+    /// on as 47, which vt100 knows), and everything else as it is.
+    fn private_modes<T: Terminal>(&mut self, params: &[u8], final_byte: u8, out: &mut Sink<T>) {
+        let set = final_byte == b'h';
+        let modes = params.get(1..).unwrap_or_default();
+        let mut switch = Switch::None;
+        for mode in modes.split(|b| *b == b';') {
+            match mode {
+                b"7" => self.set_autowrap(set),
+                b"47" | b"1047" if switch == Switch::None => switch = Switch::Shared,
+                b"1049" => switch = Switch::Saving,
+                _ => {}
+            }
+        }
+        let keep_cursor = match switch {
+            Switch::None => false,
+            Switch::Shared => true,
+            Switch::Saving => set,
+        };
+        let cursor = keep_cursor.then(|| out.cursor());
+        out.extend(b"\x1b[?");
+        for (i, mode) in modes.split(|b| *b == b';').enumerate() {
+            if i > 0 {
+                out.push(b';');
+            }
+            out.extend(if mode == b"1047" { b"47" } else { mode });
+        }
+        out.push(final_byte);
+        if let Some(cursor) = cursor {
+            out.cup(cursor);
+        }
+    }
+
+    fn set_autowrap(&mut self, on: bool) {
+        match (&self.autowrap, on) {
+            (Autowrap::On, false) => self.autowrap = Autowrap::Off(Clip::default()),
+            (Autowrap::Off(_), true) => self.autowrap = Autowrap::On,
+            (Autowrap::On, true) | (Autowrap::Off(_), false) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_numbers_of_plain_parameters_only() {
+        assert_eq!(first_number(b""), Some(None));
+        assert_eq!(first_number(b"3"), Some(Some(3)));
+        assert_eq!(first_number(b";5"), Some(None));
+        assert_eq!(first_number(b"12;5"), Some(Some(12)));
+        assert_eq!(first_number(b"99999999"), Some(Some(u16::MAX)));
+        assert_eq!(first_number(b"?3"), None);
+        assert_eq!(first_number(b"3$"), None);
+        assert_eq!(count(None), 1);
+        assert_eq!(count(Some(0)), 1);
+        assert_eq!(count(Some(4)), 4);
+    }
+}

@@ -1,0 +1,422 @@
+//! A streaming filter in front of vt100 0.18 that makes up for what it lacks,
+//! by rewriting the program's bytes into sequences vt100 does implement.
+//!
+//! What it rewrites, across chunk boundaries (the PTY splits output
+//! anywhere): bare `CSI s` / `CSI u` (SCO save and restore) to `ESC 7` /
+//! `ESC 8`; IND and NEL (`ESC D`, `ESC E`) to the line feeds they are; text in
+//! the DEC line-drawing set to box characters ([`charset`]); insert mode
+//! (IRM, `CSI 4 h`) to an insert (`CSI @`) before each character; mode 1047 to
+//! 47; tab stops the program sets ([`tabs`]); autowrap off ([`margin`]); and
+//! the cursor across alternate-screen switches ([`csi`]).
+//!
+//! Some of these need to know where vt100's cursor is. The filter then hands
+//! the parser what it has passed on so far and reads the cursor from the
+//! screen ([`Terminal`]), so the rest of the chunk is rewritten against the
+//! real state. Only those controls pay for it: a chunk of plain text and
+//! ordinary sequences is copied through in one pass, runs of text in bulk.
+//! `CSI > u`, `CSI < u`, `CSI ? u` and `CSI = … u` are the kitty keyboard
+//! protocol and reach the shim untouched.
+
+mod charset;
+mod csi;
+mod margin;
+mod tabs;
+#[cfg(test)]
+mod tests;
+
+use charset::{Charsets, Slot};
+use margin::Clip;
+use tabs::TabStops;
+
+/// What the filter needs of the parser behind it.
+pub trait Terminal {
+    /// Parses `bytes` (what the filter has passed on).
+    fn parse(&mut self, bytes: &[u8]);
+    /// Where the cursor is, once everything passed on has been parsed.
+    fn cursor(&self) -> Cursor;
+    /// The screen's width.
+    fn cols(&self) -> u16;
+}
+
+impl<CB: vt100::Callbacks> Terminal for vt100::Parser<CB> {
+    fn parse(&mut self, bytes: &[u8]) {
+        self.process(bytes);
+    }
+
+    fn cursor(&self) -> Cursor {
+        let (row, col) = self.screen().cursor_position();
+        Cursor { row, col }
+    }
+
+    fn cols(&self) -> u16 {
+        self.screen().size().1.get()
+    }
+}
+
+/// A cursor position, from 0. `col` is the width itself when vt100 has a
+/// wrap pending (it drew in the last column and wraps at the next character).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub row: u16,
+    pub col: u16,
+}
+
+/// Where filtered bytes go: a buffer, and the parser that takes the buffer
+/// whenever the filter must read the cursor (and at the end of a chunk).
+pub(super) struct Sink<'a, T> {
+    bytes: &'a mut Vec<u8>,
+    terminal: &'a mut T,
+}
+
+impl<T: Terminal> Sink<'_, T> {
+    fn push(&mut self, byte: u8) {
+        self.bytes.push(byte);
+    }
+
+    fn extend(&mut self, bytes: &[u8]) {
+        self.bytes.extend_from_slice(bytes);
+    }
+
+    /// Has everything so far parsed.
+    fn flush(&mut self) {
+        if !self.bytes.is_empty() {
+            self.terminal.parse(self.bytes);
+            self.bytes.clear();
+        }
+    }
+
+    /// Where the cursor is after everything so far.
+    fn cursor(&mut self) -> Cursor {
+        self.flush();
+        self.terminal.cursor()
+    }
+
+    fn cols(&self) -> u16 {
+        self.terminal.cols()
+    }
+
+    /// CHA: to column `col` (from 0) of the cursor's row.
+    fn cha(&mut self, col: u16) {
+        self.extend(b"\x1b[");
+        self.number(col.saturating_add(1));
+        self.push(b'G');
+    }
+
+    /// CUP: to `row`, `col` (from 0), the column clamped to the last.
+    fn cup(&mut self, cursor: Cursor) {
+        let col = cursor.col.min(self.cols().saturating_sub(1));
+        self.extend(b"\x1b[");
+        self.number(cursor.row.saturating_add(1));
+        self.push(b';');
+        self.number(col.saturating_add(1));
+        self.push(b'H');
+    }
+
+    fn number(&mut self, n: u16) {
+        let mut digits = [0u8; 5];
+        let mut at = digits.len();
+        let mut n = n;
+        loop {
+            at -= 1;
+            if let Some(d) = digits.get_mut(at) {
+                // n % 10 < 10: the cast cannot truncate.
+                *d = b'0' + (n % 10) as u8;
+            }
+            n /= 10;
+            if n == 0 || at == 0 {
+                break;
+            }
+        }
+        self.extend(digits.get(at..).unwrap_or_default());
+    }
+}
+
+/// Where the filter is in the escape-sequence grammar: enough of it to know
+/// which bytes are text (only text is translated) and to carry the
+/// sequences it rewrites across chunks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum State {
+    #[default]
+    Ground,
+    /// Saw `ESC` (held back, not yet emitted).
+    Escape,
+    /// Saw `ESC [` (held back, not yet emitted).
+    CsiStart,
+    /// Inside a CSI sequence, before its final byte.
+    Csi,
+    /// Inside an OSC, DCS, APC, PM or SOS string.
+    Str,
+    /// Saw `ESC` inside a string: `\\` ends it, anything else starts anew.
+    StrEscape,
+    /// Saw `ESC (` or `ESC )`: the next byte designates that character set.
+    Designate(Slot),
+    /// Saw `ESC` and an intermediate byte: pass until the final byte.
+    EscIntermediate,
+    /// A CSI too long to hold: passed on until its final byte.
+    CsiRaw,
+}
+
+/// The longest CSI parameter string the filter holds (real ones are short).
+const MAX_PARAMS: usize = 64;
+
+const ESC: u8 = 0x1b;
+const SO: u8 = 0x0e;
+const SI: u8 = 0x0f;
+
+/// IRM: whether a character replaces the cell under the cursor or first
+/// makes room for itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum InsertMode {
+    #[default]
+    Replace,
+    Insert,
+}
+
+/// DECAWM, with the text state autowrap off needs.
+#[derive(Debug, Default)]
+enum Autowrap {
+    #[default]
+    On,
+    Off(Clip),
+}
+
+/// The filter of one pane; see the module documentation.
+#[derive(Debug, Default)]
+pub struct Filter {
+    state: State,
+    charsets: Charsets,
+    /// The parameters of the CSI sequence being read.
+    params: Vec<u8>,
+    insert: InsertMode,
+    autowrap: Autowrap,
+    tabs: TabStops,
+}
+
+impl Filter {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Filters `input` and has `terminal` parse the result; `scratch` is a
+    /// buffer kept between calls. Bytes of a sequence unfinished at the end
+    /// of `input` are held until the next call.
+    pub fn feed<T: Terminal>(&mut self, input: &[u8], scratch: &mut Vec<u8>, terminal: &mut T) {
+        scratch.clear();
+        scratch.reserve(input.len() + 2);
+        if let Autowrap::Off(clip) = &mut self.autowrap {
+            clip.forget_cursor();
+        }
+        let mut out = Sink {
+            bytes: scratch,
+            terminal,
+        };
+        let mut rest = input;
+        while let Some((&byte, tail)) = rest.split_first() {
+            if self.state == State::Ground && self.passes_text_through() {
+                // Text that needs no rewriting up to the next ESC, SO or SI.
+                let end = rest
+                    .iter()
+                    .position(|&b| matches!(b, ESC | SO | SI))
+                    .unwrap_or(rest.len());
+                let (text, after) = rest.split_at(end);
+                out.extend(text);
+                rest = after;
+                if let Some((&byte, tail)) = rest.split_first() {
+                    self.push(byte, &mut out);
+                    rest = tail;
+                }
+                continue;
+            }
+            self.push(byte, &mut out);
+            rest = tail;
+        }
+        out.flush();
+    }
+
+    /// The pane's width changed: tab stops go back to every eight columns
+    /// (tmux's `screen_resize` does the same).
+    pub fn width_changed(&mut self) {
+        self.tabs.reset();
+    }
+
+    /// Whether text in the ground state reaches vt100 as it is: no line
+    /// drawing, no insert mode, autowrap on and default tab stops.
+    fn passes_text_through(&self) -> bool {
+        self.charsets.current() == charset::Charset::Ascii
+            && self.insert == InsertMode::Replace
+            && matches!(self.autowrap, Autowrap::On)
+            && self.tabs.are_default()
+    }
+
+    /// RIS (`ESC c`): everything the filter tracks goes back to its start.
+    fn reset(&mut self) {
+        self.charsets = Charsets::default();
+        self.insert = InsertMode::Replace;
+        self.autowrap = Autowrap::On;
+        self.tabs.reset();
+    }
+
+    fn push<T: Terminal>(&mut self, byte: u8, out: &mut Sink<T>) {
+        match self.state {
+            State::Ground => self.ground(byte, out),
+            State::Escape => self.escape(byte, out),
+            State::CsiStart => match byte {
+                b's' => {
+                    out.extend(&[ESC, b'7']);
+                    self.state = State::Ground;
+                }
+                b'u' => {
+                    out.extend(&[ESC, b'8']);
+                    self.state = State::Ground;
+                }
+                ESC => {
+                    // An ESC here aborts the CSI and may start the next one.
+                    out.extend(&[ESC, b'[']);
+                    self.state = State::Escape;
+                }
+                _ => {
+                    self.params.clear();
+                    self.state = State::Csi;
+                    self.csi(byte, out);
+                }
+            },
+            State::Csi => self.csi(byte, out),
+            State::CsiRaw => {
+                out.push(byte);
+                if (0x40..=0x7e).contains(&byte) {
+                    self.state = State::Ground;
+                }
+            }
+            State::Str => {
+                if byte == ESC {
+                    self.state = State::StrEscape;
+                    return;
+                }
+                if byte == 0x07 {
+                    self.state = State::Ground;
+                }
+                out.push(byte);
+            }
+            State::StrEscape => {
+                if byte == b'\\' {
+                    out.extend(&[ESC, b'\\']);
+                    self.state = State::Ground;
+                } else {
+                    self.escape(byte, out);
+                }
+            }
+            State::Designate(slot) => {
+                self.charsets.designate(slot, byte);
+                out.push(byte);
+                self.state = State::Ground;
+            }
+            State::EscIntermediate => {
+                out.push(byte);
+                if (0x30..=0x7e).contains(&byte) {
+                    self.state = State::Ground;
+                }
+            }
+        }
+    }
+
+    /// The byte after an `ESC` (which is held back).
+    fn escape<T: Terminal>(&mut self, byte: u8, out: &mut Sink<T>) {
+        self.state = State::Ground;
+        match byte {
+            b'[' => self.state = State::CsiStart,
+            // IND: down a row, scrolling at the bottom (LF without a
+            // carriage return), which vt100 0.18 ignores.
+            b'D' => out.push(b'\n'),
+            // NEL: the same, back to the first column.
+            b'E' => out.extend(b"\r\n"),
+            // HTS, which vt100 ignores.
+            b'H' => self.set_tab_stop(out),
+            b'c' => {
+                self.reset();
+                out.extend(&[ESC, byte]);
+            }
+            b']' | b'P' | b'_' | b'^' | b'X' => {
+                out.extend(&[ESC, byte]);
+                self.state = State::Str;
+            }
+            b'(' | b')' => {
+                out.extend(&[ESC, byte]);
+                self.state = State::Designate(if byte == b'(' { Slot::G0 } else { Slot::G1 });
+            }
+            ESC => {
+                out.push(ESC);
+                self.state = State::Escape;
+            }
+            0x20..=0x2f => {
+                out.extend(&[ESC, byte]);
+                self.state = State::EscIntermediate;
+            }
+            _ => out.extend(&[ESC, byte]),
+        }
+    }
+
+    /// A byte of a CSI sequence, whose parameters are held until its final
+    /// byte (at most [`MAX_PARAMS`]; a longer one is passed on as it is).
+    fn csi<T: Terminal>(&mut self, byte: u8, out: &mut Sink<T>) {
+        match byte {
+            ESC => {
+                // An ESC aborts the sequence and may start the next one.
+                out.extend(&[ESC, b'[']);
+                out.bytes.append(&mut self.params);
+                self.state = State::Escape;
+            }
+            0x40..=0x7e => {
+                self.state = State::Ground;
+                let params = std::mem::take(&mut self.params);
+                self.finish_csi(&params, byte, out);
+                // Keep the allocation for the next sequence.
+                self.params = params;
+                self.params.clear();
+            }
+            _ if self.params.len() < MAX_PARAMS => self.params.push(byte),
+            _ => {
+                out.extend(&[ESC, b'[']);
+                out.bytes.append(&mut self.params);
+                out.push(byte);
+                self.state = State::CsiRaw;
+            }
+        }
+    }
+
+    fn ground<T: Terminal>(&mut self, byte: u8, out: &mut Sink<T>) {
+        match byte {
+            ESC => {
+                if let Autowrap::Off(clip) = &mut self.autowrap {
+                    clip.hold(out);
+                }
+                self.state = State::Escape;
+            }
+            SO => self.charsets.shift_out(),
+            SI => self.charsets.shift_in(),
+            b'\t' if !self.tabs.are_default() => {
+                if let Autowrap::Off(clip) = &mut self.autowrap {
+                    clip.leave(out);
+                }
+                self.tab(out);
+            }
+            _ => match &mut self.autowrap {
+                Autowrap::Off(clip) => clip.text(byte, self.charsets.current(), self.insert, out),
+                Autowrap::On => {
+                    // Insert mode: make room (ICH) before each character; a
+                    // UTF-8 character is one lead byte and its continuation bytes.
+                    let starts_character = (0x20..=0x7e).contains(&byte) || byte >= 0xc0;
+                    if self.insert == InsertMode::Insert && starts_character {
+                        out.extend(b"\x1b[@");
+                    }
+                    match self.charsets.current().map(byte) {
+                        Some(c) => {
+                            let mut utf8 = [0u8; 4];
+                            out.extend(c.encode_utf8(&mut utf8).as_bytes());
+                        }
+                        None => out.push(byte),
+                    }
+                }
+            },
+        }
+    }
+}
