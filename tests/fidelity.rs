@@ -19,8 +19,9 @@
 //! a title rule that makes its agent "waiting" on that title, and tmux shows
 //! it as `#{pane_title}`, so both have parsed every byte before they are
 //! compared. Differences are allowed only where tmux is known to be wrong,
-//! each listed in [`TMUX_IS_WRONG`] with its reason; the ones where grove is
-//! wrong are `#[ignore]`d tests that say what grove gets wrong. tmux is
+//! each listed in [`TMUX_IS_WRONG`] with its reason; one where grove is
+//! wrong would be an `#[ignore]`d test saying what grove gets wrong (there
+//! are none now). tmux is
 //! needed (`.ci/run` installs it); without it every test here says so and
 //! passes.
 
@@ -79,6 +80,38 @@ const TMUX_IS_WRONG: &[TmuxIsWrong] = &[
         grove: "1\n2\n3\n4\n5\n6",
         reason: "DL (CSI M) outside the scrolling region must do nothing, as IL; tmux deletes \
                  a line of the whole screen.",
+    },
+    TmuxIsWrong {
+        case: "cht",
+        tmux: "abc",
+        grove: "a               b       c",
+        reason: "CHT (CSI Ps I, ECMA-48 8.3.10, in xterm's ctlseqs) moves the cursor forward \
+                 over Ps tab stops; tmux 3.3a does not implement it and ignores the sequence.",
+    },
+    TmuxIsWrong {
+        case: "autowrap-off-while-pending",
+        tmux: "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        grove: "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxz",
+        reason: "With a wrap pending (80 characters drawn) and autowrap then turned off, xterm \
+                 drops the pending wrap and draws the next characters in the last column \
+                 (charproc.c dotext: `if (screen->do_wrap) { screen->do_wrap = False; if \
+                 (flags & WRAPAROUND) WrapLine(xw); }`). tmux keeps its cursor past the last \
+                 column, where screen_write_cell's bounds check drops every character.",
+    },
+    TmuxIsWrong {
+        case: "autowrap-off-combining",
+        tmux: concat!(
+            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "x\u{301}e"
+        ),
+        grove: concat!(
+            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "xe\u{301}"
+        ),
+        reason: "With autowrap off the cursor stays on the last column after drawing there, \
+                 and a combining character joins the character just drawn: xterm keeps the \
+                 last written cell for this (last_written_col). tmux 3.3a joins it to the cell \
+                 left of the cursor, the character before.",
     },
 ];
 
@@ -457,10 +490,9 @@ fn opencode_session_looks_the_same_as_in_tmux() {
     assert_same_as_tmux("opencode", &fixture_cases("opencode"));
 }
 
+/// aider (prompt_toolkit) draws 120-column lines with autowrap off: in an
+/// 80-column pane they are cut at the margin.
 #[test]
-#[ignore = "bug: grove ignores DECAWM reset (CSI ? 7 l): aider (prompt_toolkit) draws 120-column \
-            lines with autowrap off; in an 80-column pane they must be cut at the margin, \
-            grove wraps them onto the next rows and scrolls"]
 fn aider_session_looks_the_same_as_in_tmux() {
     assert_same_as_tmux("aider", &fixture_cases("aider"));
 }
@@ -667,6 +699,10 @@ const SEQUENCES: &[(&str, &[u8])] = &[
     ("hpa-vpa-cha", b"abc\x1b[10`x\x1b[3dy\x1b[5Gz"),
     ("cnl-cpl", b"abc\r\ndef\x1b[2F\x1b[2Gx\x1b[E\x1b[3Gy"),
     ("decsc-decrc", b"\x1b[31mabc\x1b7\x1b[m\x1b[5;5Hxx\x1b8yy"),
+    (
+        "decrc-pending-wrap",
+        b"\x1b[1;80Hx\x1b7\x1b[5;5Hx\x1b8q\x1b[3;80Hy\x1b[s\x1b[6;6Hy\x1b[uz",
+    ),
     ("sco-save-restore", b"abc\x1b[s\x1b[5;5Hxx\x1b[uyy"),
     (
         "decstbm-scroll",
@@ -730,15 +766,61 @@ fn one(name: &str, bytes: &[u8]) {
     assert_same_as_tmux(name, &[(name.to_owned(), bytes.to_vec())]);
 }
 
+/// Autowrap off (vt100 0.18 always wraps; the filter keeps text on its row),
+/// at the margin with wide and combining characters, colours, cursor moves,
+/// and autowrap set again.
 #[test]
-#[ignore = "bug: DECAWM reset (CSI ? 7 l) is ignored (vt100 0.18 always wraps): text past the \
-            last column must overwrite it, grove wraps it to the next row"]
 fn autowrap_off_keeps_text_on_its_row() {
-    one(
-        "autowrap-off",
-        b"\x1b[?7lxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\
-          xxxxxxxxxx|\x1b[?7h\r\nnext",
-    );
+    let x = |n: usize| "x".repeat(n);
+    let cases = [
+        (
+            "autowrap-off",
+            format!("\x1b[?7l{}|\x1b[?7h\r\nnext", x(90)),
+        ),
+        // A wide character ending in the last column, then a narrow one
+        // over its right half.
+        (
+            "autowrap-off-wide-fits",
+            format!("\x1b[?7l{}中\r\n{}中y", x(78), x(78)),
+        ),
+        // A wide character that does not fit is not drawn.
+        (
+            "autowrap-off-wide-too-wide",
+            format!("\x1b[?7l{}中y\r\n{}中", x(79), x(79)),
+        ),
+        // The cursor is on the last column, not past it.
+        (
+            "autowrap-off-cursor-left",
+            format!("\x1b[?7l{}\x1b[Dy\r\n{}\x08z", x(85), x(85)),
+        ),
+        ("autowrap-on-again", format!("\x1b[?7l{}\x1b[?7hij", x(85))),
+        (
+            "autowrap-off-colours",
+            format!("\x1b[?7l{}\x1b[31mab\x1b[mc\x1b[1;1H\x1b[32md", x(79)),
+        ),
+        // Autowrap turned off while a wrap is pending: the next
+        // characters overwrite the last column (tmux drops them).
+        ("autowrap-off-while-pending", format!("{}\x1b[?7lyz", x(80))),
+        // A combining character joins the character drawn in the last
+        // column (tmux joins it to the one before).
+        (
+            "autowrap-off-combining",
+            format!("\x1b[?7l{}e\u{301}", x(85)),
+        ),
+        (
+            "autowrap-off-insert",
+            format!("\x1b[?7l\x1b[4h{}\rab中c\x1b[4l", x(78)),
+        ),
+        (
+            "autowrap-off-tab",
+            format!("\x1b[?7l{}\tz\r\n\x1b[75G\tw", x(85)),
+        ),
+    ];
+    let cases: Vec<(String, Vec<u8>)> = cases
+        .into_iter()
+        .map(|(name, bytes)| (name.to_owned(), bytes.into_bytes()))
+        .collect();
+    assert_same_as_tmux("autowrap-off", &cases);
 }
 
 #[test]
@@ -746,13 +828,46 @@ fn insert_mode_inserts() {
     one("insert-mode", b"abcdef\x1b[3D\x1b[4hXY\x1b[4lZ");
 }
 
+/// HTS (`ESC H`), TBC (`CSI 3 g`), CBT (`CSI Z`) and CHT (`CSI I`), which
+/// vt100 0.18 lacks (the filter keeps the tab stops).
 #[test]
-#[ignore = "bug: tab stops are fixed every 8 columns and HTS (ESC H), TBC (CSI 3 g) and CBT \
-            (CSI Z) are ignored (CHT, CSI I, too, but tmux 3.3 lacks it as well)"]
 fn tab_stops_can_be_set_cleared_and_moved_between() {
-    one(
+    assert_same_as_tmux(
         "tab-stops",
-        b"abcdefghijklmnopq\x1b[2ZC\r\na\tb\tc\x1b[3g\r\x1b[10Cx\x1bH\rz\ty",
+        &[
+            (
+                "tab-stops".to_owned(),
+                b"abcdefghijklmnopq\x1b[2ZC\r\na\tb\tc\x1b[3g\r\x1b[10Cx\x1bH\rz\ty".to_vec(),
+            ),
+            // After the last stop a tab goes to the last column.
+            (
+                "tab-stops-past-the-last".to_owned(),
+                b"\x1b[3g\x1b[5G\x1bH\r\tx\ty".to_vec(),
+            ),
+            (
+                "tab-stops-back-from-the-margin".to_owned(),
+                b"\x1b[80G\x1b[Zx\x1b[3Zy".to_vec(),
+            ),
+            (
+                "tab-stops-clear-one".to_owned(),
+                b"\x1b[9G\x1b[g\r\tx".to_vec(),
+            ),
+            (
+                "tab-stops-reset-by-ris".to_owned(),
+                b"\x1b[3g\x1bc\tx".to_vec(),
+            ),
+            ("cht".to_owned(), b"a\x1b[2Ib\x1b[Ic".to_vec()),
+            // A tab on a pending wrap leaves it pending, and HTS there sets
+            // nothing.
+            (
+                "tab-stops-pending-wrap".to_owned(),
+                [b"\x1b[3g", &b"x".repeat(80)[..], b"\tq"].concat(),
+            ),
+            (
+                "tab-stops-set-on-pending-wrap".to_owned(),
+                [b"\x1b[3g", &b"x".repeat(80)[..], b"\x1bH\r\tq"].concat(),
+            ),
+        ],
     );
 }
 
@@ -766,10 +881,9 @@ fn line_drawing_characters_draw_lines() {
     one("line-drawing", b"\x1b(0lqqk\x1b(B x\r\n\x1b)0\x0exqx\x0f y");
 }
 
+/// Mode 1047 (the filter passes it on as 47); the cursor stays where the
+/// alternate screen left it.
 #[test]
-#[ignore = "bug: the alternate screen of mode 1047 is separate now (the filter turns it into 47), \
-            but vt100 keeps a cursor per screen, so after 1047l the cursor is back where the main \
-            screen left it instead of where the alternate one did (the same bug as the test below)"]
 fn alternate_screen_1047_is_a_separate_screen() {
     one(
         "alternate-screen-1047",
@@ -777,10 +891,9 @@ fn alternate_screen_1047_is_a_separate_screen() {
     );
 }
 
+/// Entering the alternate screen leaves the cursor where it is, as in xterm
+/// (vt100 keeps a cursor per screen; the filter puts it back).
 #[test]
-#[ignore = "bug: entering the alternate screen (CSI ? 1049 h, CSI ? 47 h) moves the cursor to \
-            where it last was on that screen (vt100 keeps a cursor per screen); it must stay \
-            where it is, as in xterm"]
 fn the_alternate_screen_starts_at_the_cursor() {
     assert_same_as_tmux(
         "alternate-screen-cursor",
@@ -796,6 +909,31 @@ fn the_alternate_screen_starts_at_the_cursor() {
             (
                 "alternate-47-cursor".to_owned(),
                 b"main\x1b[?47halt\x1b[?47l more".to_vec(),
+            ),
+            // A wrap pending when the screen is switched: it stays pending
+            // on entering (the next character wraps), and the cursor goes
+            // to the last column on leaving.
+            (
+                "alternate-47-pending".to_owned(),
+                [&b"x".repeat(80)[..], b"\x1b[?47hq"].concat(),
+            ),
+            (
+                "alternate-1049-pending".to_owned(),
+                [&b"x".repeat(80)[..], b"\x1b[?1049hq"].concat(),
+            ),
+            (
+                "alternate-47-leave-pending".to_owned(),
+                b"abc\x1b[?47h\x1b[1;80Hx\x1b[?47lq".to_vec(),
+            ),
+            (
+                "alternate-47-leave-pending-wide".to_owned(),
+                "\x1b[1;79H中\x1b[5;1H\x1b[?47h\x1b[1;80Hx\x1b[?47lq"
+                    .as_bytes()
+                    .to_vec(),
+            ),
+            (
+                "alternate-1049-leave-pending".to_owned(),
+                [&b"x".repeat(80)[..], b"\x1b[?1049h\x1b[5;5Hx\x1b[?1049lq"].concat(),
             ),
         ],
     );

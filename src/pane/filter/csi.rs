@@ -5,9 +5,11 @@
 //! the cursor to wherever it last was on the other screen. In xterm and tmux
 //! the cursor stays where it is (47, 1047, and entering 1049, which also saves
 //! it; leaving 1049 restores it, which vt100 does too). The filter reads the
-//! cursor before the switch and puts it back with CUP after.
+//! cursor before the switch and puts it back with CUP after. A pending wrap
+//! stays pending on entering and is dropped on leaving, as in tmux.
 
 use super::margin::Clip;
+use super::terminal::Cursor;
 use super::{Autowrap, Filter, InsertMode, Sink, Terminal};
 
 /// What a private-mode sequence does to the alternate screen.
@@ -91,12 +93,11 @@ impl Filter {
                 _ => {}
             }
         }
-        let keep_cursor = match switch {
-            Switch::None => false,
-            Switch::Shared => true,
-            Switch::Saving => set,
+        // Entering or leaving with the cursor shared: where it is now.
+        let before = match (switch, set) {
+            (Switch::None, _) | (Switch::Saving, false) => None,
+            (Switch::Shared, _) | (Switch::Saving, true) => Some(out.cursor()),
         };
-        let cursor = keep_cursor.then(|| out.cursor());
         out.extend(b"\x1b[?");
         for (i, mode) in modes.split(|b| *b == b';').enumerate() {
             if i > 0 {
@@ -105,8 +106,22 @@ impl Filter {
             out.extend(if mode == b"1047" { b"47" } else { mode });
         }
         out.push(final_byte);
-        if let Some(cursor) = cursor {
-            out.cup(cursor);
+        match (switch, set, before) {
+            // Entering keeps a pending wrap pending (tmux).
+            (_, true, Some(cursor)) => out.move_to(cursor),
+            // Leaving puts the cursor on the last column if it was past it,
+            // as tmux does (and vt100 does not, for 1049's restore).
+            (_, false, Some(cursor)) => out.move_to(Cursor {
+                row: cursor.row,
+                col: cursor.col.min(out.cols().saturating_sub(1)),
+            }),
+            (Switch::Saving, false, None) => {
+                let cols = out.cols();
+                if out.cursor().col >= cols {
+                    out.cha(cols.saturating_sub(1));
+                }
+            }
+            (_, _, None) => {}
         }
     }
 

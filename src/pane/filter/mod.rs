@@ -21,115 +21,14 @@ mod charset;
 mod csi;
 mod margin;
 mod tabs;
+mod terminal;
 #[cfg(test)]
 mod tests;
 
 use charset::{Charsets, Slot};
 use margin::Clip;
 use tabs::TabStops;
-
-/// What the filter needs of the parser behind it.
-pub trait Terminal {
-    /// Parses `bytes` (what the filter has passed on).
-    fn parse(&mut self, bytes: &[u8]);
-    /// Where the cursor is, once everything passed on has been parsed.
-    fn cursor(&self) -> Cursor;
-    /// The screen's width.
-    fn cols(&self) -> u16;
-}
-
-impl<CB: vt100::Callbacks> Terminal for vt100::Parser<CB> {
-    fn parse(&mut self, bytes: &[u8]) {
-        self.process(bytes);
-    }
-
-    fn cursor(&self) -> Cursor {
-        let (row, col) = self.screen().cursor_position();
-        Cursor { row, col }
-    }
-
-    fn cols(&self) -> u16 {
-        self.screen().size().1.get()
-    }
-}
-
-/// A cursor position, from 0. `col` is the width itself when vt100 has a
-/// wrap pending (it drew in the last column and wraps at the next character).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor {
-    pub row: u16,
-    pub col: u16,
-}
-
-/// Where filtered bytes go: a buffer, and the parser that takes the buffer
-/// whenever the filter must read the cursor (and at the end of a chunk).
-pub(super) struct Sink<'a, T> {
-    bytes: &'a mut Vec<u8>,
-    terminal: &'a mut T,
-}
-
-impl<T: Terminal> Sink<'_, T> {
-    fn push(&mut self, byte: u8) {
-        self.bytes.push(byte);
-    }
-
-    fn extend(&mut self, bytes: &[u8]) {
-        self.bytes.extend_from_slice(bytes);
-    }
-
-    /// Has everything so far parsed.
-    fn flush(&mut self) {
-        if !self.bytes.is_empty() {
-            self.terminal.parse(self.bytes);
-            self.bytes.clear();
-        }
-    }
-
-    /// Where the cursor is after everything so far.
-    fn cursor(&mut self) -> Cursor {
-        self.flush();
-        self.terminal.cursor()
-    }
-
-    fn cols(&self) -> u16 {
-        self.terminal.cols()
-    }
-
-    /// CHA: to column `col` (from 0) of the cursor's row.
-    fn cha(&mut self, col: u16) {
-        self.extend(b"\x1b[");
-        self.number(col.saturating_add(1));
-        self.push(b'G');
-    }
-
-    /// CUP: to `row`, `col` (from 0), the column clamped to the last.
-    fn cup(&mut self, cursor: Cursor) {
-        let col = cursor.col.min(self.cols().saturating_sub(1));
-        self.extend(b"\x1b[");
-        self.number(cursor.row.saturating_add(1));
-        self.push(b';');
-        self.number(col.saturating_add(1));
-        self.push(b'H');
-    }
-
-    fn number(&mut self, n: u16) {
-        let mut digits = [0u8; 5];
-        let mut at = digits.len();
-        let mut n = n;
-        loop {
-            at -= 1;
-            if let Some(d) = digits.get_mut(at) {
-                // n % 10 < 10: the cast cannot truncate.
-                *d = b'0' + (n % 10) as u8;
-            }
-            n /= 10;
-            if n == 0 || at == 0 {
-                break;
-            }
-        }
-        self.extend(digits.get(at..).unwrap_or_default());
-    }
-}
+use terminal::{Sink, Terminal};
 
 /// Where the filter is in the escape-sequence grammar: enough of it to know
 /// which bytes are text (only text is translated) and to carry the
@@ -256,6 +155,17 @@ impl Filter {
         self.tabs.reset();
     }
 
+    /// DECRC (`ESC 8`). vt100 restores a cursor saved on a pending wrap
+    /// past the last column, tmux on the last column (the next character
+    /// overwrites it instead of wrapping).
+    fn restore_cursor<T: Terminal>(&mut self, out: &mut Sink<T>) {
+        out.extend(&[ESC, b'8']);
+        let cols = out.cols();
+        if out.cursor().col >= cols {
+            out.cha(cols.saturating_sub(1));
+        }
+    }
+
     fn push<T: Terminal>(&mut self, byte: u8, out: &mut Sink<T>) {
         match self.state {
             State::Ground => self.ground(byte, out),
@@ -266,7 +176,7 @@ impl Filter {
                     self.state = State::Ground;
                 }
                 b'u' => {
-                    out.extend(&[ESC, b'8']);
+                    self.restore_cursor(out);
                     self.state = State::Ground;
                 }
                 ESC => {
@@ -331,6 +241,7 @@ impl Filter {
             b'E' => out.extend(b"\r\n"),
             // HTS, which vt100 ignores.
             b'H' => self.set_tab_stop(out),
+            b'8' => self.restore_cursor(out),
             b'c' => {
                 self.reset();
                 out.extend(&[ESC, byte]);

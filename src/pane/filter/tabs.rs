@@ -85,10 +85,14 @@ impl TabStops {
 
 impl Filter {
     /// HT while the program's stops are not the default ones.
+    /// At or past the last column it does nothing: a pending wrap stays
+    /// pending (xterm, tmux).
     pub(super) fn tab<T: Terminal>(&mut self, out: &mut Sink<T>) {
         let col = out.cursor().col;
         let cols = out.cols();
-        out.cha(self.tabs.next(col, cols));
+        if col < cols.saturating_sub(1) {
+            out.cha(self.tabs.next(col, cols));
+        }
     }
 
     /// HTS (`ESC H`): a stop at the cursor. Nothing on a pending wrap, whose
@@ -121,6 +125,9 @@ impl Filter {
             return;
         }
         let mut col = out.cursor().col;
+        if col >= cols.saturating_sub(1) {
+            return;
+        }
         for _ in 0..count {
             col = self.tabs.next(col, cols);
         }

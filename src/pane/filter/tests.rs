@@ -3,6 +3,7 @@
 
 use std::num::NonZeroU16;
 
+use super::terminal::Cursor;
 use super::*;
 
 /// A real vt100 parser that also keeps every byte it was given.
@@ -36,6 +37,10 @@ impl Terminal for Recorder {
 
     fn cols(&self) -> u16 {
         self.parser.cols()
+    }
+
+    fn redraw_last_cell(&self, row: u16, bytes: &mut Vec<u8>) {
+        self.parser.redraw_last_cell(row, bytes);
     }
 }
 
