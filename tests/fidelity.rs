@@ -724,6 +724,7 @@ const SEQUENCES: &[(&str, &[u8])] = &[
     ("su-sd", b"1\r\n2\r\n3\r\n4\x1b[2S\x1b[4;1H5\x1b[T"),
     ("origin-mode", b"\x1b[5;10r\x1b[?6h\x1b[1;1Hx\x1b[?6l\x1b[r"),
     ("default-tabs", b"a\tb\t\tc\r\n\x1b[75Cx\ty"),
+    ("default-tab-pending-wrap", b"\x1b[1;80Hx\tq"),
     ("wrap-and-scroll", b"\x1b[24;75H0123456789abcdef"),
     ("pending-wrap-cr", b"\x1b[1;80HX\r\nY\x1b[3;80HZ\x1b[Cz"),
     ("backspace-at-margin", b"\x1b[80Gxy\x08z"),

@@ -6,14 +6,17 @@
 //! `ESC 8`; IND and NEL (`ESC D`, `ESC E`) to the line feeds they are; text in
 //! the DEC line-drawing set to box characters ([`charset`]); insert mode
 //! (IRM, `CSI 4 h`) to an insert (`CSI @`) before each character; mode 1047 to
-//! 47; tab stops the program sets ([`tabs`]); autowrap off ([`margin`]); and
-//! the cursor across alternate-screen switches ([`csi`]).
+//! 47; tabs, with the stops the program sets ([`tabs`]); text with autowrap
+//! off ([`margin`]); and the cursor across alternate-screen switches
+//! ([`csi`]) and DECRC, where vt100 keeps a cursor per screen or restores a
+//! pending wrap.
 //!
 //! Some of these need to know where vt100's cursor is. The filter then hands
 //! the parser what it has passed on so far and reads the cursor from the
 //! screen ([`Terminal`]), so the rest of the chunk is rewritten against the
-//! real state. Only those controls pay for it: a chunk of plain text and
-//! ordinary sequences is copied through in one pass, runs of text in bulk.
+//! real state. Only those controls pay for it (a tab: one more call into the
+//! parser): a chunk of plain text and ordinary sequences is copied through in
+//! one pass, runs of text in bulk.
 //! `CSI > u`, `CSI < u`, `CSI ? u` and `CSI = … u` are the kitty keyboard
 //! protocol and reach the shim untouched.
 
@@ -112,10 +115,10 @@ impl Filter {
         let mut rest = input;
         while let Some((&byte, tail)) = rest.split_first() {
             if self.state == State::Ground && self.passes_text_through() {
-                // Text that needs no rewriting up to the next ESC, SO or SI.
+                // Text that needs no rewriting, up to the next ESC, SO, SI or tab.
                 let end = rest
                     .iter()
-                    .position(|&b| matches!(b, ESC | SO | SI))
+                    .position(|&b| matches!(b, ESC | SO | SI | b'\t'))
                     .unwrap_or(rest.len());
                 let (text, after) = rest.split_at(end);
                 out.extend(text);
@@ -139,12 +142,11 @@ impl Filter {
     }
 
     /// Whether text in the ground state reaches vt100 as it is: no line
-    /// drawing, no insert mode, autowrap on and default tab stops.
+    /// drawing, no insert mode and autowrap on.
     fn passes_text_through(&self) -> bool {
         self.charsets.current() == charset::Charset::Ascii
             && self.insert == InsertMode::Replace
             && matches!(self.autowrap, Autowrap::On)
-            && self.tabs.are_default()
     }
 
     /// RIS (`ESC c`): everything the filter tracks goes back to its start.
@@ -304,7 +306,7 @@ impl Filter {
             }
             SO => self.charsets.shift_out(),
             SI => self.charsets.shift_in(),
-            b'\t' if !self.tabs.are_default() => {
+            b'\t' => {
                 if let Autowrap::Off(clip) = &mut self.autowrap {
                     clip.leave(out);
                 }

@@ -2,11 +2,13 @@
 //! tabs to the next multiple of eight. HTS (`ESC H`) sets a stop at the
 //! cursor, TBC (`CSI g`, `CSI 3 g`) clears the one at the cursor or all of
 //! them, CHT (`CSI n I`) and CBT (`CSI n Z`) move forward and back over `n`
-//! stops. While the stops are the default ones a tab reaches vt100 as it
-//! came; once the program has changed them, each tab becomes a move to the
-//! column this table says (`CSI col G`), which needs the cursor's column.
-//! The stops go back to every eight columns when the width changes (as tmux
-//! does) and on a full reset (RIS).
+//! stops. Each tab needs the cursor's column: on a pending wrap (or in the
+//! last column) it does nothing, where vt100 would move back onto the last
+//! column and lose the wrap (xterm and tmux keep it). Otherwise, while the
+//! stops are the default ones, the tab reaches vt100 as it came; once the
+//! program has changed them, it becomes a move to the column this table
+//! says (`CSI col G`). The stops go back to every eight columns when the
+//! width changes (as tmux does) and on a full reset (RIS).
 
 use super::{Filter, Sink, Terminal};
 
@@ -84,14 +86,17 @@ impl TabStops {
 }
 
 impl Filter {
-    /// HT while the program's stops are not the default ones.
-    /// At or past the last column it does nothing: a pending wrap stays
-    /// pending (xterm, tmux).
+    /// HT. At or past the last column it does nothing: a pending wrap stays
+    /// pending.
     pub(super) fn tab<T: Terminal>(&mut self, out: &mut Sink<T>) {
         let col = out.cursor().col;
         let cols = out.cols();
         if col < cols.saturating_sub(1) {
-            out.cha(self.tabs.next(col, cols));
+            if self.tabs.are_default() {
+                out.push(b'\t');
+            } else {
+                out.cha(self.tabs.next(col, cols));
+            }
         }
     }
 
