@@ -809,6 +809,10 @@ fn autowrap_off_keeps_text_on_its_row() {
             format!("\x1b[?7l{}e\u{301}", x(85)),
         ),
         (
+            "autowrap-off-rep",
+            "\x1b[?7lab\x1b[100bc\r\nd\x1b[50be\x1b[40b".to_owned(),
+        ),
+        (
             "autowrap-off-insert",
             format!("\x1b[?7l\x1b[4h{}\rab中c\x1b[4l", x(78)),
         ),

@@ -60,7 +60,6 @@ pub enum ModeValue {
     NotRecognized,
     Set,
     Reset,
-    PermanentlySet,
     PermanentlyReset,
 }
 
@@ -70,7 +69,6 @@ impl ModeValue {
             ModeValue::NotRecognized => 0,
             ModeValue::Set => 1,
             ModeValue::Reset => 2,
-            ModeValue::PermanentlySet => 3,
             ModeValue::PermanentlyReset => 4,
         }
     }
@@ -86,15 +84,15 @@ impl ModeValue {
 
 /// The state of DEC private mode `mode`, as far as vt100 and the shim know it.
 ///
-/// 1047 is deliberately "not recognized": vt100 does not implement it, and a
-/// program told it exists would use it and draw on the wrong screen. 7
-/// (autowrap) is permanently set because vt100 always wraps.
+/// 1047 is answered "not recognized" (vt100 does not know it; the filter in
+/// front of vt100 passes it on as 47). 7 (autowrap) is implemented by the
+/// filter and tracked by the shim.
 pub fn private_mode(screen: &Screen, tracked: &TrackedModes, mode: u16) -> ModeValue {
     let mouse = screen.mouse_protocol_mode();
     let encoding = screen.mouse_protocol_encoding();
     match mode {
         1 => ModeValue::of(screen.application_cursor()),
-        7 => ModeValue::PermanentlySet,
+        7 => tracked.autowrap.mode_value(),
         9 => ModeValue::of(mouse == MouseProtocolMode::Press),
         25 => ModeValue::of(!screen.hide_cursor()),
         47 | 1049 => ModeValue::of(screen.alternate_screen()),
@@ -111,11 +109,13 @@ pub fn private_mode(screen: &Screen, tracked: &TrackedModes, mode: u16) -> ModeV
     }
 }
 
-/// The state of ANSI mode `mode`. vt100 implements neither insert (IRM, 4) nor
-/// automatic newline (LNM, 20), so both are permanently reset.
-pub fn ansi_mode(mode: u16) -> ModeValue {
+/// The state of ANSI mode `mode`: insert (IRM, 4) is implemented by the
+/// filter in front of vt100 and tracked by the shim; automatic newline (LNM,
+/// 20) is not implemented, so permanently reset.
+pub fn ansi_mode(tracked: &TrackedModes, mode: u16) -> ModeValue {
     match mode {
-        4 | 20 => ModeValue::PermanentlyReset,
+        4 => tracked.insert.mode_value(),
+        20 => ModeValue::PermanentlyReset,
         _ => ModeValue::NotRecognized,
     }
 }

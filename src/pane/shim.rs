@@ -71,12 +71,45 @@ on_off_mode!(
     SyncUpdate
 );
 
-/// Private modes vt100 does not track.
+on_off_mode!(
+    /// ANSI mode 4 (IRM), which the filter in front of vt100 implements.
+    InsertMode
+);
+
+/// Mode 7 (DECAWM), which the filter in front of vt100 implements; on at
+/// the start.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Autowrap {
+    #[default]
+    On,
+    Off,
+}
+
+impl Autowrap {
+    fn switched(switch: Switch) -> Self {
+        match switch {
+            Switch::Set => Autowrap::On,
+            Switch::Reset => Autowrap::Off,
+        }
+    }
+
+    pub(crate) fn mode_value(self) -> ModeValue {
+        match self {
+            Autowrap::On => ModeValue::Set,
+            Autowrap::Off => ModeValue::Reset,
+        }
+    }
+}
+
+/// Modes vt100 does not track (those the filter implements are tracked here
+/// only to answer DECRQM).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TrackedModes {
     pub focus: FocusReporting,
     pub alternate_scroll: AlternateScroll,
     pub sync: SyncUpdate,
+    pub autowrap: Autowrap,
+    pub insert: InsertMode,
 }
 
 /// Which escape sequence a notification came in.
@@ -190,11 +223,19 @@ impl Shim {
     fn private_modes(&mut self, params: &[&[u16]], switch: Switch) {
         for mode in params.iter().filter_map(|sub| sub.first()) {
             match mode {
+                7 => self.modes.autowrap = Autowrap::switched(switch),
                 1004 => self.modes.focus = FocusReporting::switched(switch),
                 1007 => self.modes.alternate_scroll = AlternateScroll::switched(switch),
                 2026 => self.modes.sync = SyncUpdate::switched(switch),
                 _ => {}
             }
+        }
+    }
+
+    /// `CSI … h/l` (ANSI modes), which vt100 leaves all to the shim.
+    fn ansi_modes(&mut self, params: &[&[u16]], switch: Switch) {
+        if params.iter().any(|sub| sub.first() == Some(&4)) {
+            self.modes.insert = InsertMode::switched(switch);
         }
     }
 
@@ -298,7 +339,8 @@ impl vt100::Callbacks for Shim {
             }
             (Some(b'$'), None, 'p') => {
                 let mode = first.unwrap_or(0);
-                self.reply(query::ansi_mode_report(mode, query::ansi_mode(mode)).as_bytes());
+                let value = query::ansi_mode(&self.modes, mode);
+                self.reply(query::ansi_mode_report(mode, value).as_bytes());
             }
             (Some(b'>'), None, 'q') if first.unwrap_or(0) == 0 => {
                 self.reply(query::version_report().as_bytes());
@@ -318,6 +360,8 @@ impl vt100::Callbacks for Shim {
             (Some(b'?'), None, 'm') if first == Some(4) => self.modify_other_keys_report(),
             (Some(b'?'), None, 'h') => self.private_modes(params, Switch::Set),
             (Some(b'?'), None, 'l') => self.private_modes(params, Switch::Reset),
+            (None, None, 'h') => self.ansi_modes(params, Switch::Set),
+            (None, None, 'l') => self.ansi_modes(params, Switch::Reset),
             _ => {}
         }
     }

@@ -76,7 +76,14 @@ fn decrqm_reports_vt100_modes() {
         "\x1b[?1006;1$y"
     );
     assert_eq!(reply(&mut emulator, b"\x1b[?2004$p"), "\x1b[?2004;2$y");
-    assert_eq!(reply(&mut emulator, b"\x1b[?7$p"), "\x1b[?7;3$y");
+    // Autowrap and insert mode are the filter's; the shim knows their state.
+    assert_eq!(reply(&mut emulator, b"\x1b[?7$p"), "\x1b[?7;1$y");
+    assert_eq!(reply(&mut emulator, b"\x1b[?7l\x1b[?7$p"), "\x1b[?7;2$y");
+    assert_eq!(reply(&mut emulator, b"\x1b[?7h\x1b[?7$p"), "\x1b[?7;1$y");
+    assert_eq!(reply(&mut emulator, b"\x1b[4$p"), "\x1b[4;2$y");
+    assert_eq!(reply(&mut emulator, b"\x1b[4h\x1b[4$p"), "\x1b[4;1$y");
+    assert_eq!(reply(&mut emulator, b"\x1b[4l\x1b[4$p"), "\x1b[4;2$y");
+    assert_eq!(reply(&mut emulator, b"\x1b[20$p"), "\x1b[20;4$y");
 }
 
 #[test]
@@ -95,7 +102,6 @@ fn decrqm_reports_shim_modes_and_unknowns() {
     );
     assert_eq!(reply(&mut emulator, b"\x1b[?1047$p"), "\x1b[?1047;0$y");
     assert_eq!(reply(&mut emulator, b"\x1b[?31337$p"), "\x1b[?31337;0$y");
-    assert_eq!(reply(&mut emulator, b"\x1b[4$p"), "\x1b[4;4$y");
     assert_eq!(reply(&mut emulator, b"\x1b[3$p"), "\x1b[3;0$y");
 }
 

@@ -72,6 +72,13 @@ impl Filter {
             (_, Some(which), b'g') => return self.clear_tab_stops(which, out),
             (_, Some(n), b'I') => return self.forward_tabs(count(n), out),
             (_, Some(n), b'Z') => return self.backward_tabs(count(n), out),
+            (_, Some(n), b'b') => {
+                if let Autowrap::Off(clip) = &mut self.autowrap
+                    && clip.repeat(count(n), self.insert, out)
+                {
+                    return;
+                }
+            }
             _ => {}
         }
         out.extend(b"\x1b[");
@@ -106,6 +113,10 @@ impl Filter {
             out.extend(if mode == b"1047" { b"47" } else { mode });
         }
         out.push(final_byte);
+        if let (Autowrap::Off(clip), Switch::Shared | Switch::Saving) = (&mut self.autowrap, switch)
+        {
+            clip.forget_cursor();
+        }
         match (switch, set, before) {
             // Entering keeps a pending wrap pending (tmux).
             (_, true, Some(cursor)) => out.move_to(cursor),

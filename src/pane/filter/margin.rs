@@ -70,25 +70,39 @@ impl Partial {
     }
 }
 
+/// What the filter knows of vt100's cursor column while autowrap is off.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Column {
+    /// Nothing: at the start of a chunk (the parser may have been resized
+    /// or rebuilt since) or after a screen switch.
+    #[default]
+    Unknown,
+    /// Not past the last column: a control or sequence came after the text.
+    Settled,
+    /// This column (the width when past the last column), within a run of
+    /// text.
+    At(u16),
+}
+
 /// Text state while autowrap is off.
 #[derive(Debug, Default)]
 pub(super) struct Clip {
-    /// vt100's cursor column (the width on a pending wrap), while known.
-    col: Option<u16>,
+    col: Column,
     /// The width `col` was read at.
     cols: u16,
     /// The column across an escape sequence, for when it is SGR (which does
     /// not move the cursor: prompt_toolkit colours nearly every word).
-    held: Option<u16>,
+    held: Column,
     partial: Partial,
+    /// The last character drawn, for REP.
+    last: Option<char>,
 }
 
 impl Clip {
-    /// Forgets the column: the parser may have been resized or rebuilt
-    /// since the last chunk.
+    /// Forgets the column: at the start of a chunk and after a screen switch.
     pub(super) fn forget_cursor(&mut self) {
-        self.col = None;
-        self.held = None;
+        self.col = Column::Unknown;
+        self.held = Column::Unknown;
     }
 
     /// A byte in the ground state other than ESC, SO and SI.
@@ -146,25 +160,19 @@ impl Clip {
             out.extend(bytes);
             return;
         };
-        let (col, cols) = match self.col {
-            Some(col) => (col, self.cols),
-            None => {
-                let col = out.cursor().col;
-                self.cols = out.cols();
-                (col, self.cols)
-            }
-        };
+        let col = self.column(out);
+        let cols = self.cols;
         let room = cols.saturating_sub(col);
         if width == 0 {
             if !(room == 0 && c == EMOJI_PRESENTATION) {
                 out.extend(bytes);
             }
-            self.col = Some(col);
+            self.col = Column::At(col);
             return;
         }
         if width > 1 && room < width {
             // A wide character that does not fit is not drawn (tmux).
-            self.col = Some(col);
+            self.col = Column::At(col);
             return;
         }
         if room == 0 {
@@ -174,38 +182,82 @@ impl Clip {
             out.extend(b"\x1b[@");
         }
         out.extend(bytes);
-        self.col = Some(col.min(cols.saturating_sub(1)).saturating_add(width));
+        self.last = Some(c);
+        self.col = Column::At(col.min(cols.saturating_sub(1)).saturating_add(width));
     }
 
-    /// Before a control byte: a character left unfinished is dropped (as vte
-    /// does) and the cursor is put on the last column if vt100 has it past.
+    /// REP (`CSI n b`): the last character drawn, `count` more times, each
+    /// kept on the row (vt100 would wrap). Once the row is full the rest
+    /// only overwrite the last column, so at most a row's worth are drawn.
+    /// `false` when no character was drawn with autowrap off: vt100 repeats
+    /// its own.
+    pub(super) fn repeat<T: Terminal>(
+        &mut self,
+        count: u16,
+        insert: InsertMode,
+        out: &mut Sink<T>,
+    ) -> bool {
+        let Some(c) = self.last else {
+            return false;
+        };
+        let mut utf8 = [0u8; 4];
+        let bytes = c.encode_utf8(&mut utf8).as_bytes();
+        for _ in 0..count.min(out.cols().saturating_add(1)) {
+            self.print(c, bytes, insert, out);
+        }
+        true
+    }
+
+    /// The cursor's column, read from the parser unless known.
+    fn column<T: Terminal>(&mut self, out: &mut Sink<T>) -> u16 {
+        match self.col {
+            Column::At(col) => col,
+            Column::Unknown | Column::Settled => {
+                self.cols = out.cols();
+                out.cursor().col
+            }
+        }
+    }
+
+    /// Before a control byte: a character left unfinished is passed on as it
+    /// is (vte makes it U+FFFD, which vt100 does not draw) and the cursor is
+    /// put on the last column if vt100 has it past.
     pub(super) fn leave<T: Terminal>(&mut self, out: &mut Sink<T>) {
         self.park(out);
-        self.col = None;
+        self.col = Column::Settled;
     }
 
     /// At an ESC: as [`Clip::leave`], but the column is kept for
     /// [`Clip::resume`] in case the sequence is SGR.
     pub(super) fn hold<T: Terminal>(&mut self, out: &mut Sink<T>) {
         self.park(out);
-        self.held = self.col.take();
+        self.held = std::mem::replace(&mut self.col, Column::Settled);
     }
 
     /// After SGR: the cursor is where it was before.
     pub(super) fn resume(&mut self) {
-        self.col = self.held.take();
+        self.col = std::mem::take(&mut self.held);
+        if self.col == Column::Unknown {
+            self.col = Column::Settled;
+        }
     }
 
     fn park<T: Terminal>(&mut self, out: &mut Sink<T>) {
         if !self.partial.is_empty() {
             out.extend(std::mem::take(&mut self.partial).bytes());
         }
-        if let Some(col) = self.col
-            && col >= self.cols
-        {
-            let last = self.cols.saturating_sub(1);
+        let col = match self.col {
+            Column::Settled => return,
+            Column::At(col) => col,
+            Column::Unknown => {
+                self.cols = out.cols();
+                out.cursor().col
+            }
+        };
+        let last = self.cols.saturating_sub(1);
+        if col > last {
             out.cha(last);
-            self.col = Some(last);
         }
+        self.col = Column::At(col.min(last));
     }
 }

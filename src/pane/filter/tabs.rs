@@ -37,15 +37,17 @@ impl TabStops {
     fn is_stop(&self, col: u16) -> bool {
         match &self.custom {
             Some(stops) => stops.get(usize::from(col)).copied().unwrap_or(false),
-            None => col > 0 && col % EVERY == 0,
+            None => col > 0 && col.is_multiple_of(EVERY),
         }
     }
 
     /// Changes the stop at `col` of a screen `cols` wide.
     fn change(&mut self, cols: u16, col: u16, stop: bool) {
-        let stops = self
-            .custom
-            .get_or_insert_with(|| (0..cols).map(|c| c > 0 && c % EVERY == 0).collect());
+        let stops = self.custom.get_or_insert_with(|| {
+            (0..cols)
+                .map(|c| c > 0 && c.is_multiple_of(EVERY))
+                .collect()
+        });
         if let Some(flag) = stops.get_mut(usize::from(col)) {
             *flag = stop;
         }
@@ -60,9 +62,9 @@ impl TabStops {
     /// and sets them again eight apart: tabs can then go to vt100 as they are.
     fn forget_if_default(&mut self) {
         let default = self.custom.as_ref().is_some_and(|stops| {
-            (0..)
+            (0u16..)
                 .zip(stops)
-                .all(|(c, &stop)| stop == (c > 0 && c % EVERY == 0))
+                .all(|(c, &stop)| stop == (c > 0 && c.is_multiple_of(EVERY)))
         });
         if default {
             self.custom = None;

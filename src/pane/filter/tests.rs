@@ -168,3 +168,43 @@ fn holds_an_unfinished_prefix_until_the_next_chunk() {
     filter.feed(b"s", &mut scratch, &mut terminal);
     assert_eq!(terminal.parsed, b"ab\x1b7");
 }
+
+#[test]
+fn tabs_to_stops_the_program_set_become_column_moves() {
+    // Default stops: the tab as it came.
+    assert_eq!(run_split(b"a\tb"), b"a\tb");
+    // HTS and TBC are the filter's own; a tab then moves to a column.
+    assert_eq!(run_split(b"\x1b[3g\x1b[5G\x1bH\r\tx"), b"\x1b[5G\r\x1b[5Gx");
+    // CHT over default stops is tabs; CBT a column move.
+    assert_eq!(run_split(b"\x1b[2Ix"), b"\t\tx");
+    assert_eq!(run_split(b"\x1b[20G\x1b[Zx"), b"\x1b[20G\x1b[17Gx");
+    // RIS: default stops again.
+    assert_eq!(run_split(b"\x1b[3g\x1bc\tx"), b"\x1bc\tx");
+}
+
+#[test]
+fn autowrap_off_moves_back_onto_the_last_column() {
+    // 80 columns: the 81st character is drawn in the last column again,
+    // and before the next control the cursor is put there.
+    let input = [&b"\x1b[?7l"[..], &[b'x'; 81], b"\r"].concat();
+    let expected = [&b"\x1b[?7l"[..], &[b'x'; 80], b"\x1b[80Gx\x1b[80G\r"].concat();
+    assert_eq!(run_split(&input), expected);
+    // Colours in between do not lose the column.
+    let input = [&b"\x1b[?7l"[..], &[b'x'; 79], b"\x1b[31mab"].concat();
+    let expected = [&b"\x1b[?7l"[..], &[b'x'; 79], b"\x1b[31ma\x1b[80Gb"].concat();
+    assert_eq!(run(&[&input]), expected);
+}
+
+#[test]
+fn alternate_screen_switches_put_the_cursor_back() {
+    assert_eq!(run_split(b"ab\x1b[?1049hc"), b"ab\x1b[?1049h\x1b[1;3Hc");
+    // Leaving 1049 restores the cursor in vt100 too.
+    assert_eq!(
+        run_split(b"\x1b[?1049h\x1b[?1049l"),
+        b"\x1b[?1049h\x1b[1;1H\x1b[?1049l"
+    );
+    assert_eq!(
+        run_split(b"\x1b[2;2H\x1b[?47h\x1b[?47l"),
+        b"\x1b[2;2H\x1b[?47h\x1b[2;2H\x1b[?47l\x1b[2;2H"
+    );
+}
