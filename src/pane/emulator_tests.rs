@@ -147,6 +147,31 @@ fn wide_characters_at_the_right_margin_with_autowrap_off() {
 }
 
 #[test]
+fn emoji_presentation_with_autowrap_off_keeps_the_column() {
+    let mut emulator = Emulator::new(PaneSize::new(3, 10), 0);
+    // U+FE0F widens the heart to two cells and moves the cursor with it:
+    // the text after it must still stop at the margin.
+    emulator.process("\x1b[?7l12❤\u{fe0f}45678xyz".as_bytes());
+    assert_eq!(cell(&emulator, 0, 2), "❤\u{fe0f}");
+    assert_eq!(rows(&emulator)[..2], ["12❤\u{fe0f}45678z", ""]);
+    // In the last column it is left out (it would wrap the heart).
+    emulator.process("\x1b[2;1H123456789❤\u{fe0f}\x1b[31mq".as_bytes());
+    assert_eq!(rows(&emulator)[1..], ["123456789q", ""]);
+}
+
+#[test]
+fn emoji_presentation_on_a_pending_wrap_at_the_bottom_keeps_the_parser() {
+    // vt100 alone would leave the heart wide in the last column of the row
+    // above, and panic when something is written over it.
+    let mut emulator = Emulator::new(PaneSize::new(2, 3), 0);
+    for chunk in ["\x1b[2;1Hab❤", "\u{fe0f}", "\x1b[Hxyz\r\nxyz"] {
+        let processed = emulator.process(chunk.as_bytes());
+        assert_eq!(processed.parser, ParserHealth::Intact);
+    }
+    assert_eq!(rows(&emulator), ["xyz", "xyz"]);
+}
+
+#[test]
 fn tabs_follow_the_stops_the_program_sets() {
     let mut emulator = Emulator::new(PaneSize::new(24, 80), 0);
     // Only two stops, at columns 4 and 20; past the last, the last column.

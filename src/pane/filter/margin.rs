@@ -38,38 +38,6 @@ fn cell_width(c: char) -> Option<u16> {
     }
 }
 
-/// A UTF-8 character split across bytes (or chunks).
-#[derive(Debug, Default, Clone, Copy)]
-struct Partial {
-    bytes: [u8; 4],
-    len: u8,
-    /// How long the whole character is (from its first byte).
-    want: u8,
-}
-
-impl Partial {
-    fn start(lead: u8) -> Self {
-        let want = match lead {
-            0xc2..=0xdf => 2,
-            0xe0..=0xef => 3,
-            _ => 4,
-        };
-        Self {
-            bytes: [lead, 0, 0, 0],
-            len: 1,
-            want,
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    fn bytes(&self) -> &[u8] {
-        self.bytes.get(..usize::from(self.len)).unwrap_or_default()
-    }
-}
-
 /// What the filter knows of vt100's cursor column while autowrap is off.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 enum Column {
@@ -93,7 +61,6 @@ pub(super) struct Clip {
     /// The column across an escape sequence, for when it is SGR (which does
     /// not move the cursor: prompt_toolkit colours nearly every word).
     held: Column,
-    partial: Partial,
     /// The last character drawn, for REP.
     last: Option<char>,
 }
@@ -105,7 +72,8 @@ impl Clip {
         self.held = Column::Unknown;
     }
 
-    /// A byte in the ground state other than ESC, SO and SI.
+    /// A byte in the ground state other than ESC, SO, SI, tab and a UTF-8
+    /// lead byte (multi-byte characters come whole, to [`Clip::character`]).
     pub(super) fn text<T: Terminal>(
         &mut self,
         byte: u8,
@@ -113,30 +81,6 @@ impl Clip {
         insert: InsertMode,
         out: &mut Sink<T>,
     ) {
-        if !self.partial.is_empty() {
-            if (0x80..=0xbf).contains(&byte) {
-                let partial = &mut self.partial;
-                if let Some(slot) = partial.bytes.get_mut(usize::from(partial.len)) {
-                    *slot = byte;
-                    partial.len += 1;
-                }
-                if partial.len >= partial.want {
-                    let partial = std::mem::take(&mut self.partial);
-                    let bytes = partial.bytes();
-                    match std::str::from_utf8(bytes)
-                        .ok()
-                        .and_then(|s| s.chars().next())
-                    {
-                        Some(c) => self.print(c, bytes, insert, out),
-                        // vte makes it U+FFFD, which vt100 does not draw.
-                        None => out.extend(bytes),
-                    }
-                }
-                return;
-            }
-            // An unfinished character: not drawn either.
-            out.extend(std::mem::take(&mut self.partial).bytes());
-        }
         match byte {
             0x20..=0x7e => match charset.map(byte) {
                 Some(c) => {
@@ -145,13 +89,41 @@ impl Clip {
                 }
                 None => self.print(char::from(byte), &[byte], insert, out),
             },
-            0xc2..=0xf4 => self.partial = Partial::start(byte),
-            0x80..=0xc1 | 0xf5..=0xff => out.push(byte),
+            // Not the start of a character: vte makes it U+FFFD, which
+            // vt100 does not draw.
+            0x80..=0xff => out.push(byte),
             0x00..=0x1f | 0x7f => {
                 self.leave(out);
                 out.push(byte);
             }
         }
+    }
+
+    /// A whole multi-byte character, `c`, encoded as `bytes`.
+    pub(super) fn character<T: Terminal>(
+        &mut self,
+        c: char,
+        bytes: &[u8],
+        insert: InsertMode,
+        out: &mut Sink<T>,
+    ) {
+        if c == EMOJI_PRESENTATION {
+            self.emoji_presentation(out);
+        } else {
+            self.print(c, bytes, insert, out);
+        }
+    }
+
+    /// U+FE0F: passed on unless vt100's cursor is past the last column,
+    /// read from vt100 rather than counted: vt100 may widen the character
+    /// before it and move the cursor, and a selector reaching vt100 on a
+    /// pending wrap is what [`crate::pane::widen`] is about.
+    fn emoji_presentation<T: Terminal>(&mut self, out: &mut Sink<T>) {
+        self.cols = out.cols();
+        if out.cursor().col < self.cols {
+            out.extend(super::text::VS16);
+        }
+        self.col = Column::Unknown;
     }
 
     /// Draws `c` (encoded as `bytes`) if it fits, keeping it on its row.
@@ -164,9 +136,7 @@ impl Clip {
         let cols = self.cols;
         let room = cols.saturating_sub(col);
         if width == 0 {
-            if !(room == 0 && c == EMOJI_PRESENTATION) {
-                out.extend(bytes);
-            }
+            out.extend(bytes);
             self.col = Column::At(col);
             return;
         }
@@ -219,9 +189,8 @@ impl Clip {
         }
     }
 
-    /// Before a control byte: a character left unfinished is passed on as it
-    /// is (vte makes it U+FFFD, which vt100 does not draw) and the cursor is
-    /// put on the last column if vt100 has it past.
+    /// Before a control byte: the cursor is put on the last column if vt100
+    /// has it past.
     pub(super) fn leave<T: Terminal>(&mut self, out: &mut Sink<T>) {
         self.park(out);
         self.col = Column::Settled;
@@ -243,9 +212,6 @@ impl Clip {
     }
 
     fn park<T: Terminal>(&mut self, out: &mut Sink<T>) {
-        if !self.partial.is_empty() {
-            out.extend(std::mem::take(&mut self.partial).bytes());
-        }
         let col = match self.col {
             Column::Settled => return,
             Column::At(col) => col,

@@ -19,17 +19,25 @@
 //! one pass, runs of text in bulk.
 //! `CSI > u`, `CSI < u`, `CSI ? u` and `CSI = … u` are the kitty keyboard
 //! protocol and reach the shim untouched.
+//!
+//! It also guards vt100 against hostile output: a UTF-8 character split
+//! between reads is held until it is whole, and U+FE0F at the right margin
+//! is drawn as vt100 means it ([`text`]); string sequences are cut at
+//! [`string::MAX_STRING_BYTES`] ([`string`]).
 
 mod charset;
 mod csi;
 mod margin;
+mod string;
 mod tabs;
 mod terminal;
 #[cfg(test)]
 mod tests;
+mod text;
 
 use charset::{Charsets, Slot};
 use margin::Clip;
+use string::StrKind;
 use tabs::TabStops;
 use terminal::{Sink, Terminal};
 
@@ -47,7 +55,7 @@ enum State {
     /// Inside a CSI sequence, before its final byte.
     Csi,
     /// Inside an OSC, DCS, APC, PM or SOS string.
-    Str,
+    Str(StrKind),
     /// Saw `ESC` inside a string: `\\` ends it, anything else starts anew.
     StrEscape,
     /// Saw `ESC (` or `ESC )`: the next byte designates that character set.
@@ -56,6 +64,9 @@ enum State {
     EscIntermediate,
     /// A CSI too long to hold: passed on until its final byte.
     CsiRaw,
+    /// Holding the first `len` bytes of a UTF-8 character in text until it
+    /// is whole (see [`text`]).
+    Utf8 { held: [u8; 4], len: u8 },
 }
 
 /// The longest CSI parameter string the filter holds (real ones are short).
@@ -92,6 +103,8 @@ pub struct Filter {
     insert: InsertMode,
     autowrap: Autowrap,
     tabs: TabStops,
+    /// Bytes of the current string sequence passed on so far.
+    string_bytes: usize,
 }
 
 impl Filter {
@@ -115,11 +128,13 @@ impl Filter {
         let mut rest = input;
         while let Some((&byte, tail)) = rest.split_first() {
             if self.state == State::Ground && self.passes_text_through() {
-                // Text that needs no rewriting, up to the next ESC, SO, SI or tab.
+                // Text that needs no rewriting, up to the next ESC, SO, SI,
+                // tab or possible U+FE0F, or to an unfinished character at
+                // the end of the read.
                 let end = rest
                     .iter()
-                    .position(|&b| matches!(b, ESC | SO | SI | b'\t'))
-                    .unwrap_or(rest.len());
+                    .position(|&b| matches!(b, ESC | SO | SI | b'\t' | text::VS16_LEAD))
+                    .unwrap_or_else(|| text::whole_prefix(rest));
                 let (text, after) = rest.split_at(end);
                 out.extend(text);
                 rest = after;
@@ -199,16 +214,8 @@ impl Filter {
                     self.state = State::Ground;
                 }
             }
-            State::Str => {
-                if byte == ESC {
-                    self.state = State::StrEscape;
-                    return;
-                }
-                if byte == 0x07 {
-                    self.state = State::Ground;
-                }
-                out.push(byte);
-            }
+            State::Str(kind) => self.string(kind, byte, out),
+            State::Utf8 { held, len } => self.continue_character(held, len, byte, out),
             State::StrEscape => {
                 if byte == b'\\' {
                     out.extend(&[ESC, b'\\']);
@@ -248,10 +255,7 @@ impl Filter {
                 self.reset();
                 out.extend(&[ESC, byte]);
             }
-            b']' | b'P' | b'_' | b'^' | b'X' => {
-                out.extend(&[ESC, byte]);
-                self.state = State::Str;
-            }
+            b']' | b'P' | b'_' | b'^' | b'X' => self.start_string(byte, out),
             b'(' | b')' => {
                 out.extend(&[ESC, byte]);
                 self.state = State::Designate(if byte == b'(' { Slot::G0 } else { Slot::G1 });
@@ -306,6 +310,7 @@ impl Filter {
             }
             SO => self.charsets.shift_out(),
             SI => self.charsets.shift_in(),
+            0xc2..=0xf4 => self.start_character(byte),
             b'\t' => {
                 if let Autowrap::Off(clip) = &mut self.autowrap {
                     clip.leave(out);
@@ -315,8 +320,9 @@ impl Filter {
             _ => match &mut self.autowrap {
                 Autowrap::Off(clip) => clip.text(byte, self.charsets.current(), self.insert, out),
                 Autowrap::On => {
-                    // Insert mode: make room (ICH) before each character; a
-                    // UTF-8 character is one lead byte and its continuation bytes.
+                    // Insert mode: make room (ICH) before each character
+                    // (multi-byte ones come whole through `text`; 0xc0,
+                    // 0xc1 and 0xf5.. are characters vte replaces).
                     let starts_character = (0x20..=0x7e).contains(&byte) || byte >= 0xc0;
                     if self.insert == InsertMode::Insert && starts_character {
                         out.extend(b"\x1b[@");

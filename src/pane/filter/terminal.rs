@@ -3,6 +3,9 @@
 //! parser takes whenever the filter must read the cursor, and at the end of
 //! each chunk.
 
+use super::super::widen;
+use super::text::VS16;
+
 /// What the filter needs of the parser behind it.
 pub trait Terminal {
     /// Parses `bytes` (what the filter has passed on).
@@ -16,6 +19,10 @@ pub trait Terminal {
     /// the cursor past the last column, a pending wrap, which no cursor
     /// movement can do.
     fn redraw_last_cell(&self, row: u16, bytes: &mut Vec<u8>);
+    /// Appends what to parse for a U+FE0F that comes next in text: the
+    /// selector itself, or what vt100 means by it when it would widen the
+    /// last column's character with a wrap pending (see `pane::widen`).
+    fn emoji_presentation(&mut self, bytes: &mut Vec<u8>);
 }
 
 impl<CB: vt100::Callbacks> Terminal for vt100::Parser<CB> {
@@ -51,6 +58,13 @@ impl<CB: vt100::Callbacks> Terminal for vt100::Parser<CB> {
             contents => bytes.extend_from_slice(contents.as_bytes()),
         }
         bytes.extend_from_slice(screen.attributes_formatted().as_bytes());
+    }
+
+    fn emoji_presentation(&mut self, bytes: &mut Vec<u8>) {
+        match widen::at_margin(self.screen()) {
+            Some(instead) => bytes.extend_from_slice(&instead),
+            None => bytes.extend_from_slice(VS16),
+        }
     }
 }
 
@@ -94,6 +108,12 @@ impl<T: Terminal> Sink<'_, T> {
 
     pub(super) fn cols(&self) -> u16 {
         self.terminal.cols()
+    }
+
+    /// A U+FE0F in text, once everything before it is parsed.
+    pub(super) fn emoji_presentation(&mut self) {
+        self.flush();
+        self.terminal.emoji_presentation(self.bytes);
     }
 
     /// CHA: to column `col` (from 0) of the cursor's row.

@@ -1,19 +1,22 @@
 //! The filter's output for each rewrite, split at every point; what the
 //! screen then shows is tested with the emulator (`emulator_tests.rs`).
+//! [`run`] and [`Recorder`] are shared with the other modules' tests.
 
 use std::num::NonZeroU16;
 
 use super::terminal::Cursor;
 use super::*;
 
-/// A real vt100 parser that also keeps every byte it was given.
-struct Recorder {
+/// A real vt100 parser that also keeps every byte it was given, and where
+/// in them each U+FE0F in text was handed over.
+pub(super) struct Recorder {
     parser: vt100::Parser,
-    parsed: Vec<u8>,
+    pub(super) parsed: Vec<u8>,
+    pub(super) vs16: Vec<usize>,
 }
 
 impl Recorder {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self {
             parser: vt100::Parser::new(
                 NonZeroU16::new(24).unwrap(),
@@ -21,6 +24,7 @@ impl Recorder {
                 0,
             ),
             parsed: Vec::new(),
+            vs16: Vec::new(),
         }
     }
 }
@@ -42,17 +46,27 @@ impl Terminal for Recorder {
     fn redraw_last_cell(&self, row: u16, bytes: &mut Vec<u8>) {
         self.parser.redraw_last_cell(row, bytes);
     }
+
+    fn emoji_presentation(&mut self, bytes: &mut Vec<u8>) {
+        self.vs16.push(self.parsed.len() + bytes.len());
+        self.parser.emoji_presentation(bytes);
+    }
 }
 
 /// What vt100 was given for `chunks`, fed one after another.
-fn run(chunks: &[&[u8]]) -> Vec<u8> {
+pub(super) fn run(chunks: &[&[u8]]) -> Vec<u8> {
+    run_marked(chunks).0
+}
+
+/// [`run`], and where U+FE0F in text went in it.
+pub(super) fn run_marked(chunks: &[&[u8]]) -> (Vec<u8>, Vec<usize>) {
     let mut filter = Filter::new();
     let mut terminal = Recorder::new();
     let mut scratch = Vec::new();
     for chunk in chunks {
         filter.feed(chunk, &mut scratch, &mut terminal);
     }
-    terminal.parsed
+    (terminal.parsed, terminal.vs16)
 }
 
 /// `run` of `input` whole and cut at every point gives the same bytes.
