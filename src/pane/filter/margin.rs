@@ -99,6 +99,30 @@ impl Clip {
         }
     }
 
+    /// A run of printable ASCII, in neither line drawing nor insert mode:
+    /// what [`Clip::text`] does for each byte, in bulk. What fits is passed
+    /// on; of the rest, which would each overwrite the last column, only
+    /// the last is drawn.
+    pub(super) fn ascii<T: Terminal>(&mut self, run: &[u8], out: &mut Sink<T>) {
+        let Some(&last) = run.last() else {
+            return;
+        };
+        let col = self.column(out);
+        let cols = self.cols;
+        let room = usize::from(cols.saturating_sub(col));
+        let (fits, over) = run.split_at(run.len().min(room));
+        out.extend(fits);
+        // `fits` is at most `room`, a u16.
+        let mut col = col.saturating_add(u16::try_from(fits.len()).unwrap_or(u16::MAX));
+        if !over.is_empty() {
+            out.cha(cols.saturating_sub(1));
+            out.push(last);
+            col = cols;
+        }
+        self.last = Some(char::from(last));
+        self.col = Column::At(col);
+    }
+
     /// A whole multi-byte character, `c`, encoded as `bytes`.
     pub(super) fn character<T: Terminal>(
         &mut self,

@@ -127,7 +127,27 @@ impl Filter {
         };
         let mut rest = input;
         while let Some((&byte, tail)) = rest.split_first() {
-            if self.state == State::Ground && self.passes_text_through() {
+            match self.bulk(rest, &mut out) {
+                0 => {
+                    self.push(byte, &mut out);
+                    rest = tail;
+                }
+                taken => rest = rest.get(taken..).unwrap_or_default(),
+            }
+        }
+        out.flush();
+    }
+
+    /// Takes a run of bytes at the start of `rest` that need no decision
+    /// each, and returns how many (0: none, the next byte goes to `push`).
+    /// This is what keeps the filter cheap: most output is runs of text and
+    /// of CSI parameters.
+    fn bulk<T: Terminal>(&mut self, rest: &[u8], out: &mut Sink<T>) -> usize {
+        // Text is drawn as it comes: no line drawing, no insert mode.
+        let plain = self.charsets.current() == charset::Charset::Ascii
+            && self.insert == InsertMode::Replace;
+        match (self.state, &mut self.autowrap) {
+            (State::Ground, Autowrap::On) if plain => {
                 // Text that needs no rewriting, up to the next ESC, SO, SI,
                 // tab or possible U+FE0F, or to an unfinished character at
                 // the end of the read.
@@ -135,33 +155,36 @@ impl Filter {
                     .iter()
                     .position(|&b| matches!(b, ESC | SO | SI | b'\t' | text::VS16_LEAD))
                     .unwrap_or_else(|| text::whole_prefix(rest));
-                let (text, after) = rest.split_at(end);
-                out.extend(text);
-                rest = after;
-                if let Some((&byte, tail)) = rest.split_first() {
-                    self.push(byte, &mut out);
-                    rest = tail;
-                }
-                continue;
+                out.extend(rest.get(..end).unwrap_or_default());
+                end
             }
-            self.push(byte, &mut out);
-            rest = tail;
+            (State::Ground, Autowrap::Off(clip)) if plain => {
+                let end = rest
+                    .iter()
+                    .position(|b| !(0x20..=0x7e).contains(b))
+                    .unwrap_or(rest.len());
+                clip.ascii(rest.get(..end).unwrap_or_default(), out);
+                end
+            }
+            (State::Csi, _) => {
+                let room = MAX_PARAMS.saturating_sub(self.params.len());
+                let end = rest
+                    .iter()
+                    .take(room)
+                    .position(|b| !(0x20..=0x3f).contains(b))
+                    .unwrap_or(room.min(rest.len()));
+                self.params
+                    .extend_from_slice(rest.get(..end).unwrap_or_default());
+                end
+            }
+            _ => 0,
         }
-        out.flush();
     }
 
     /// The pane's width changed: tab stops go back to every eight columns
     /// (tmux's `screen_resize` does the same).
     pub fn width_changed(&mut self) {
         self.tabs.reset();
-    }
-
-    /// Whether text in the ground state reaches vt100 as it is: no line
-    /// drawing, no insert mode and autowrap on.
-    fn passes_text_through(&self) -> bool {
-        self.charsets.current() == charset::Charset::Ascii
-            && self.insert == InsertMode::Replace
-            && matches!(self.autowrap, Autowrap::On)
     }
 
     /// RIS (`ESC c`): everything the filter tracks goes back to its start.
