@@ -19,6 +19,7 @@ mod reader;
 mod shim;
 mod size;
 mod spec;
+mod turns;
 mod widen;
 mod writer;
 

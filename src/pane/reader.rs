@@ -1,8 +1,9 @@
 //! The reader thread: drains the PTY into the emulator and answers queries.
 //!
 //! It is the only thread that parses, holds the emulator lock only while one
-//! read is parsed, and never blocks on anything but the PTY read, so a slow
-//! renderer or a program that is not reading its input cannot stall output.
+//! read is parsed, and blocks on nothing but the PTY read and its turn to parse
+//! a large read (see [`super::turns`]), so a slow renderer or a program that is
+//! not reading its input cannot stall output.
 
 use std::io::Read;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -13,6 +14,7 @@ use tokio::sync::watch;
 use super::emulator::{Emulator, ParserHealth};
 use super::error::WriteError;
 use super::lifecycle::Lifecycle;
+use super::turns::{TURN_READ_BYTES, TURNS};
 use super::writer::WriteQueue;
 
 /// One read from the PTY. Big enough that a program redrawing a large screen is
@@ -44,7 +46,11 @@ impl Reading {
                     break;
                 }
             };
+            // A large read waits for a turn before it takes the lock, so the
+            // session never waits on a reader that is queued for the CPU.
+            let turn = (read >= TURN_READ_BYTES).then(|| TURNS.take());
             let processed = lock(&self.emulator).process(&buffer[..read]);
+            drop(turn);
             match self.replies.try_write(&processed.replies) {
                 Ok(()) => {}
                 // Blocking here would deadlock against a program that is not
