@@ -16,9 +16,19 @@ use crate::ui::{self, DashboardView, Overlay, PaneView, SidebarEntry};
 const SYNC_BEGIN: &[u8] = b"\x1b[?2026h";
 const SYNC_END: &[u8] = b"\x1b[?2026l";
 
+/// Whether a round of drawing sent anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Drawn {
+    /// At least one client got a frame.
+    Sent,
+    /// Nothing visible had changed for any dirty client.
+    Nothing,
+}
+
 impl Session {
     /// Draws every dirty client.
-    pub(super) fn render(&mut self) {
+    pub(super) fn render(&mut self) -> Drawn {
+        let mut drawn = Drawn::Nothing;
         let sidebar_source: Vec<SidebarSource> = self
             .table
             .all()
@@ -224,6 +234,7 @@ impl Session {
             match frame {
                 Ok(bytes) if bytes.is_empty() => stats.skipped += 1,
                 Ok(bytes) => {
+                    drawn = Drawn::Sent;
                     let mut framed = Vec::with_capacity(bytes.len() + 16);
                     framed.extend_from_slice(SYNC_BEGIN);
                     framed.extend_from_slice(&bytes);
@@ -247,6 +258,7 @@ impl Session {
             }
         }
         self.mark_dirty(|c| behind.contains(&c.id));
+        drawn
     }
 }
 

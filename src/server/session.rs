@@ -23,6 +23,7 @@ use tokio::time::Instant;
 use super::client::{Client, ClientId, Dirty, Effect};
 use super::jobs::JobOutcome;
 use super::outbox::Outbox;
+use super::render::Drawn;
 use super::workspaces::{PaneId, Table};
 use crate::pane::ProcessExit;
 use crate::paths::Paths;
@@ -417,8 +418,15 @@ impl Session {
         self.poll_prs(now);
         if self.frame_due.is_some_and(|due| due <= now) {
             self.frame_due = None;
-            self.last_frame = Some(now);
-            self.render();
+            // Only a frame that went out holds the next one back. A key is
+            // drawn at once and usually changes nothing visible yet; had that
+            // empty frame counted, the pane's echo a millisecond later would
+            // wait out a whole interval.
+            let previous = self.last_frame.replace(now);
+            match self.render() {
+                Drawn::Sent => {}
+                Drawn::Nothing => self.last_frame = previous,
+            }
         }
     }
 }
