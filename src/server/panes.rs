@@ -3,7 +3,7 @@
 //! the size each PTY should have.
 
 use super::client::{Client, ClientId, PaneFacts, Running};
-use super::session::Session;
+use super::session::{ECHO_WINDOW, EchoAwaited, Session};
 use super::workspaces::PaneId;
 use crate::pane::PaneSize;
 use crate::protocol::AgentStatus;
@@ -69,10 +69,19 @@ impl Session {
         else {
             return;
         };
-        if let Err(error) = live.pane.write(bytes) {
-            tracing::debug!(name, %error, "input for a pane dropped");
-            if let Some(client) = self.clients.get_mut(&client) {
-                client.message = Some(format!("{name} is not reading its input ({error})"));
+        let pane = live.id;
+        match live.pane.write(bytes) {
+            Ok(()) => {
+                self.echo = Some(EchoAwaited {
+                    pane,
+                    since: Instant::now(),
+                });
+            }
+            Err(error) => {
+                tracing::debug!(name, %error, "input for a pane dropped");
+                if let Some(client) = self.clients.get_mut(&client) {
+                    client.message = Some(format!("{name} is not reading its input ({error})"));
+                }
             }
         }
     }
@@ -101,6 +110,13 @@ impl Session {
             .map(|c| c.id)
             .collect();
         self.mark_dirty(|c| visible.contains(&c.id));
+        let now = Instant::now();
+        if let Some(echo) = self.echo.take_if(|echo| echo.pane == pane)
+            && now.saturating_duration_since(echo.since) <= ECHO_WINDOW
+            && !visible.is_empty()
+        {
+            self.draw_now();
+        }
     }
 
     fn is_visible(&self, client: &Client, name: &str) -> bool {

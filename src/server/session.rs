@@ -10,7 +10,10 @@
 //! Drawing is coalesced: an event that changes what a client sees only marks
 //! it dirty and schedules a frame no sooner than [`FRAME_INTERVAL`] after the
 //! last one. With nothing happening there is no timer at all, so an idle
-//! server does not wake up.
+//! server does not wake up. One exception: the first output of a pane just
+//! after a key was typed into it (its echo) is drawn at once, because a typist
+//! feels every millisecond of that and the frame interval was most of it
+//! (benches/latency.py); keys come far slower than frames, so this adds few.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -33,6 +36,16 @@ use crate::ui::keymap::Keymap;
 
 /// At most ~60 frames a second; output arriving faster is drawn together.
 pub const FRAME_INTERVAL: Duration = Duration::from_millis(16);
+
+/// How long after a key a pane's output still counts as its echo.
+pub const ECHO_WINDOW: Duration = Duration::from_millis(50);
+
+/// A key was typed into `pane` at `since`; its echo is drawn at once.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct EchoAwaited {
+    pub pane: PaneId,
+    pub since: Instant,
+}
 
 /// The quiet between a pasted prompt's echo and its Enter: Codex treats an
 /// Enter that arrives with the paste as part of it, and Gemini turns an Enter
@@ -105,6 +118,7 @@ pub struct Session {
     tick: u64,
     frame_due: Option<Instant>,
     last_frame: Option<Instant>,
+    pub(super) echo: Option<EchoAwaited>,
     pub(super) stats: Stats,
     pub(super) lifecycle: Lifecycle,
     pub(super) git: super::gitwork::GitWork,
@@ -130,6 +144,7 @@ impl Session {
             tick: 0,
             frame_due: None,
             last_frame: None,
+            echo: None,
             stats: Stats::default(),
             lifecycle: Lifecycle::Serving,
             git: super::gitwork::GitWork::new(super::watch::GitWatcher::new(events_for_git)),
@@ -381,6 +396,12 @@ impl Session {
     /// Something about a repository's workspaces changed: redraw its clients.
     pub(super) fn touch_repo(&mut self, repo: &std::path::Path) {
         self.mark_dirty(|c| c.repo.as_deref().is_none_or(|r| r == repo));
+    }
+
+    /// Draws the dirty clients as soon as the session is free, frame interval
+    /// or not.
+    pub(super) fn draw_now(&mut self) {
+        self.frame_due = Some(Instant::now());
     }
 
     pub(super) fn mark_dirty(&mut self, which: impl Fn(&Client) -> bool) {
