@@ -389,3 +389,51 @@ fn a_base_that_is_being_rebased_is_refused() {
     assert_eq!(block_of(&err), &MergeBlock::BaseCheckedOut { path: root });
     assert_eq!(world(&t, &ws), before);
 }
+
+#[test]
+fn a_branch_is_checked_out_where_git_worktree_list_says() {
+    // Read from the worktrees' HEAD files; git's own listing is the judge.
+    let t = TestRepo::new();
+    let repo = t.repo();
+    let git = &t.ctx().git;
+    let linked = t.outside().join("linked");
+    let detached = t.outside().join("detached");
+    let gone = t.outside().join("gone");
+    t.git(&t.root, &["branch", "side"]);
+    t.git(&t.root, &["branch", "idle"]);
+    t.git(
+        &t.root,
+        &[
+            "worktree",
+            "add",
+            "-q",
+            linked.to_str().unwrap(),
+            "-b",
+            "wt",
+        ],
+    );
+    t.git(
+        &t.root,
+        &[
+            "worktree",
+            "add",
+            "-q",
+            "--detach",
+            detached.to_str().unwrap(),
+        ],
+    );
+    t.git(
+        &t.root,
+        &["worktree", "add", "-q", gone.to_str().unwrap(), "side"],
+    );
+    std::fs::remove_dir_all(&gone).unwrap();
+    let listing = t.git(&t.root, &["worktree", "list", "--porcelain"]);
+    for branch in ["main", "wt", "side", "idle", "nothing"] {
+        let refname = format!("refs/heads/{branch}");
+        let by_git = listing.lines().any(|l| l == format!("branch {refname}"));
+        let by_grove = grove::git::worktree::branch_checked_out(git, &repo, &refname).unwrap();
+        assert_eq!(by_grove, by_git, "{branch}: {listing}");
+    }
+    assert!(grove::git::worktree::branch_checked_out(git, &repo, "refs/heads/side").unwrap());
+    assert!(!grove::git::worktree::branch_checked_out(git, &repo, "refs/heads/idle").unwrap());
+}

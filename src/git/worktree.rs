@@ -114,6 +114,46 @@ pub fn find(git: &Git, repo: &Repo, path: &Path) -> Result<Option<Entry>, GitErr
     }))
 }
 
+/// Whether `refname` (`refs/heads/…`) is checked out in any worktree.
+///
+/// Every worktree's HEAD file names its branch (`ref: refs/heads/…`), and
+/// that is where `git worktree list` reads it too; reading the files spares a
+/// git process inside a job's merge lock. Whatever looks unusual (a HEAD that
+/// cannot be read, reftable's placeholder HEAD) is left to git.
+pub fn branch_checked_out(git: &Git, repo: &Repo, refname: &str) -> Result<bool, GitError> {
+    match heads_name(&repo.common_dir, refname) {
+        Some(found) => Ok(found),
+        None => Ok(list(git, repo)?
+            .iter()
+            .any(|entry| entry.branch.as_deref() == Some(refname))),
+    }
+}
+
+fn heads_name(common_dir: &Path, refname: &str) -> Option<bool> {
+    let names = |head: &Path| -> Option<bool> {
+        let text = std::fs::read_to_string(head).ok()?;
+        let target = text.trim_end().strip_prefix("ref: ");
+        if target == Some("refs/heads/.invalid") {
+            return None;
+        }
+        Some(target == Some(refname))
+    };
+    if names(&common_dir.join("HEAD"))? {
+        return Some(true);
+    }
+    let linked = match std::fs::read_dir(common_dir.join("worktrees")) {
+        Ok(linked) => linked,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Some(false),
+        Err(_) => return None,
+    };
+    for worktree in linked {
+        if names(&worktree.ok()?.path().join("HEAD"))? {
+            return Some(true);
+        }
+    }
+    Some(false)
+}
+
 /// Parses `git worktree list --porcelain -z`: attributes separated by NUL,
 /// records by an empty attribute.
 fn parse_list(text: &str) -> Vec<Entry> {

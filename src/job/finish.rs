@@ -176,8 +176,7 @@ fn merge_without_checkout(
 ) -> anyhow::Result<Option<Merge>> {
     let root = &ctx.repo.root;
     let base_ref = format!("refs/heads/{}", record.base);
-    let listed = ctx.git.run(root, ["worktree", "list", "--porcelain"])?;
-    if listed.lines().any(|l| l == format!("branch {base_ref}")) {
+    if crate::git::worktree::branch_checked_out(&ctx.git, &ctx.repo, &base_ref)? {
         return Ok(None);
     }
     let missing =
