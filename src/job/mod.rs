@@ -5,7 +5,7 @@
 //! `spec` is the job file, `template` its `{{…}}` variables, `ledger` the
 //! durable per-item record that makes a run resumable, `boundary` the check
 //! that an item changed only what it owns, and `report` the Markdown summary.
-//! The scheduling itself lives in the server (`server/jobrun.rs`), next to
+//! The scheduling itself lives in the server (`server/jobrun/`), next to
 //! the panes it drives.
 
 pub mod finish;

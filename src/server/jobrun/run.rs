@@ -1,0 +1,163 @@
+//! A job run as the server holds it: the job file read and its items
+//! expanded, the ledger loaded or made, and what the scheduler keeps beside
+//! it (the concurrency now, the merge lock, items busy or worked).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::job::ledger::{self, ItemState, Ledger};
+use crate::job::{Item, JobSpec};
+use crate::server::jobs::context;
+
+/// A job run the server drives.
+pub struct JobRun {
+    pub spec: JobSpec,
+    pub items: Vec<Item>,
+    pub ledger: Ledger,
+    pub ledger_path: PathBuf,
+    /// Agents allowed at once now: the job's concurrency, halved on a rate
+    /// limit and grown back one at a time as items merge.
+    pub concurrency: usize,
+    pub(super) merge_lock: Arc<Mutex<()>>,
+    /// Items whose agent has worked since its prompt (for `done: idle`).
+    pub(super) worked: BTreeSet<usize>,
+    /// Items with a start or finishing job in flight.
+    pub(super) busy: BTreeSet<usize>,
+}
+
+/// A job file read, its items expanded and its ledger loaded or made.
+pub struct LoadedJob {
+    pub spec: JobSpec,
+    pub items: Vec<Item>,
+    pub ledger: Ledger,
+    pub ledger_path: PathBuf,
+}
+
+pub(super) fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// The workspace of item `item` of job `job`: `headers-3-src-auth-rs`.
+pub fn workspace_name(job: &str, item: &Item) -> String {
+    let mut name = format!("{job}-{}-{}", item.index, item.slug);
+    name.truncate(60);
+    name.trim_end_matches(['-', '.']).to_owned()
+}
+
+/// Reads the job file and the ledger (a resumed run keeps its records), and
+/// makes the integration branch. Runs on the blocking pool.
+pub fn load_job(
+    paths: &crate::paths::Paths,
+    cwd: &Path,
+    file: &Path,
+    retry: crate::protocol::RetryKept,
+) -> anyhow::Result<LoadedJob> {
+    let ctx = context(paths, cwd)?;
+    let spec = JobSpec::load(file)?;
+    let items = spec.items(&ctx.repo.root)?;
+    let ledger_path = ledger::ledger_path(&paths.jobs_dir(), &ctx.repo.root, &spec.name);
+    let root = &ctx.repo.root;
+    let mut ledger = match ledger::load(&ledger_path)? {
+        Some(mut ledger) => {
+            ledger.add_missing(&items);
+            ledger.finished = None;
+            ledger
+        }
+        None => {
+            let base = match &spec.base {
+                Some(base) => base.clone(),
+                None => ctx.repo.current_branch(&ctx.git, root)?,
+            };
+            Ledger::new(&spec.name, root, file, &base, &items, unix_now())
+        }
+    };
+    if !ctx.repo.branch_exists(&ledger.branch)? {
+        ctx.git
+            .run(root, ["branch", &ledger.branch, &ledger.base])?;
+    }
+    // Items caught mid-way by a crash: an agent that was starting or running
+    // runs again in its workspace (its work is there); one being checked or
+    // merged is checked again (a merge already done reads as up to date).
+    for record in &mut ledger.items {
+        match record.state {
+            ItemState::Starting | ItemState::Running if record.workspace.is_some() => {
+                record.state = ItemState::Running;
+            }
+            ItemState::Starting | ItemState::Running => record.state = ItemState::Queued,
+            ItemState::Merging => record.state = ItemState::Checking,
+            // Asked to try the kept items again: in their own workspace
+            // (the agent sees its earlier work), with fresh retries.
+            ItemState::Failed | ItemState::Conflict | ItemState::OutOfBounds
+                if retry == crate::protocol::RetryKept::Retry =>
+            {
+                record.state = ItemState::Queued;
+                record.attempts = 0;
+                record.retry_at = None;
+                record.ended = None;
+            }
+            ItemState::Queued
+            | ItemState::Checking
+            | ItemState::Merged
+            | ItemState::Failed
+            | ItemState::Conflict
+            | ItemState::OutOfBounds => {}
+        }
+    }
+    ledger::save(&ledger_path, &ledger)?;
+    Ok(LoadedJob {
+        spec,
+        items,
+        ledger,
+        ledger_path,
+    })
+}
+
+impl JobRun {
+    pub fn new(loaded: LoadedJob) -> JobRun {
+        JobRun {
+            concurrency: loaded.spec.concurrency,
+            spec: loaded.spec,
+            items: loaded.items,
+            ledger: loaded.ledger,
+            ledger_path: loaded.ledger_path,
+            merge_lock: Arc::new(Mutex::new(())),
+            worked: BTreeSet::new(),
+            busy: BTreeSet::new(),
+        }
+    }
+
+    pub fn repo(&self) -> &Path {
+        &self.ledger.repo
+    }
+
+    pub fn name(&self) -> &str {
+        &self.ledger.job
+    }
+
+    pub(super) fn item(&self, index: usize) -> Option<&Item> {
+        self.items.iter().find(|i| i.index == index)
+    }
+
+    pub(super) fn record_mut(&mut self, index: usize) -> Option<&mut ledger::ItemRecord> {
+        self.ledger.items.iter_mut().find(|r| r.index == index)
+    }
+
+    /// The item whose workspace is `name`, while it has an agent.
+    pub(super) fn running_item(&self, name: &str) -> Option<usize> {
+        self.ledger
+            .items
+            .iter()
+            .find(|r| r.workspace.as_deref() == Some(name) && r.state == ItemState::Running)
+            .map(|r| r.index)
+    }
+
+    pub(super) fn save(&self) {
+        if let Err(error) = ledger::save(&self.ledger_path, &self.ledger) {
+            tracing::error!(job = self.name(), "cannot save the job's record: {error:#}");
+        }
+    }
+}
