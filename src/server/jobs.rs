@@ -171,13 +171,7 @@ impl Session {
                 let response = match self.send_keys(&repo, &name, &keys) {
                     Ok(()) => Response::Sent { name },
                     Err(error) => Response::Failed {
-                        kind: match error {
-                            super::prompts::SendError::Empty
-                            | super::prompts::SendError::BadKey { .. } => FailureKind::Usage,
-                            super::prompts::SendError::NoWorkspace { .. }
-                            | super::prompts::SendError::NotRunning { .. }
-                            | super::prompts::SendError::Busy { .. } => FailureKind::Failure,
-                        },
+                        kind: error.kind(),
                         message: error.to_string(),
                     },
                 };
@@ -225,13 +219,7 @@ impl Session {
                 let response = match self.send(Some(&repo), &name, text, enter) {
                     Ok(()) => Response::Sent { name },
                     Err(error) => Response::Failed {
-                        kind: match error {
-                            super::prompts::SendError::Empty
-                            | super::prompts::SendError::BadKey { .. } => FailureKind::Usage,
-                            super::prompts::SendError::NoWorkspace { .. }
-                            | super::prompts::SendError::NotRunning { .. }
-                            | super::prompts::SendError::Busy { .. } => FailureKind::Failure,
-                        },
+                        kind: error.kind(),
                         message: error.to_string(),
                     },
                 };

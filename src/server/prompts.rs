@@ -14,7 +14,7 @@ use super::session::{PROMPT_ENTER_DELAY, PROMPT_ENTER_LATEST, Session};
 use super::workspaces::{PendingPrompt, PromptStage, SendEnter};
 use crate::agent::State;
 use crate::pane::keys::encode_paste;
-use crate::protocol::AgentStatus;
+use crate::protocol::{AgentStatus, FailureKind};
 
 /// Why a prompt could not be queued.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -29,6 +29,19 @@ pub enum SendError {
     Empty,
     #[error("{key:?} is not a key; write e.g. Enter, Esc, y, C-c, S-Tab, Up")]
     BadKey { key: String },
+}
+
+impl SendError {
+    /// Whether the user asked for something impossible or the agent cannot
+    /// take it now (the exit code `grove send` gives).
+    pub fn kind(&self) -> FailureKind {
+        match self {
+            SendError::Empty | SendError::BadKey { .. } => FailureKind::Usage,
+            SendError::NoWorkspace { .. }
+            | SendError::NotRunning { .. }
+            | SendError::Busy { .. } => FailureKind::Failure,
+        }
+    }
 }
 
 impl Session {
