@@ -28,6 +28,9 @@
 // A benchmark reports its table on stdout.
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/redraws.rs"]
+mod redraws;
+
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::Path;
@@ -35,6 +38,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use grove::pane::{Emulator, PaneSize};
+use redraws::redraws;
 
 /// What each recording is played up to, and the size of a synthetic flood.
 const RECORDED_BYTES: usize = 4 << 20;
@@ -96,62 +100,6 @@ fn recording(agent: &str) -> Input {
     Input::new(agent, size, reads)
 }
 
-const WORDS: [&str; 8] = [
-    "fn ",
-    "observe",
-    "(&mut self, ",
-    "now: Instant",
-    ") -> ",
-    "Option<Change> ",
-    "{ let ",
-    "x = 42; ",
-];
-const SPINNER: [&str; 6] = ["·", "✢", "✳", "✶", "✻", "✽"];
-
-/// Full-screen redraws of `rows` × `cols`: rows of coloured words up to
-/// `line` columns each, a rule, a spinner line and a footer.
-fn redraws(rows: usize, cols: usize, line: usize, prefix: &str) -> String {
-    let mut text = String::with_capacity(SYNTHETIC_BYTES + 16 * 1024);
-    text.push_str(prefix);
-    let mut frame = 0usize;
-    while text.len() < SYNTHETIC_BYTES {
-        text.push_str("\x1b[H");
-        for row in 0..rows - 3 {
-            let _ = write!(text, "\x1b[{};1H", row + 1);
-            let (mut col, mut word) = (0, 0);
-            while col < line - 2 {
-                let mix = frame + row * 7 + word * 13;
-                let piece = WORDS[mix % WORDS.len()];
-                let piece = &piece[..piece.len().min(line - 2 - col)];
-                let _ = write!(text, "\x1b[0;38;5;{}m", mix % 256);
-                if mix.is_multiple_of(5) {
-                    let _ = write!(text, "\x1b[48;2;{};20;{}m", mix % 40, mix % 60);
-                }
-                text.push_str(piece);
-                col += piece.len();
-                word += 1;
-            }
-            text.push_str("\x1b[0m\x1b[K");
-        }
-        let _ = write!(
-            text,
-            "\x1b[{};1H\x1b[2m{}\x1b[0m",
-            rows - 2,
-            "─".repeat(cols)
-        );
-        let _ = write!(
-            text,
-            "\x1b[{};1H\x1b[2K\x1b[38;5;174m{}\x1b[0m Observing… ({}s · esc to interrupt)",
-            rows - 1,
-            SPINNER[frame % SPINNER.len()],
-            frame / 10,
-        );
-        let _ = write!(text, "\x1b[{rows};1H\x1b[2K  ? for shortcuts");
-        frame += 1;
-    }
-    text
-}
-
 /// A build log: plain lines, some UTF-8, a tab-separated column.
 fn log() -> String {
     let mut text = String::with_capacity(SYNTHETIC_BYTES + 1024);
@@ -204,14 +152,14 @@ fn inputs() -> Vec<Input> {
         "redraw",
         40,
         120,
-        &redraws(40, 120, 120, ""),
+        &redraws(40, 120, 120, "", SYNTHETIC_BYTES),
     ));
     inputs.push(Input::synthetic("log", 40, 120, &log()));
     inputs.push(Input::synthetic(
         "nowrap",
         40,
         120,
-        &redraws(40, 120, 150, "\x1b[?7l"),
+        &redraws(40, 120, 150, "\x1b[?7l", SYNTHETIC_BYTES),
     ));
     inputs.push(Input::synthetic("emoji", 40, 120, &emoji(120)));
     inputs

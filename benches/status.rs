@@ -35,7 +35,9 @@
 // A benchmark reports its tables on stderr, next to criterion's output.
 #![allow(clippy::print_stderr, clippy::unwrap_used, clippy::expect_used)]
 
-use std::fmt::Write as _;
+#[path = "support/redraws.rs"]
+mod redraws;
+
 use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -48,6 +50,7 @@ use grove::agent::observe::screen_tail;
 use grove::agent::{Focus, StatusRules, Tracker, observation};
 use grove::config::Config;
 use grove::pane::{Emulator, PaneSize};
+use redraws::redraws;
 
 /// The synthetic streams' size and the gemini repetition's target.
 const HEAVY_BYTES: usize = 10 * 1024 * 1024;
@@ -126,61 +129,11 @@ fn repeated(one: &Input, target: usize) -> Input {
     )
 }
 
-const WORDS: [&str; 8] = [
-    "fn ",
-    "observe",
-    "(&mut self, ",
-    "now: Instant",
-    ") -> ",
-    "Option<Change> ",
-    "{ let ",
-    "x = 42; ",
-];
-const SPINNER: [&str; 6] = ["·", "✢", "✳", "✶", "✻", "✽"];
-
 /// `HEAVY_BYTES` of full-screen 120×40 redraws: 37 rows of words in
 /// 256-colour and truecolour SGR, a rule, a spinner line that claude's
 /// working rule matches, and a footer; every frame shifts every word.
 fn synthetic() -> Input {
-    let (rows, cols) = (40usize, 120usize);
-    let mut text = String::with_capacity(HEAVY_BYTES + 16 * 1024);
-    let mut frame = 0usize;
-    while text.len() < HEAVY_BYTES {
-        text.push_str("\x1b[H");
-        for row in 0..rows - 3 {
-            let _ = write!(text, "\x1b[{};1H", row + 1);
-            let (mut col, mut word) = (0, 0);
-            while col < cols - 2 {
-                let mix = frame + row * 7 + word * 13;
-                let piece = WORDS[mix % WORDS.len()];
-                let piece = &piece[..piece.len().min(cols - 2 - col)];
-                let _ = write!(text, "\x1b[0;38;5;{}m", mix % 256);
-                if mix.is_multiple_of(5) {
-                    let _ = write!(text, "\x1b[48;2;{};20;{}m", mix % 40, mix % 60);
-                }
-                text.push_str(piece);
-                col += piece.len();
-                word += 1;
-            }
-            text.push_str("\x1b[0m\x1b[K");
-        }
-        let _ = write!(
-            text,
-            "\x1b[{};1H\x1b[2m{}\x1b[0m",
-            rows - 2,
-            "─".repeat(cols)
-        );
-        let _ = write!(
-            text,
-            "\x1b[{};1H\x1b[2K\x1b[38;5;174m{}\x1b[0m Observing… ({}s · ↓ {} tokens · esc to interrupt)",
-            rows - 1,
-            SPINNER[frame % SPINNER.len()],
-            frame / 10,
-            frame * 17
-        );
-        let _ = write!(text, "\x1b[{rows};1H\x1b[2K  ? for shortcuts");
-        frame += 1;
-    }
+    let text = redraws(40, 120, 120, "", HEAVY_BYTES);
     let chunks = text
         .as_bytes()
         .chunks(SYNTHETIC_CHUNK)
