@@ -20,10 +20,13 @@ into the integration branch, the worktree removed and the branch deleted.
   that makes the same edit and commit and exits at once: its own time is the
   edit, the commit and a few `date`/`stat` calls to log when things happened.
   The agent gets its prompt as grove's default does, typed in once it is idle
-  (`via: paste`: grove waits for the agent's output to be quiet for 0.7 s,
-  types, and presses Enter 0.15 s later), or on its command line
-  (`via: argument`, no wait: the pure orchestration cost). Each of
-  --concurrency (default 1 and 4) with each of --via (default both).
+  (`paste`: the profile has an idle rule matching the agent's ready line, as
+  every built-in profile has one for its agent's input box; the agent has not
+  asked for bracketed paste, so Enter goes with the text), typed in by a
+  profile without status rules (`quiet`: grove waits for 0.7 s without output
+  before it types), or on its command line (`argument`, no wait: the pure
+  orchestration cost). Each of --concurrency (default 1 and 4) with each of
+  --via (default paste and argument).
 
 Every run uses a fresh repository (same files, same commit). A round runs
 plain git, then each grove configuration (rotated from round to round), each
@@ -46,7 +49,7 @@ start of the removal. Medians over the items:
 
   head   `grove run` started -> the first item's worktree exists (per run)
   create worktree exists -> its agent runs (checkout, workspace record, pane)
-  prompt agent runs -> agent has its prompt (the readiness wait with paste)
+  prompt agent runs -> agent has its prompt (the readiness wait when typed)
   agent  prompt -> agent done (the agent's own work)
   merge  agent done -> merged (exit noticed, boundary, check, merge)
   snap   merged -> snapshot ref written (the start of the removal)
@@ -62,7 +65,7 @@ Every grove run and plain loop has a deadline (--timeout); waits are polls
 with deadlines. Everything runs in a temporary directory (benchlib.Sandbox), removed on exit, also on an error or
 Ctrl-C.
 
-    python3 benches/jobs.py [--items 20] [--runs 3] [--concurrency 1,4] [--via paste,argument] [--json OUT]
+    python3 benches/jobs.py [--items 20] [--runs 3] [--concurrency 1,4] [--via paste,quiet,argument] [--json OUT]
 """
 
 from __future__ import annotations
@@ -262,6 +265,9 @@ class Jobs:
         profile = f'  fake:\n    command: ["sh", "{agent}"]\n'
         if via == "argument":
             profile += '    prompt: { via: argument, args: ["{prompt}"] }\n'
+        elif via == "paste":
+            # Like the built-in profiles: a rule that knows the ready screen.
+            profile += '    status: { rows: 1, idle: ["^fake job agent ready$"] }\n'
         repo = make_repo(self.sandbox, name, items, f"agent: fake\nagents:\n{profile}")
         if repo != repo_dir:
             raise BenchError(f"unexpected repository path {repo}")
@@ -491,7 +497,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of each configuration (default 3)")
     parser.add_argument("--concurrency", default="1,4", help="grove concurrencies, comma-separated (default 1,4)")
     parser.add_argument("--via", default="paste,argument",
-                        help="how the agent gets its prompt: paste, argument or both (default paste,argument)")
+                        help="how the agent gets its prompt: paste, quiet, argument, comma-separated "
+                             "(default paste,argument)")
     parser.add_argument("--strace", action="store_true",
                         help="also count the server's git processes in one more (untimed) run, with strace")
     parser.add_argument("--timeout", type=float, default=300, help="deadline of every run, seconds (default 300)")
@@ -506,8 +513,8 @@ def main() -> int:
     args.via = args.via.split(",")
     if args.items < 2 or args.runs < 1 or any(c < 1 for c in args.concurrency):
         parser.error("need at least 2 items, 1 run and concurrency 1 or more")
-    if any(v not in ("paste", "argument") for v in args.via):
-        parser.error("--via takes paste, argument or both")
+    if any(v not in ("paste", "quiet", "argument") for v in args.via):
+        parser.error("--via takes paste, quiet and argument, comma-separated")
     load_start = os.getloadavg()
     try:
         grove_bin = find_grove(args.grove)

@@ -69,26 +69,62 @@ pub fn add(
 
 /// Unlocks and removes the worktree at `path`. `--force` is needed because the
 /// caller has already snapshotted any uncommitted or untracked files.
+///
+/// This holds the lock every worktree command takes, so it is one git
+/// process when the worktree's files say it is one of this repository's:
+/// `--force` twice removes a locked worktree, which is what the unlock and
+/// the listing were for. Anything unusual is asked of `git worktree list`.
 pub fn remove(git: &Git, repo: &Repo, path: &Path) -> Result<(), GitError> {
     let _one_at_a_time = serialize();
-    if let Some(entry) = find(git, repo, path)? {
-        if entry.locked {
-            git.run(
-                &repo.root,
-                ["worktree".as_ref(), "unlock".as_ref(), path.as_os_str()],
-            )?;
-        }
-        git.run(
-            &repo.root,
-            [
-                "worktree".as_ref(),
-                "remove".as_ref(),
-                "--force".as_ref(),
-                path.as_os_str(),
-            ],
-        )?;
+    let locked = match registered(&repo.common_dir, path) {
+        Some(Registered::Yes { locked }) => Some(locked),
+        Some(Registered::No) | None => find(git, repo, path)?.map(|entry| entry.locked),
+    };
+    let Some(locked) = locked else {
+        return Ok(());
+    };
+    let mut args: Vec<&std::ffi::OsStr> =
+        vec!["worktree".as_ref(), "remove".as_ref(), "--force".as_ref()];
+    if locked {
+        args.push("--force".as_ref());
     }
-    Ok(())
+    args.push(path.as_os_str());
+    git.run(&repo.root, args).map(drop)
+}
+
+/// What a worktree's own files say about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Registered {
+    Yes { locked: bool },
+    No,
+}
+
+/// Reads `path/.git` (`gitdir: <common>/worktrees/<id>`) and the admin
+/// directory's `gitdir` file, which points back at `path/.git`: both must
+/// agree for `path` to be a worktree of the repository at `common_dir`.
+/// `None` when a file cannot be read (a missing directory, another layout):
+/// then git's listing decides.
+fn registered(common_dir: &Path, path: &Path) -> Option<Registered> {
+    let gitfile = path.join(".git");
+    let text = std::fs::read_to_string(&gitfile).ok()?;
+    let admin = PathBuf::from(text.trim_end().strip_prefix("gitdir: ")?);
+    let admin = match admin.is_absolute() {
+        true => admin,
+        false => path.join(admin),
+    };
+    let admin = admin.canonicalize().ok()?;
+    let worktrees = common_dir.join("worktrees").canonicalize().ok()?;
+    if admin.parent() != Some(worktrees.as_path()) {
+        return Some(Registered::No);
+    }
+    let back = std::fs::read_to_string(admin.join("gitdir")).ok()?;
+    let back = PathBuf::from(back.trim_end()).canonicalize().ok()?;
+    if back != gitfile.canonicalize().ok()? {
+        return Some(Registered::No);
+    }
+    Some(Registered::Yes {
+        locked: admin.join("locked").exists(),
+    })
 }
 
 /// One entry of `git worktree list --porcelain`.
@@ -182,6 +218,79 @@ fn parse_list(text: &str) -> Vec<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn git(dir: &Path, args: &[&str]) {
+        let done = std::process::Command::new("git")
+            .current_dir(dir)
+            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(done.status.success(), "git {args:?}: {done:?}");
+    }
+
+    fn repo_at(dir: &Path) -> Repo {
+        std::fs::create_dir_all(dir).unwrap();
+        git(dir, &["init", "-q", "-b", "main"]);
+        git(dir, &["commit", "-q", "--allow-empty", "-m", "one"]);
+        Repo::discover(&Git::shared().unwrap(), dir).unwrap()
+    }
+
+    #[test]
+    fn a_worktree_s_own_files_agree_with_git_s_listing_and_removal_takes_locked_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = repo_at(&dir.path().join("repo"));
+        let other = repo_at(&dir.path().join("other"));
+        let git_cli = Git::shared().unwrap();
+        let locked = dir.path().join("locked wt");
+        let open = dir.path().join("open");
+        let foreign = dir.path().join("foreign");
+        let plain = dir.path().join("plain");
+        std::fs::create_dir(&plain).unwrap();
+        let arg = |p: &Path| p.to_str().unwrap().to_owned();
+        git(
+            &repo.root,
+            &["worktree", "add", "-q", "--lock", "-b", "a", &arg(&locked)],
+        );
+        git(
+            &repo.root,
+            &["worktree", "add", "-q", "-b", "b", &arg(&open)],
+        );
+        git(
+            &other.root,
+            &["worktree", "add", "-q", "-b", "c", &arg(&foreign)],
+        );
+
+        // What git lists is the judge of what the files say.
+        let listed = list(&git_cli, &repo).unwrap();
+        for path in [&locked, &open, &foreign, &plain] {
+            let from_git = listed
+                .iter()
+                .find(|e| e.path.canonicalize().ok() == path.canonicalize().ok())
+                .map(|e| Registered::Yes { locked: e.locked })
+                .unwrap_or(Registered::No);
+            let from_files = registered(&repo.common_dir, path);
+            match from_files {
+                Some(answer) => assert_eq!(answer, from_git, "{}", path.display()),
+                // Unreadable: git decides, and only a plain directory is.
+                None => assert_eq!(path, &plain),
+            }
+        }
+        assert_eq!(
+            registered(&repo.common_dir, &locked),
+            Some(Registered::Yes { locked: true })
+        );
+
+        // One process removes a locked worktree; a foreign one is left alone.
+        remove(&git_cli, &repo, &locked).unwrap();
+        remove(&git_cli, &repo, &open).unwrap();
+        remove(&git_cli, &repo, &foreign).unwrap();
+        remove(&git_cli, &repo, &plain).unwrap();
+        assert!(!locked.exists() && !open.exists());
+        assert!(foreign.join(".git").is_file() && plain.is_dir());
+        assert_eq!(list(&git_cli, &repo).unwrap().len(), 1);
+        assert_eq!(list(&git_cli, &other).unwrap().len(), 2);
+    }
 
     #[test]
     fn parses_porcelain_listing() {

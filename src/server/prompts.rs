@@ -1,10 +1,11 @@
 //! Typing prompts into agents: `grove new --prompt` once the agent is ready,
 //! and `grove send` / `prefix t` into a running one.
 //!
-//! A prompt is a bracketed paste (when the program asked for bracketed
-//! paste; plain text otherwise), then Enter a moment later: Codex treats an
-//! Enter that arrives with the paste as part of it, and every agent treats a
-//! newline inside a paste as text, so a multi-line prompt stays one prompt.
+//! A prompt is a bracketed paste when the program asked for bracketed paste,
+//! then Enter a moment later: Codex treats an Enter that arrives with the
+//! paste as part of it, and every agent treats a newline inside a paste as
+//! text, so a multi-line prompt stays one prompt. A program that did not ask
+//! gets the text typed, Enter with it.
 
 use std::path::Path;
 
@@ -13,7 +14,7 @@ use tokio::time::Instant;
 use super::session::{PROMPT_ENTER_DELAY, PROMPT_ENTER_LATEST, Session};
 use super::workspaces::{PendingPrompt, PromptStage, SendEnter};
 use crate::agent::State;
-use crate::pane::keys::encode_paste;
+use crate::pane::keys::{PasteMode, encode_paste};
 use crate::protocol::{AgentStatus, FailureKind};
 
 /// Why a prompt could not be queued.
@@ -125,17 +126,29 @@ impl Session {
             match prompt.stage {
                 PromptStage::Paste { deadline } if ready || deadline <= now => {
                     let modes = live.pane.input_modes();
-                    if let Err(error) = live.pane.write(&encode_paste(&prompt.text, &modes)) {
-                        tracing::warn!(workspace = workspace.record.name, %error, "typing a prompt");
-                    }
-                    match prompt.enter {
-                        SendEnter::Press => {
+                    let mut bytes = encode_paste(&prompt.text, &modes);
+                    match (prompt.enter, modes.paste) {
+                        // A program that did not ask for bracketed paste
+                        // reads the text as typed keys, its line ends
+                        // included, so Enter is one more key, as with
+                        // `tmux send-keys TEXT Enter`. Only a paste needs
+                        // the agent to take it in before Enter.
+                        (SendEnter::Press, PasteMode::Plain) => {
+                            bytes.push(b'\r');
+                            live.prompt = None;
+                        }
+                        (SendEnter::Press, PasteMode::Bracketed) => {
                             prompt.stage = PromptStage::Enter {
                                 due: now + PROMPT_ENTER_DELAY,
                                 latest: now + PROMPT_ENTER_LATEST,
                             };
                         }
-                        SendEnter::Skip => live.prompt = None,
+                        (SendEnter::Skip, PasteMode::Plain | PasteMode::Bracketed) => {
+                            live.prompt = None;
+                        }
+                    }
+                    if let Err(error) = live.pane.write(&bytes) {
+                        tracing::warn!(workspace = workspace.record.name, %error, "typing a prompt");
                     }
                 }
                 PromptStage::Enter { due, .. } if due <= now => {
