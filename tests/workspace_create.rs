@@ -45,7 +45,19 @@ fn create_makes_a_locked_worktree_on_a_new_branch_and_records_it() {
         "worktree not locked:\n{listing}"
     );
     assert!((20000..=29999).contains(&record.port));
+    assert_eq!(record.agent, None);
     assert_eq!(ctx.list().unwrap(), vec![record]);
+
+    // The agent to run is recorded with the workspace.
+    let mut request = t.request("with-agent");
+    request.agent = Some("codex".to_owned());
+    let record = workspace::create(&ctx, &request).unwrap();
+    assert_eq!(record.agent.as_deref(), Some("codex"));
+    let stored = ctx.list().unwrap();
+    assert_eq!(
+        stored.iter().find(|r| r.name == "with-agent"),
+        Some(&record)
+    );
 }
 
 #[test]

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
+use crate::durable::Durability;
+
 use super::Item;
 
 /// Where an item stands.
@@ -262,8 +264,13 @@ pub fn load(path: &Path) -> anyhow::Result<Option<Ledger>> {
 /// Writes a ledger atomically and durably (`durable::replace`): a crash
 /// leaves the previous version or this one, never half of one.
 pub fn save(path: &Path, ledger: &Ledger) -> anyhow::Result<()> {
+    save_with(path, ledger, Durability::Synced)
+}
+
+/// [`save`], as durable as `durability` says.
+pub fn save_with(path: &Path, ledger: &Ledger, durability: Durability) -> anyhow::Result<()> {
     let text = crate::config::to_yaml(ledger)?;
-    crate::durable::replace(path, text.as_bytes())
+    crate::durable::replace_with(path, text.as_bytes(), durability)
         .with_context(|| format!("cannot save the job record {}", path.display()))
 }
 

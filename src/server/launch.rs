@@ -83,9 +83,11 @@ impl Session {
         let id = PaneId(self.next_pane);
         self.next_pane += 1;
         let pane = Arc::new(started.pane);
-        let record_agent = started.agent.clone();
         let workspace = self.table.find_mut(&started.repo, &started.name)?;
-        workspace.record.agent = Some(record_agent);
+        // A new workspace's record already names its agent (it was written
+        // with it); a restart with another profile changes it.
+        let recorded = workspace.record.agent.as_deref() == Some(started.agent.as_str());
+        workspace.record.agent = Some(started.agent.clone());
         let old = workspace.live.replace(Live {
             id,
             pane: Arc::clone(&pane),
@@ -100,7 +102,9 @@ impl Session {
         });
         drop(old);
         let info = workspace.info(None);
-        remember_agent(&self.store, &started.repo, &started.name, &started.agent);
+        if !recorded {
+            remember_agent(&self.store, &started.repo, &started.name, &started.agent);
+        }
         self.watch(id, &pane);
         self.resize_panes();
         self.touch_repo(&started.repo);
@@ -189,6 +193,7 @@ pub(super) fn create_and_start(
         name,
         base,
         from_dir: cwd.to_owned(),
+        agent: Some(agent_name.to_owned()),
     };
     let record = workspace::create(&ctx, &request)?;
     let spec = agent::pane_spec(&ctx.config, &record, profile, argv, START_SIZE);

@@ -18,6 +18,10 @@ pub struct CreateRequest {
     pub base: Option<String>,
     /// The directory the request came from (a worktree of the repository).
     pub from_dir: PathBuf,
+    /// The agent profile that will run in it, recorded with the workspace
+    /// (so a restarted server resumes the same agent) in the write that
+    /// finishes its creation rather than in one more.
+    pub agent: Option<String>,
 }
 
 /// Creates the workspace and returns its record.
@@ -79,6 +83,8 @@ pub fn create(ctx: &Context, request: &CreateRequest) -> Result<WorkspaceRecord,
         &lock_reason(name),
     )?;
 
+    let mut record = record;
+    record.agent.clone_from(&request.agent);
     let record = finish_setup(ctx, record)?;
     rollback.commit();
     Ok(record)

@@ -94,6 +94,7 @@ impl TestRepo {
             name: WorkspaceName::parse(name).unwrap(),
             base: None,
             from_dir: self.root.clone(),
+            agent: None,
         }
     }
 

@@ -296,7 +296,9 @@ impl Session {
                     record.state = ItemState::Running;
                     record.workspace = Some(name);
                 }
-                run.save();
+                // The starting record already named the workspace, and a
+                // resume runs the agent again in it either way.
+                run.save_atomic();
                 self.emit_item(j, index);
             }
             Err(failed) => self.item_failed(j, index, failed.message),

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::durable::Durability;
 use crate::job::ledger::{self, ItemState, Ledger};
 use crate::job::{Item, JobSpec};
 use crate::server::jobs::context;
@@ -156,7 +157,18 @@ impl JobRun {
     }
 
     pub(super) fn save(&self) {
-        if let Err(error) = ledger::save(&self.ledger_path, &self.ledger) {
+        self.save_with(Durability::Synced);
+    }
+
+    /// Saves a change that resuming treats the same as the record before
+    /// it (an item's agent now running where it was starting), so it need
+    /// not wait for the disk.
+    pub(super) fn save_atomic(&self) {
+        self.save_with(Durability::Atomic);
+    }
+
+    fn save_with(&self, durability: Durability) {
+        if let Err(error) = ledger::save_with(&self.ledger_path, &self.ledger, durability) {
             tracing::error!(job = self.name(), "cannot save the job's record: {error:#}");
         }
     }
