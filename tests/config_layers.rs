@@ -88,6 +88,36 @@ fn each_layer_overrides_the_one_before() {
 }
 
 #[test]
+fn loading_again_sees_every_change_to_a_file() {
+    // Loads are remembered by the files' texts; a change must still show.
+    let sandbox = Sandbox::new(Some("pane:\n  kill_grace_ms: 100\n"), None).unwrap();
+    assert_eq!(sandbox.load().unwrap().config.pane.kill_grace_ms, 100);
+    assert_eq!(sandbox.load().unwrap().config.pane.kill_grace_ms, 100);
+    fs::write(sandbox.paths.user_config(), "pane:\n  kill_grace_ms: 200\n").unwrap();
+    assert_eq!(sandbox.load().unwrap().config.pane.kill_grace_ms, 200);
+    fs::write(
+        sandbox.repo.join(".grove.yaml"),
+        "pane:\n  kill_grace_ms: 300\n",
+    )
+    .unwrap();
+    let loaded = sandbox.load().unwrap();
+    assert_eq!(loaded.config.pane.kill_grace_ms, 300);
+    assert_eq!(
+        loaded.source_of(&["pane", "kill_grace_ms"]),
+        &sandbox.repository()
+    );
+    fs::write(sandbox.paths.user_config(), "pane: [not, a, mapping]\n").unwrap();
+    assert!(sandbox.load().is_err());
+    fs::remove_file(sandbox.paths.user_config()).unwrap();
+    fs::remove_file(sandbox.repo.join(".grove.yaml")).unwrap();
+    let builtin = sandbox.load().unwrap();
+    assert_eq!(
+        builtin.source_of(&["pane", "kill_grace_ms"]),
+        &Source::Builtin
+    );
+}
+
+#[test]
 fn mappings_merge_and_lists_replace() {
     let sandbox = Sandbox::new(
         Some("agents:\n  lab:\n    command: [lab]\n  shell:\n    env: {EDITOR: vi}\n"),

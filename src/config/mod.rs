@@ -103,7 +103,37 @@ pub fn load(paths: &Paths, repo_root: Option<&Path>) -> Result<Loaded, ConfigErr
         };
         layers.push((source, text));
     }
-    assemble(layers)
+    if let Some(loaded) = remembered(&layers) {
+        return Ok(loaded);
+    }
+    let loaded = assemble(layers.clone())?;
+    remember(layers, &loaded);
+    Ok(loaded)
+}
+
+/// Layers already assembled, by the texts they were assembled from. The
+/// server loads the same files for every step of every job item, and
+/// parsing and checking them (the built-in defaults most of all) was most of
+/// a load's time; keyed on the texts, a changed file is never missed.
+type Assembled = Vec<(Vec<(Source, Option<String>)>, Loaded)>;
+static ASSEMBLED: std::sync::Mutex<Assembled> = std::sync::Mutex::new(Vec::new());
+/// How many assemblies are kept: one per repository in use, roughly.
+const ASSEMBLED_KEPT: usize = 8;
+
+fn remembered(layers: &[(Source, Option<String>)]) -> Option<Loaded> {
+    let kept = ASSEMBLED.lock().ok()?;
+    kept.iter()
+        .find(|(texts, _)| texts.as_slice() == layers)
+        .map(|(_, loaded)| loaded.clone())
+}
+
+fn remember(layers: Vec<(Source, Option<String>)>, loaded: &Loaded) {
+    if let Ok(mut kept) = ASSEMBLED.lock() {
+        if kept.len() >= ASSEMBLED_KEPT {
+            kept.remove(0);
+        }
+        kept.push((layers, loaded.clone()));
+    }
 }
 
 /// The setup commands the repository's own `.grove.yaml` writes (none when
