@@ -11,7 +11,9 @@ use std::sync::Mutex;
 
 use anyhow::Context as _;
 
+use super::changes::{self, Changes};
 use super::ledger::{CheckResult, ItemState};
+use super::merge::{Merge, merge_without_checkout};
 use super::{Item, JobSpec};
 use crate::workspace::{
     self, Context, MergeOptions, MergeOutcome, RemoveMode, Strategy, Uncommitted, WorkspaceName,
@@ -66,14 +68,11 @@ pub fn finish_item(
         .start
         .clone()
         .ok_or_else(|| anyhow::anyhow!("workspace {name} has no recorded start commit"))?;
-    let mut changed = changed_paths(ctx, &worktree, &start)?;
+    let Changes {
+        paths: mut changed,
+        diffstat,
+    } = branch_changes(ctx, &record, &start)?;
     changed.retain(|path| marker.as_deref() != Some(path.as_str()));
-    let diffstat = ctx
-        .git
-        .run(&worktree, ["diff", "--shortstat", &start, "HEAD"])
-        .map(|s| s.trim().to_owned())
-        .ok()
-        .filter(|s| !s.is_empty());
     let kept = |state, reason: String, check, check_output| -> anyhow::Result<Finished> {
         let snapshot = workspace::snapshot(ctx, name)?.refname;
         Ok(Finished {
@@ -158,102 +157,6 @@ pub fn finish_item(
     }
 }
 
-/// How an item's merge went.
-enum Merge {
-    Done,
-    Conflict(Vec<String>),
-}
-
-/// Merges the item's branch into the integration branch without a
-/// checkout: `git merge-tree --write-tree`, `commit-tree`, then `update-ref`
-/// from the tip it merged into (the merge lock makes that the current
-/// one). `None` when the integration branch is checked out somewhere: then
-/// the ordinary merge, which keeps that checkout in step, does it.
-fn merge_without_checkout(
-    ctx: &Context,
-    record: &crate::state::WorkspaceRecord,
-    message: &str,
-) -> anyhow::Result<Option<Merge>> {
-    let root = &ctx.repo.root;
-    let base_ref = format!("refs/heads/{}", record.base);
-    if crate::git::worktree::branch_checked_out(&ctx.git, &ctx.repo, &base_ref)? {
-        return Ok(None);
-    }
-    let missing =
-        |branch: &str| anyhow::anyhow!("the branch {branch} is gone from {}", root.display());
-    let base_tip = ctx
-        .repo
-        .branch_tip(&record.base)?
-        .ok_or_else(|| missing(&record.base))?;
-    let branch_tip = ctx
-        .repo
-        .branch_tip(&record.branch)?
-        .ok_or_else(|| missing(&record.branch))?;
-    let merged = branch_tip == base_tip
-        || ctx
-            .repo
-            .open()?
-            .graph_descendant_of(base_tip, branch_tip)
-            .with_context(|| {
-                format!(
-                    "cannot compare {} with {} in {}",
-                    record.branch,
-                    record.base,
-                    root.display()
-                )
-            })?;
-    if merged {
-        return Ok(Some(Merge::Done));
-    }
-    let (base, branch) = (base_tip.to_string(), branch_tip.to_string());
-    let output = ctx.git.output(
-        root,
-        [
-            "merge-tree",
-            "--write-tree",
-            "--name-only",
-            "--no-messages",
-            &base,
-            &branch,
-        ],
-    )?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    let mut lines = text.lines();
-    let tree = lines.next().unwrap_or_default().trim().to_owned();
-    match output.status.code() {
-        Some(0) => {}
-        Some(1) => {
-            let paths = lines
-                .take_while(|l| !l.is_empty())
-                .map(str::to_owned)
-                .collect();
-            return Ok(Some(Merge::Conflict(paths)));
-        }
-        _ => anyhow::bail!(
-            "git merge-tree {base} {branch} failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        ),
-    }
-    let commit = ctx.git.run(
-        root,
-        [
-            "commit-tree",
-            &tree,
-            "-p",
-            &base,
-            "-p",
-            &branch,
-            "-m",
-            message,
-        ],
-    )?;
-    ctx.git.run(
-        root,
-        ["update-ref", "-m", message, &base_ref, &commit, &base],
-    )?;
-    Ok(Some(Merge::Done))
-}
-
 /// Commits what the agent left in the worktree, as the item's result.
 fn commit_leftovers(
     ctx: &Context,
@@ -276,16 +179,27 @@ fn commit_leftovers(
     Ok(())
 }
 
-fn changed_paths(ctx: &Context, worktree: &Path, start: &str) -> anyhow::Result<Vec<String>> {
-    let output = ctx
-        .git
-        .run(worktree, ["diff", "--name-only", "-z", start, "HEAD"])?;
-    Ok(output
-        .as_bytes()
-        .split(|b| *b == 0)
-        .filter(|p| !p.is_empty())
-        .map(|p| String::from_utf8_lossy(p).into_owned())
-        .collect())
+/// What the item's branch, the commit that will be merged, changed since
+/// the workspace was made.
+fn branch_changes(
+    ctx: &Context,
+    record: &crate::state::WorkspaceRecord,
+    start: &str,
+) -> anyhow::Result<Changes> {
+    let root = &ctx.repo.root;
+    let tip = ctx.repo.branch_tip(&record.branch)?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "the branch {} is gone from {}",
+            record.branch,
+            root.display()
+        )
+    })?;
+    let start = ctx.repo.resolve_commit(&ctx.git, start)?.ok_or_else(|| {
+        anyhow::anyhow!("the start commit {start} is gone from {}", root.display())
+    })?;
+    let start =
+        git2::Oid::from_str(&start).with_context(|| format!("{start} is not a commit id"))?;
+    changes::between(&ctx.repo.open()?, start, tip)
 }
 
 /// Why `changed` breaks the item's boundary: a contract file, or a path it
