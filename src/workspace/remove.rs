@@ -103,12 +103,19 @@ pub fn assess(ctx: &Context, record: &WorkspaceRecord) -> Result<Work, Workspace
         true => uncommitted_paths(ctx, record)?,
         false => Vec::new(),
     };
+    Ok(Work {
+        uncommitted,
+        merge: merge_of(ctx, record)?,
+    })
+}
+
+/// The branch against its base; `None` when the base no longer resolves.
+fn merge_of(ctx: &Context, record: &WorkspaceRecord) -> Result<Option<MergeState>, WorkspaceError> {
     let repo = ctx.repo.open()?;
-    let merge = match ctx.repo.resolve_commit(&ctx.git, &record.base)? {
+    Ok(match ctx.repo.resolve_commit(&ctx.git, &record.base)? {
         Some(_) => Some(merge_state(&repo, &record.branch, &record.base)?),
         None => None,
-    };
-    Ok(Work { uncommitted, merge })
+    })
 }
 
 /// Saves the workspace's working state under `refs/grove/snapshots/NAME/…`.
@@ -124,19 +131,27 @@ pub fn remove(
     mode: RemoveMode,
 ) -> Result<Removal, WorkspaceError> {
     let record = ctx.find(name)?;
-    let work = assess(ctx, &record)?;
-    if !work.is_empty() && mode == RemoveMode::Safe {
-        return Err(WorkspaceError::HasWork {
-            name: name.to_string(),
-            work,
-        });
-    }
+    // Forced, the uncommitted files only go into the snapshot, so there is
+    // no `git status` to run first.
+    let merge = match mode {
+        RemoveMode::Safe => {
+            let work = assess(ctx, &record)?;
+            if !work.is_empty() {
+                return Err(WorkspaceError::HasWork {
+                    name: name.to_string(),
+                    work,
+                });
+            }
+            work.merge
+        }
+        RemoveMode::Force => merge_of(ctx, &record)?,
+    };
     let snapshot = match record.path.is_dir() {
         true => Some(take_snapshot(ctx, &record)?),
         false => None,
     };
     worktree::remove(&ctx.git, &ctx.repo, &record.path)?;
-    let merged = work.merge.is_some_and(MergeState::is_merged);
+    let merged = merge.is_some_and(MergeState::is_merged);
     let branch = match merged {
         true => {
             delete_branch(ctx, &record.branch)?;
