@@ -172,6 +172,7 @@ impl Session {
                 self.handle(event);
             }
             self.on_time(Instant::now());
+            self.flush_jobs();
         }
         for client in self.clients.values() {
             client.outbox.detach(DetachReason::ServerExiting);

@@ -170,7 +170,7 @@ impl Session {
             .map(|live| live.pane);
         self.touch_repo(&repo);
         self.emit_item(j, index);
-        self.spawn_job(move || {
+        self.jobs[j].after_save.push(Box::new(move || {
             let result = (|| {
                 if let Some(pane) = pane {
                     pane.kill()?;
@@ -185,7 +185,7 @@ impl Session {
                 index,
                 result: result.map_err(Failed::from),
             }
-        });
+        }));
     }
 
     /// A try failed: queue it again after its backoff while it has retries

@@ -95,6 +95,7 @@ impl Session {
             });
             return;
         }
+        self.flush_jobs();
         self.jobs.retain(|r| !same(r));
         let run = JobRun::new(loaded);
         let _ = reply.send(Response::JobStarted {
@@ -106,6 +107,21 @@ impl Session {
         self.jobs.push(run);
         self.touch_repo(&repo);
         self.pump_jobs(Instant::now());
+    }
+
+    /// Writes every run's changed ledger, then starts the work that waited
+    /// for it: an item's agent starts, or its result is merged, only once its
+    /// ledger says so on disk, so a crash can never leave work the ledger
+    /// does not know about. Called once per turn of the session, so an item
+    /// finishing and the next one starting share one write.
+    pub(in crate::server) fn flush_jobs(&mut self) {
+        let mut ready = Vec::new();
+        for run in &mut self.jobs {
+            ready.extend(run.flush());
+        }
+        for work in ready {
+            self.spawn_job(work);
+        }
     }
 
     /// Moves every run on: starts items while slots are free, finishes
@@ -249,7 +265,7 @@ impl Session {
         run.worked.remove(&index);
         run.save();
         self.emit_item(j, index);
-        self.spawn_job(move || {
+        self.jobs[j].after_save.push(Box::new(move || {
             let result = match existing {
                 Some(record) => start_in(
                     &paths,
@@ -273,7 +289,7 @@ impl Session {
                 index,
                 result: result.map(Box::new).map_err(Failed::from),
             }
-        });
+        }));
     }
 
     pub(super) fn job_item_started(

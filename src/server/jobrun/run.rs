@@ -10,7 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use crate::durable::Durability;
 use crate::job::ledger::{self, ItemState, Ledger};
 use crate::job::{Item, JobSpec};
-use crate::server::jobs::context;
+use crate::server::jobs::{JobOutcome, context};
 
 /// A job run the server drives.
 pub struct JobRun {
@@ -26,6 +26,12 @@ pub struct JobRun {
     pub(super) worked: BTreeSet<usize>,
     /// Items with a start or finishing job in flight.
     pub(super) busy: BTreeSet<usize>,
+    /// The ledger has changed since it was last written, and how surely
+    /// the change must be written.
+    unsaved: Option<Durability>,
+    /// Work that may start only once the ledger records it (see
+    /// [`Session::flush_jobs`](crate::server::session::Session)).
+    pub(super) after_save: Vec<Box<dyn FnOnce() -> JobOutcome + Send>>,
 }
 
 /// A job file read, its items expanded and its ledger loaded or made.
@@ -128,6 +134,8 @@ impl JobRun {
             merge_lock: Arc::new(Mutex::new(())),
             worked: BTreeSet::new(),
             busy: BTreeSet::new(),
+            unsaved: None,
+            after_save: Vec::new(),
         }
     }
 
@@ -156,20 +164,30 @@ impl JobRun {
             .map(|r| r.index)
     }
 
-    pub(super) fn save(&self) {
-        self.save_with(Durability::Synced);
+    /// Marks the ledger changed; it is written at the end of the session's
+    /// turn ([`JobRun::flush`]), once for everything the turn changed.
+    pub(super) fn save(&mut self) {
+        self.unsaved = Some(Durability::Synced);
     }
 
-    /// Saves a change that resuming treats the same as the record before
-    /// it (an item's agent now running where it was starting), so it need
-    /// not wait for the disk.
-    pub(super) fn save_atomic(&self) {
-        self.save_with(Durability::Atomic);
+    /// Marks a change that resuming treats the same as the record before it
+    /// (an item's agent now running where it was starting), so it need not
+    /// wait for the disk.
+    pub(super) fn save_atomic(&mut self) {
+        self.unsaved = Some(match self.unsaved {
+            Some(Durability::Synced) => Durability::Synced,
+            Some(Durability::Atomic) | None => Durability::Atomic,
+        });
     }
 
-    fn save_with(&self, durability: Durability) {
-        if let Err(error) = ledger::save_with(&self.ledger_path, &self.ledger, durability) {
+    /// Writes the ledger if it changed, and hands back the work that waited
+    /// for it.
+    pub(super) fn flush(&mut self) -> Vec<Box<dyn FnOnce() -> JobOutcome + Send>> {
+        if let Some(durability) = self.unsaved.take()
+            && let Err(error) = ledger::save_with(&self.ledger_path, &self.ledger, durability)
+        {
             tracing::error!(job = self.name(), "cannot save the job's record: {error:#}");
         }
+        std::mem::take(&mut self.after_save)
     }
 }
