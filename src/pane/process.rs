@@ -170,7 +170,7 @@ impl Pane {
             .try_clone_reader()
             .map_err(pty_error("clone reader"))?;
         let writer = master.take_writer().map_err(pty_error("take writer"))?;
-        let emulator = Arc::new(Mutex::new(Emulator::new(spec.size, spec.scrollback_bytes)));
+        let emulator = Arc::new(Mutex::new(Emulator::new(spec.size, spec.history)));
         let (input, drain) = write_queue();
         let (changes, output) = watch::channel(0u64);
         let name = program.to_owned();
