@@ -95,7 +95,8 @@ impl Line {
     /// out: a coloured blank is kept as a space, so trailing ones cannot be
     /// told from typed spaces (tmux's `capture-pane` trims them too).
     pub fn plain(&self, cols: u16) -> String {
-        let mut text: String = vt100::capture::basic_formatted_to_plain(self.clipped(cols)).collect();
+        let mut text: String =
+            vt100::capture::basic_formatted_to_plain(self.clipped(cols)).collect();
         text.truncate(text.trim_end_matches(' ').len());
         text
     }

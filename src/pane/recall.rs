@@ -104,7 +104,12 @@ pub(super) fn scroll_view(live: &vt100::Screen, history: &History, offset: usize
         }
     }
     let top = history.len() - offset;
-    draw_lines(&mut out, 0, history.lines_from(top).take(offset.min(height)), cols);
+    draw_lines(
+        &mut out,
+        0,
+        history.lines_from(top).take(offset.min(height)),
+        cols,
+    );
     out.push_str("\x1b[?25l");
     let mut parser = vt100::Parser::new(rows, non_zero_cols, 0);
     if catch_unwind(AssertUnwindSafe(|| feed(&mut parser, &out))).is_err() {
@@ -114,3 +119,7 @@ pub(super) fn scroll_view(live: &vt100::Screen, history: &History, offset: usize
     }
     ScrollView { parser }
 }
+
+#[cfg(test)]
+#[path = "recall_tests.rs"]
+mod tests;

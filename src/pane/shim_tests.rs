@@ -1,8 +1,8 @@
 //! Each query fed through the emulator must produce these exact bytes.
 
 use crate::pane::emulator::Emulator;
-use crate::pane::keys::{KittyFlags, ModifyOtherKeys};
 use crate::pane::history::HistoryLimits;
+use crate::pane::keys::{KittyFlags, ModifyOtherKeys};
 use crate::pane::modes::{AlternateScroll, FocusReporting, SyncUpdate};
 use crate::pane::shim::{Notification, NotificationSource};
 use crate::pane::size::PaneSize;

@@ -152,7 +152,10 @@ mod tests {
 
     #[test]
     fn all_lines_are_the_history_then_the_whole_screen() {
-        let mut emulator = Emulator::new(PaneSize { rows: 3, cols: 10 }, HistoryLimits::new(100, 1 << 20));
+        let mut emulator = Emulator::new(
+            PaneSize { rows: 3, cols: 10 },
+            HistoryLimits::new(100, 1 << 20),
+        );
         emulator.process(b"a\r\nb\r\nc\r\nd\r\ne");
         assert_eq!(all_lines(&emulator), ["a", "b", "c", "d", "e"]);
         emulator.process(b"\r\n");

@@ -261,12 +261,12 @@ mod tests {
 
     #[test]
     fn capture_gives_text_escapes_and_history() {
-        let mut emulator = Emulator::new(PaneSize { rows: 3, cols: 20 }, HistoryLimits::new(100, 1 << 20));
-        emulator.process(b"one\r\ntwo\r\nthree\r\n\x1b[1;31mfour\x1b[m\r\nfive");
-        assert_eq!(
-            capture(&emulator, Escapes::Plain, 0),
-            "three\nfour\nfive\n"
+        let mut emulator = Emulator::new(
+            PaneSize { rows: 3, cols: 20 },
+            HistoryLimits::new(100, 1 << 20),
         );
+        emulator.process(b"one\r\ntwo\r\nthree\r\n\x1b[1;31mfour\x1b[m\r\nfive");
+        assert_eq!(capture(&emulator, Escapes::Plain, 0), "three\nfour\nfive\n");
         assert_eq!(
             capture(&emulator, Escapes::Plain, 10),
             "one\ntwo\nthree\nfour\nfive\n"

@@ -47,10 +47,16 @@ fn first_number(params: &[u8]) -> Option<Option<u16>> {
 /// first sub-parameter, and a sequence with intermediates is another one.
 fn erases_scrollback(params: &[u8]) -> bool {
     let params = params.strip_prefix(b"?").unwrap_or(params);
-    if !params.iter().all(|b| b.is_ascii_digit() || matches!(b, b';' | b':')) {
+    if !params
+        .iter()
+        .all(|b| b.is_ascii_digit() || matches!(b, b';' | b':'))
+    {
         return false;
     }
-    let first = params.split(|b| matches!(b, b';' | b':')).next().unwrap_or_default();
+    let first = params
+        .split(|b| matches!(b, b';' | b':'))
+        .next()
+        .unwrap_or_default();
     first.iter().skip_while(|b| **b == b'0').eq(b"3")
 }
 
@@ -189,7 +195,17 @@ mod tests {
         for params in [&b"3"[..], b"03", b"?3", b"3;1", b"3:2", b"?3;5"] {
             assert!(erases_scrollback(params), "{params:?}");
         }
-        for params in [&b""[..], b"2", b"0", b"30", b"13", b";3", b">3", b"3$", b"?"] {
+        for params in [
+            &b""[..],
+            b"2",
+            b"0",
+            b"30",
+            b"13",
+            b";3",
+            b">3",
+            b"3$",
+            b"?",
+        ] {
             assert!(!erases_scrollback(params), "{params:?}");
         }
     }
