@@ -212,7 +212,7 @@ impl Pane {
         f(&lock(&self.emulator))
     }
 
-    /// Mutable access to the emulator (scrollback view, taking notifications).
+    /// Mutable access to the emulator (taking notifications).
     pub fn with_emulator_mut<R>(&self, f: impl FnOnce(&mut Emulator) -> R) -> R {
         f(&mut lock(&self.emulator))
     }
