@@ -37,7 +37,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use grove::pane::{Emulator, PaneSize};
+use grove::pane::{Emulator, HistoryLimits, PaneSize};
 use redraws::redraws;
 
 /// What each recording is played up to, and the size of a synthetic flood.
@@ -47,8 +47,8 @@ const SYNTHETIC_BYTES: usize = 8 << 20;
 const READ: usize = 4096;
 /// Timed passes per input; the median is shown.
 const PASSES: usize = 7;
-/// The scrollback budget the built-in config gives a pane (8 MiB).
-const SCROLLBACK: usize = 8 << 20;
+/// The history the built-in config gives a pane (10000 lines, 8 MiB).
+const HISTORY: HistoryLimits = HistoryLimits::new(10_000, 8 << 20);
 
 struct Input {
     name: String,
@@ -174,7 +174,7 @@ fn cpu_time() -> Option<Duration> {
 
 /// One pass: every read into a fresh emulator; wall and CPU time.
 fn pass(input: &Input) -> (Duration, Option<Duration>) {
-    let mut emulator = Emulator::new(input.size, SCROLLBACK);
+    let mut emulator = Emulator::new(input.size, HISTORY);
     let cpu = cpu_time();
     let start = Instant::now();
     for read in &input.reads {

@@ -32,9 +32,9 @@ config (`-f /dev/null`): defaults, status line included.
 Memory. 32 panes, no client, 80x24 each (grove's size for a pane no client
 shows; tmux: 32 windows of a detached 80x24 session). Both keep H lines of
 history (--history, default 2000, tmux's default history-limit): tmux with
-`history-limit H`, grove with `pane.scrollback_bytes = H * (80 * 32 + 32)`,
-which its emulator turns into exactly H rows at 80 columns
-(`pane::scrollback_rows_for`). Each pane `cat`s an agent-like file
+`history-limit H`, grove with `pane.scrollback_lines = H` and
+`pane.scrollback_bytes` at 64 MiB, more than 100000 lines of 80 columns
+take, so the line limit binds on both sides. Each pane `cat`s an agent-like file
 (--fill-mb) that is far more than H rows, then sleeps. Once every pane is done
 and the server has used no CPU for a second, the harness reads VmHWM (peak)
 and VmRSS from /proc/PID/status, and checks with `grove capture --history` and
@@ -46,6 +46,8 @@ the server's peak memory (VmHWM, 32 panes of equal history) no more than tmux's.
 The summary prints each ratio and met/MISSED.
 
     python3 benches/latency.py [--runs 2] [--keys 400] [--history 2000] [--json OUT]
+    python3 benches/latency.py --no-latency    # the memory part only (~2 min)
+    python3 benches/latency.py --no-memory     # the latency part only
 """
 
 from __future__ import annotations
@@ -90,9 +92,10 @@ MEMORY_PANES = 32
 LATENCY_TARGET = 1.0
 TWO_FRAMES_MS = 1000 / 60 * 2
 MEMORY_TARGET = 1.0
-# vt100's cell and grove's per-row charge (src/pane/emulator.rs).
-CELL_BYTES = 32
-ROW_OVERHEAD_BYTES = 32
+# grove's history budget in bytes: far more than --history lines of 80
+# columns take (src/pane/history.rs), so only the line limit binds, as
+# tmux's history-limit does.
+HISTORY_BYTES = 64 << 20
 
 # The echo pane's program. $1: a file to create once the terminal is raw.
 ECHO = r"""
@@ -241,14 +244,14 @@ class Bench:
         self.fill_file = root / "fill.txt"
         size, sha = agentfile.generate(str(self.fill_file), args.fill_mb, seed=11)
         log(f"fill file: {size} bytes, sha256 {sha[:16]}…")
-        self.scrollback_bytes = args.history * (80 * CELL_BYTES + ROW_OVERHEAD_BYTES)
         # One control directory: runs are one at a time and each starts by
         # emptying it, so the repository's agent profiles can name it.
         self.control = root / "control"
         self.control.mkdir()
         yaml = (
             "pane:\n"
-            f"  scrollback_bytes: {self.scrollback_bytes}\n"
+            f"  scrollback_lines: {args.history}\n"
+            f"  scrollback_bytes: {HISTORY_BYTES}\n"
             "agents:\n"
             f"  echo: {{ command: {json.dumps(['python3', str(self.echo), str(self.control / 'echo-ready')])} }}\n"
             f"  flood: {{ command: {json.dumps(['sh', str(self.flood), str(self.control), str(self.flood_file)])} }}\n"
@@ -535,7 +538,8 @@ def main() -> int:
     if not args.no_memory:
         g, t = results["memory"]["grove"], results["memory"]["tmux"]
         print(f"  memory, {MEMORY_PANES} panes of 80x24 with {args.history} lines of history each "
-              f"(grove scrollback_bytes {bench.scrollback_bytes}), server VmHWM / VmRSS:")
+              f"(grove scrollback_lines {args.history}, scrollback_bytes {HISTORY_BYTES}), "
+              "server VmHWM / VmRSS:")
         for side, f in (("grove", g), ("tmux", t)):
             kept = sum(f["lines_kept"]) / len(f["lines_kept"]) - 24
             per_line = (f["rss_kib"] - f["before_kib"]) * 1024 / (MEMORY_PANES * (kept + 24))

@@ -11,7 +11,7 @@
 //! clock of 1 ms per read, read with claude's rules).
 //!
 //! For each input, on a fresh `Emulator` of the recording's size with the
-//! built-in scrollback:
+//! built-in history limits:
 //!
 //! - `parse`: every chunk through `Emulator::process`, nothing else;
 //! - `detect`: the same plus detection exactly as the server does it
@@ -49,7 +49,7 @@ use criterion::{
 use grove::agent::observe::screen_tail;
 use grove::agent::{Focus, StatusRules, Tracker, observation};
 use grove::config::Config;
-use grove::pane::{Emulator, PaneSize};
+use grove::pane::{Emulator, HistoryLimits, PaneSize};
 use redraws::redraws;
 
 /// The synthetic streams' size and the gemini repetition's target.
@@ -151,8 +151,9 @@ fn synthetic() -> Input {
     )
 }
 
-fn scrollback_bytes() -> usize {
-    Config::builtin().unwrap().pane.scrollback_bytes
+fn history_limits() -> HistoryLimits {
+    let pane = Config::builtin().unwrap().pane;
+    HistoryLimits::new(pane.scrollback_lines, pane.scrollback_bytes)
 }
 
 fn rules(agent: &str) -> StatusRules {
@@ -161,7 +162,7 @@ fn rules(agent: &str) -> StatusRules {
 }
 
 /// `parse`: every chunk through the emulator.
-fn parse(input: &Input, scrollback: usize) -> Emulator {
+fn parse(input: &Input, scrollback: HistoryLimits) -> Emulator {
     let mut emulator = Emulator::new(input.size, scrollback);
     for (_, chunk) in &input.chunks {
         black_box(emulator.process(chunk));
@@ -187,7 +188,11 @@ fn looks_until(
 }
 
 /// `detect`: parse, and look as the server does; returns the looks.
-fn detect(input: &Input, scrollback: usize, rules: &StatusRules) -> (Emulator, Tracker, usize) {
+fn detect(
+    input: &Input,
+    scrollback: HistoryLimits,
+    rules: &StatusRules,
+) -> (Emulator, Tracker, usize) {
     let start = Instant::now();
     let mut emulator = Emulator::new(input.size, scrollback);
     let mut tracker = Tracker::new();
@@ -206,7 +211,11 @@ fn detect(input: &Input, scrollback: usize, rules: &StatusRules) -> (Emulator, T
 }
 
 /// `every_chunk`: a look after every chunk.
-fn every_chunk(input: &Input, scrollback: usize, rules: &StatusRules) -> (Emulator, Tracker) {
+fn every_chunk(
+    input: &Input,
+    scrollback: HistoryLimits,
+    rules: &StatusRules,
+) -> (Emulator, Tracker) {
     let start = Instant::now();
     let mut emulator = Emulator::new(input.size, scrollback);
     let mut tracker = Tracker::new();
@@ -235,7 +244,7 @@ struct Timed {
     every_chunk: Duration,
 }
 
-fn timed_pass(input: &Input, scrollback: usize, rules: &StatusRules) -> Timed {
+fn timed_pass(input: &Input, scrollback: HistoryLimits, rules: &StatusRules) -> Timed {
     let mut out = Timed::default();
     let start = Instant::now();
     let mut emulator = Emulator::new(input.size, scrollback);
@@ -296,7 +305,7 @@ fn median_by(passes: &[Timed], key: impl Fn(&Timed) -> f64) -> f64 {
 }
 
 /// The directly timed table, on stderr.
-fn table(inputs: &[Input], scrollback: usize) {
+fn table(inputs: &[Input], scrollback: HistoryLimits) {
     eprintln!(
         "status detection, timed directly (median of {TABLE_PASSES} passes; % of parse time):\n\
          {:<11} {:>8} {:>6} {:>6} {:>9} {:>7} {:>8} {:>9} {:>8} {:>7} {:>7} {:>8} {:>11}",
@@ -349,7 +358,7 @@ fn table(inputs: &[Input], scrollback: usize) {
 }
 
 fn bench(c: &mut Criterion) {
-    let scrollback = scrollback_bytes();
+    let scrollback = history_limits();
     let mut inputs: Vec<Input> = ["claude", "codex", "gemini", "opencode", "aider"]
         .into_iter()
         .map(fixture)

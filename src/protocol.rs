@@ -126,7 +126,7 @@ pub enum Request {
         keys: Vec<String>,
     },
     /// A pane's screen as text (with SGR escapes when asked), and
-    /// `history` lines of scrollback above it.
+    /// `history` lines of history above it.
     Capture {
         repo: PathBuf,
         name: String,

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use grove::agent::{Focus, State, StatusRules, Tracker, observation};
 use grove::config::Config;
-use grove::pane::{Emulator, PaneSize};
+use grove::pane::{Emulator, HistoryLimits, PaneSize};
 
 /// How long after the recorder saw a state the tracker may take to agree.
 const FOLLOW: Duration = Duration::from_secs(1);
@@ -123,7 +123,7 @@ struct Replay {
 fn replay(recording: &Recording) -> Replay {
     let rules = rules(&recording.agent);
     let start = Instant::now();
-    let mut emulator = Emulator::new(recording.size, 1 << 20);
+    let mut emulator = Emulator::new(recording.size, HistoryLimits::new(10_000, 1 << 20));
     let mut tracker = Tracker::new();
     let mut timeline = vec![(Duration::ZERO, tracker.status().state, String::new())];
     let mut verdicts = Vec::new();

@@ -199,6 +199,10 @@ fn semantic_errors_name_the_key_and_the_file() {
             "invalid/empty_prefix.yaml",
             "keys.prefix: is empty; the dashboard needs a prefix key, e.g. C-b",
         ),
+        (
+            "invalid/no_history.yaml",
+            "pane.scrollback_lines: must be greater than 0",
+        ),
     ];
     for (name, message) in cases {
         let path = fixture(name);

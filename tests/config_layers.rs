@@ -76,6 +76,7 @@ fn each_layer_overrides_the_one_before() {
     assert_eq!(workspace.setup, ["make"]);
     assert_eq!(loaded.config.pane.kill_grace_ms, 100);
     assert_eq!(loaded.config.pane.scrollback_bytes, 8_388_608);
+    assert_eq!(loaded.config.pane.scrollback_lines, 10_000);
     assert_eq!(
         loaded.source_of(&["workspace", "branch_prefix"]),
         &sandbox.repository()

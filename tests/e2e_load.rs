@@ -15,8 +15,9 @@
 //!   on the dashboard's screen has moved past where it stood before the batch,
 //!   and at the end the typist's own pane shows the last thing typed;
 //! * the server's peak memory (VmHWM) stays under a bound made of what it used
-//!   before the flood plus the configured scrollback of every pane (see
-//!   [`memory_bound`]), although the flood printed far more than that bound.
+//!   before the flood plus the configured history of every pane (see
+//!   [`memory_bound`]), although the flood printed more than the histories
+//!   hold: each flood pane's history dropped lines to stay in its budget.
 //!
 //! Every wait has a deadline; nothing asserts on time.
 
@@ -40,7 +41,8 @@ const SIZE: PaneSize = PaneSize {
 const FLOODERS: usize = 32;
 /// Each flood pane prints at least this many lines before it may stop.
 const MIN_LINES: u64 = 6000;
-/// The scrollback budget every pane gets (`pane.scrollback_bytes`).
+/// The history budget every pane gets (`pane.scrollback_bytes`; the line
+/// limit is set far above what the flood prints, so this one binds).
 const SCROLLBACK_BYTES: u64 = 256 * 1024;
 const BATCHES: usize = 40;
 const KEYS_PER_BATCH: usize = 25;
@@ -223,13 +225,13 @@ fn proc_kib(pid: u32, field: &str) -> u64 {
 ///   dashboard attached, before any flood: code, runtime, threads, every
 ///   pane's screen, the client's frame buffers. None of that grows with
 ///   output.
-/// * What output may add is each pane's scrollback, which grove caps at
-///   `pane.scrollback_bytes` (rows are fixed from the budget at the width the
-///   pane was made, every row charged its full width; vt100 trims rows as they
-///   scroll off), so at most `panes × SCROLLBACK_BYTES` of rows.
-/// * Twice that, because the allocator does not hand freed rows back at once:
-///   each pane's reader thread frees the oldest row as it pushes a new one, in
-///   its own malloc arena, and may keep up to as much again in free lists.
+/// * What output may add is each pane's history, which grove caps at
+///   `pane.scrollback_bytes` (each line's text, its heap block and its slot
+///   in the queue), so at most `panes × SCROLLBACK_BYTES` of lines.
+/// * Twice that, because the allocator does not hand freed lines back at
+///   once: each pane's reader thread frees the oldest line as it pushes a
+///   new one, in its own malloc arena, and may keep up to as much again in
+///   free lists (the queue's unused slots are within that too).
 /// * 32 MiB for what is in flight and bounded by constants, not by output:
 ///   the client's outbox (dropped past 4 MiB), frame diffs, read buffers, the
 ///   arenas' top padding.
@@ -254,7 +256,7 @@ fn thirty_two_flooding_panes_lose_no_keystroke_and_memory_stays_bounded() {
     let keys_file = dir.join("keys.txt");
     let config = format!(
         "agent: flood\n\
-         pane:\n  scrollback_bytes: {SCROLLBACK_BYTES}\n\
+         pane:\n  scrollback_bytes: {SCROLLBACK_BYTES}\n  scrollback_lines: 10000000\n\
          agents:\n\
          \x20 flood: {{ command: [\"sh\", \"{flood}\", \"{}\", \"{MIN_LINES}\"] }}\n\
          \x20 typist: {{ command: [\"sh\", \"{typist}\", \"{}\"] }}\n",
@@ -364,29 +366,34 @@ fn thirty_two_flooding_panes_lose_no_keystroke_and_memory_stays_bounded() {
     let peak = proc_kib(server, "VmHWM");
     let rss = proc_kib(server, "VmRSS");
     let bound = memory_bound(baseline, FLOODERS as u64 + 1);
-    // What the flood would cost if it were all kept: every printed character
-    // is a 32-byte cell (≥ 50 per line), rows' own overhead aside.
-    let unbounded: u64 = printed.iter().map(|lines| lines * 50 * 32).sum();
     let mib = |b: u64| b as f64 / f64::from(1 << 20);
     note(&format!(
         "server memory: baseline {:.1} MiB, peak {:.1} MiB, now {:.1} MiB, bound {:.1} MiB; \
-         {} lines printed, {:.0} MiB if kept",
+         {} lines printed",
         mib(baseline),
         mib(peak),
         mib(rss),
         mib(bound),
         printed.iter().sum::<u64>(),
-        mib(unbounded),
     ));
-    assert!(
-        unbounded > 4 * (bound - baseline),
-        "the flood was too small to show a bound: {:.0} MiB of cells",
-        mib(unbounded)
-    );
+    // The budget bound the histories: every printed line is at least one
+    // row, yet fewer rows are left, so lines were dropped to stay in it.
+    for (n, lines) in [(1, printed[0]), (FLOODERS, printed[FLOODERS - 1])] {
+        let name = format!("f{n:02}");
+        let kept = t
+            .grove_ok(&["capture", &name, "--history", "10000000"])
+            .lines()
+            .count() as u64;
+        note(&format!("{name}: {lines} lines printed, {kept} rows kept"));
+        assert!(
+            kept < lines,
+            "{name} kept {kept} rows of {lines} lines: the flood was too small to show a bound"
+        );
+    }
     assert!(
         peak <= bound,
         "the server peaked at {:.1} MiB, over the bound of {:.1} MiB \
-         (baseline {:.1} MiB + scrollback {} × {} KiB × 2 + 32 MiB)",
+         (baseline {:.1} MiB + history {} × {} KiB × 2 + 32 MiB)",
         mib(peak),
         mib(bound),
         mib(baseline),

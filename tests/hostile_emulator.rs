@@ -14,7 +14,9 @@
 
 mod hostile;
 
-use grove::pane::{Emulator, MAX_COLS, MAX_ROWS, MIN_COLS, MIN_ROWS, PaneSize, ParserHealth};
+use grove::pane::{
+    Emulator, HistoryLimits, MAX_COLS, MAX_ROWS, MIN_COLS, MIN_ROWS, PaneSize, ParserHealth,
+};
 use hostile::escapes::*;
 use hostile::screen::*;
 use proptest::prelude::*;
@@ -41,7 +43,7 @@ enum Op {
         rows: u16,
         cols: u16,
     },
-    /// Scroll mode moves the view into the scrollback.
+    /// Scroll mode shows the view that many lines up into the history.
     Scrollback(usize),
 }
 
@@ -74,7 +76,7 @@ proptest! {
     ) {
         let grammar = reply_grammar();
         let mut size = clamp(rows, cols);
-        let mut emulator = Emulator::new(PaneSize::new(rows, cols), 256 * 1024);
+        let mut emulator = Emulator::new(PaneSize::new(rows, cols), HistoryLimits::new(10_000, 256 * 1024));
         check_invariants(&mut emulator, size);
         for op in ops {
             match op {
@@ -87,9 +89,13 @@ proptest! {
                     assert_eq!(emulator.resize(PaneSize::new(rows, cols)), size);
                 }
                 Op::Scrollback(rows) => {
-                    emulator.screen_mut().set_scrollback(rows);
-                    let _ = emulator.screen().contents();
-                    emulator.screen_mut().set_scrollback(0);
+                    assert!(emulator.history().bytes() <= 256 * 1024);
+                    if let Some(view) = emulator.scroll_view(rows) {
+                        let screen = view.screen();
+                        assert_eq!(screen.size(), emulator.screen().size());
+                        assert!(screen.hide_cursor());
+                        let _ = screen.contents();
+                    }
                 }
             }
             check_invariants(&mut emulator, size);
@@ -103,7 +109,7 @@ proptest! {
     ) {
         let grammar = reply_grammar();
         let size = clamp(0, 0);
-        let mut emulator = Emulator::new(PaneSize::new(1, 1), 0);
+        let mut emulator = Emulator::new(PaneSize::new(1, 1), HistoryLimits::NONE);
         for byte in &bytes {
             let replies = feed(&mut emulator, std::slice::from_ref(byte), &[]);
             parse_replies(&grammar, &replies, size);
@@ -126,8 +132,8 @@ proptest! {
         cuts in prop::collection::vec(any::<usize>(), 1..12),
     ) {
         let bytes = chunks.concat();
-        let mut whole = Emulator::new(PaneSize::new(rows, cols), 64 * 1024);
-        let mut split = Emulator::new(PaneSize::new(rows, cols), 64 * 1024);
+        let mut whole = Emulator::new(PaneSize::new(rows, cols), HistoryLimits::new(10_000, 64 * 1024));
+        let mut split = Emulator::new(PaneSize::new(rows, cols), HistoryLimits::new(10_000, 64 * 1024));
         let replies_whole = feed(&mut whole, &bytes, &[]);
         let replies_split = feed(&mut split, &bytes, &cuts);
         prop_assert_eq!(replies_whole, replies_split);
@@ -146,7 +152,7 @@ proptest! {
 /// Feeds `start`, then `total` bytes of `filler` in 64 KiB chunks, and
 /// returns how much memory the emulator took on for it.
 fn growth(start: &[u8], filler: u8, total: usize) -> hostile::alloc::Usage {
-    let mut emulator = Emulator::new(PaneSize::new(24, 80), 64 * 1024);
+    let mut emulator = Emulator::new(PaneSize::new(24, 80), HistoryLimits::new(10_000, 64 * 1024));
     emulator.process(b"warm up\r\n");
     let chunk = vec![filler; 64 * 1024];
     let ((), usage) = hostile::alloc::measure(|| {
@@ -193,8 +199,12 @@ fn giant_unterminated_sequences_hold_bounded_memory() {
 /// would be 137 GB of vt100 cells and abort the server.
 #[test]
 fn giant_sizes_are_clamped_before_anything_is_allocated() {
-    let (mut emulator, usage) =
-        hostile::alloc::measure(|| Emulator::new(PaneSize::new(u16::MAX, u16::MAX), 1 << 20));
+    let (mut emulator, usage) = hostile::alloc::measure(|| {
+        Emulator::new(
+            PaneSize::new(u16::MAX, u16::MAX),
+            HistoryLimits::new(10_000, 1 << 20),
+        )
+    });
     assert_eq!(emulator.size(), PaneSize::new(MAX_ROWS, MAX_COLS));
     assert!(
         usage.peak < 256 << 20,
@@ -225,13 +235,13 @@ fn an_emoji_widened_at_the_bottom_right_can_be_written_over() {
         "aaa \x1b[3G❤\u{fe0f}\x1b[c\x1b8 aa\x1b[c",
         "\x1b[3G❤\u{fe0f}❤\u{fe0f}\x1b[0;0r\x1b[0G❤\u{fe0f}❤\u{fe0f}",
     ] {
-        let mut emulator = Emulator::new(PaneSize::new(2, 3), 0);
+        let mut emulator = Emulator::new(PaneSize::new(2, 3), HistoryLimits::NONE);
         let replies = feed(&mut emulator, bytes.as_bytes(), &[]);
         parse_replies(&reply_grammar(), &replies, PaneSize::new(2, 3));
         check_invariants(&mut emulator, PaneSize::new(2, 3));
     }
     // What the screen shows: the emoji moved to the start of the next row.
-    let mut emulator = Emulator::new(PaneSize::new(2, 3), 0);
+    let mut emulator = Emulator::new(PaneSize::new(2, 3), HistoryLimits::NONE);
     feed(&mut emulator, "x\r\nab❤\u{fe0f}c".as_bytes(), &[]);
     assert_eq!(emulator.screen().contents(), "ab\n❤\u{fe0f}c");
 }
@@ -241,8 +251,8 @@ fn an_emoji_widened_at_the_bottom_right_can_be_written_over() {
 #[test]
 fn a_character_split_between_reads_loses_nothing_after_it() {
     let bytes = b"\xc2\xad\t\x8d";
-    let mut whole = Emulator::new(PaneSize::new(2, 2), 0);
-    let mut split = Emulator::new(PaneSize::new(2, 2), 0);
+    let mut whole = Emulator::new(PaneSize::new(2, 2), HistoryLimits::NONE);
+    let mut split = Emulator::new(PaneSize::new(2, 2), HistoryLimits::NONE);
     feed(&mut whole, bytes, &[]);
     feed(&mut split, bytes, &[1]);
     assert_eq!(

@@ -7,7 +7,7 @@
 
 mod hostile;
 
-use grove::pane::{Emulator, PaneSize};
+use grove::pane::{Emulator, HistoryLimits, PaneSize};
 use hostile::escapes::*;
 use hostile::screen::*;
 use proptest::prelude::*;
@@ -27,7 +27,7 @@ proptest! {
     ) {
         let grammar = reply_grammar();
         let size = clamp(rows, cols);
-        let mut emulator = Emulator::new(PaneSize::new(rows, cols), 64 * 1024);
+        let mut emulator = Emulator::new(PaneSize::new(rows, cols), HistoryLimits::new(10_000, 64 * 1024));
         let mut stream = Vec::new();
         let mut expected = Vec::new();
         for (query, noise) in &parts {
@@ -49,7 +49,7 @@ proptest! {
             1..20,
         ),
     ) {
-        let mut emulator = Emulator::new(PaneSize::new(24, 80), 0);
+        let mut emulator = Emulator::new(PaneSize::new(24, 80), HistoryLimits::NONE);
         let mut last = std::collections::BTreeMap::new();
         for (mode, set, noise) in &switches {
             let end = if *set { 'h' } else { 'l' };

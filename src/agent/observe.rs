@@ -63,11 +63,14 @@ pub fn screen_tail(screen: &vt100::Screen, rows: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pane::PaneSize;
+    use crate::pane::{HistoryLimits, PaneSize};
 
     #[test]
     fn the_tail_ends_at_the_last_drawn_row_and_notifications_are_taken() {
-        let mut emulator = Emulator::new(PaneSize { rows: 10, cols: 20 }, 1 << 16);
+        let mut emulator = Emulator::new(
+            PaneSize { rows: 10, cols: 20 },
+            HistoryLimits::new(10_000, 1 << 16),
+        );
         emulator.process(b"one\r\ntwo\r\nthree\x07\x1b]9;done here\x07\x1b]9;4;1;50\x07");
         let seen = observation(&mut emulator, 2, 1);
         assert_eq!(seen.tail, "two\nthree");

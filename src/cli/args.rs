@@ -77,7 +77,7 @@ pub enum Command {
         /// Keep the SGR escapes (colours, bold), like tmux capture-pane -e.
         #[arg(long, short)]
         escapes: bool,
-        /// Also this many lines of scrollback above the screen.
+        /// Also this many lines of history above the screen.
         #[arg(long, value_name = "N", default_value_t = 0)]
         history: usize,
     },

@@ -73,7 +73,10 @@ pub struct PortRange {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PaneConfig {
-    /// Scrollback budget per pane in bytes of emulator cells.
+    /// History kept per pane, in lines (like tmux's `history-limit`).
+    pub scrollback_lines: usize,
+    /// History kept per pane, in bytes of memory; whichever limit binds
+    /// first drops the oldest lines.
     pub scrollback_bytes: usize,
     /// Time between SIGTERM and SIGKILL when an agent is killed.
     pub kill_grace_ms: u64,

@@ -105,6 +105,10 @@ fn check_workspace(config: &Config, provenance: &Provenance) -> Result<(), Probl
 
 fn check_pane(config: &Config) -> Result<(), Problem> {
     let pane = &config.pane;
+    if pane.scrollback_lines == 0 {
+        let message = "must be greater than 0".to_owned();
+        return Err(Problem::at(&["pane", "scrollback_lines"], message));
+    }
     if pane.scrollback_bytes == 0 {
         let message = "must be greater than 0".to_owned();
         return Err(Problem::at(&["pane", "scrollback_bytes"], message));

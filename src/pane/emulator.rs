@@ -1,6 +1,7 @@
 //! The terminal emulator behind a pane: vt100 0.18 plus the query shim, the
 //! filter in front of it (what vt100 lacks, rewritten into what it has), size
-//! clamping and a byte-bounded scrollback.
+//! clamping and the pane's compact history (`history.rs`), which takes the
+//! place of vt100's scrollback.
 //!
 //! Nothing outside `pane` names vt100's parser: the rest of grove sees this type,
 //! `vt100::Screen` for reading cells, and the modes the shim tracks. The reader
@@ -12,28 +13,20 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use vt100::Screen;
 
 use super::filter::Filter;
+use super::history::{History, HistoryLimits};
 use super::keys::{CursorKeys, InputModes, PasteMode};
-use super::shim::{Notification, Shim, SyncUpdate, TrackedModes};
+use super::modes::{SyncUpdate, TrackedModes};
+use super::recall::{self, ScrollView};
+use super::shim::{Notification, Shim};
 use super::size::PaneSize;
 
-/// Bytes a scrollback row costs besides its cells: the row's `Vec` header and
-/// wrap flag plus its slot in vt100's `VecDeque`. Counting it keeps a very narrow
-/// pane from being allowed millions of rows.
-const ROW_OVERHEAD_BYTES: usize = 32;
-
-/// How many scrollback rows fit in `budget_bytes` at `cols` columns.
-///
-/// vt100 takes a row count fixed when the parser is made, not a byte count, so
-/// the budget is turned into rows at the width the pane has then, charging every
-/// row its full width (`size_of::<vt100::Cell>()`, 32 bytes, per cell). vt100
-/// trims trailing blank cells from rows entering scrollback, so this
-/// over-estimates and the budget holds. The approximation: after the pane is made
-/// wider, new rows are wider than the estimate, so the bytes can exceed the
-/// budget by the ratio of the new width to the old one.
-pub fn scrollback_rows_for(budget_bytes: usize, cols: u16) -> usize {
-    let cols = usize::from(PaneSize::new(2, cols).clamped().cols);
-    let row_bytes = cols * std::mem::size_of::<vt100::Cell>() + ROW_OVERHEAD_BYTES;
-    budget_bytes / row_bytes
+/// How [`Emulator::history_lines`] gives a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineForm {
+    /// Plain text, trailing blanks left out.
+    Plain,
+    /// Text and SGR sequences, from a reset.
+    Sgr,
 }
 
 /// Whether the last `process` call had to replace a parser that panicked.
@@ -60,35 +53,34 @@ pub struct Emulator {
     /// Reused between calls so filtering does not allocate per chunk.
     filtered: Vec<u8>,
     size: PaneSize,
-    scrollback_rows: usize,
 }
 
 impl std::fmt::Debug for Emulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Emulator")
             .field("size", &self.size)
-            .field("scrollback_rows", &self.scrollback_rows)
+            .field("history", self.parser.callbacks().history())
             .finish_non_exhaustive()
     }
 }
 
-fn new_parser(size: PaneSize, scrollback_rows: usize, shim: Shim) -> vt100::Parser<Shim> {
+/// A parser that keeps no scrollback: each row that leaves the top of the
+/// screen goes to the shim's history instead.
+fn new_parser(size: PaneSize, shim: Shim) -> vt100::Parser<Shim> {
     let (rows, cols) = size.non_zero();
-    vt100::Parser::new_with_callbacks(rows, cols, scrollback_rows, shim)
+    vt100::Parser::new_with_callbacks(rows, cols, 0, shim)
 }
 
 impl Emulator {
     /// An emulator of `size` (clamped as [`PaneSize::clamped`] says) whose
-    /// scrollback holds about `scrollback_bytes` of cells.
-    pub fn new(size: PaneSize, scrollback_bytes: usize) -> Self {
+    /// history keeps up to `limits`.
+    pub fn new(size: PaneSize, limits: HistoryLimits) -> Self {
         let size = size.clamped();
-        let scrollback_rows = scrollback_rows_for(scrollback_bytes, size.cols);
         Self {
-            parser: new_parser(size, scrollback_rows, Shim::default()),
+            parser: new_parser(size, Shim::new(limits)),
             filter: Filter::new(),
             filtered: Vec::new(),
             size,
-            scrollback_rows,
         }
     }
 
@@ -116,7 +108,9 @@ impl Emulator {
     }
 
     /// Resizes the screen (clamped as [`PaneSize::clamped`] says) and returns
-    /// the size used.
+    /// the size used. Rows a shorter screen pushes off the top go to the
+    /// history; a taller one takes the newest history lines back
+    /// ([`recall::pull_back`]).
     pub fn resize(&mut self, size: PaneSize) -> PaneSize {
         let size = size.clamped();
         if size != self.size {
@@ -124,9 +118,19 @@ impl Emulator {
             if size.cols != self.size.cols {
                 self.filter.width_changed();
             }
+            // How many rows vt100 gives back: what it counts as pushed off,
+            // up to the growth.
+            let grown = usize::from(size.rows.saturating_sub(self.size.rows));
+            let given_back = grown.min(self.parser.callbacks().history().pullable());
             let parser = &mut self.parser;
             self.size = size;
-            if catch_unwind(AssertUnwindSafe(|| parser.set_size(rows, cols))).is_err() {
+            let resized = catch_unwind(AssertUnwindSafe(|| {
+                parser.set_size(rows, cols);
+                if given_back > 0 {
+                    recall::pull_back(parser, given_back);
+                }
+            }));
+            if resized.is_err() {
                 tracing::error!(%size, "vt100 panicked while resizing; rebuilding the parser");
                 self.rebuild();
             }
@@ -135,28 +139,57 @@ impl Emulator {
     }
 
     /// Replaces a parser that panicked. The shim's state (modes, replies still
-    /// owed) is kept: it is ours and was not part of what failed.
+    /// owed, the history) is kept: it is ours and was not part of what failed.
     fn rebuild(&mut self) {
-        let shim = std::mem::take(self.parser.callbacks_mut());
-        self.parser = new_parser(self.size, self.scrollback_rows, shim);
+        let mut shim = std::mem::take(self.parser.callbacks_mut());
+        shim.history_mut().forget_pullable();
+        self.parser = new_parser(self.size, shim);
     }
 
     pub fn screen(&self) -> &Screen {
         self.parser.screen()
     }
 
-    /// Mutable access, for moving the scrollback view.
-    pub fn screen_mut(&mut self) -> &mut Screen {
-        self.parser.screen_mut()
-    }
-
     pub fn size(&self) -> PaneSize {
         self.size
     }
 
-    /// Rows of scrollback the budget allows at the width the pane was made with.
-    pub fn scrollback_rows(&self) -> usize {
-        self.scrollback_rows
+    /// The pane's history, all of it.
+    pub fn history(&self) -> &History {
+        self.parser.callbacks().history()
+    }
+
+    /// How many history lines readers see: none while the alternate screen
+    /// is shown, as with vt100's scrollback before and in tmux (a
+    /// full-screen program's screen has no history above it).
+    pub fn history_len(&self) -> usize {
+        if self.parser.screen().alternate_screen() {
+            0
+        } else {
+            self.history().len()
+        }
+    }
+
+    /// The newest `count` history lines readers see, oldest first, each
+    /// clipped to the pane's width.
+    pub fn history_lines(&self, count: usize, form: LineForm) -> Vec<String> {
+        let history = self.history();
+        let cols = self.size.cols;
+        let start = history.len() - count.min(self.history_len());
+        history
+            .lines_from(start)
+            .map(|line| match form {
+                LineForm::Plain => line.plain(cols),
+                LineForm::Sgr => line.clipped(cols).to_owned(),
+            })
+            .collect()
+    }
+
+    /// What scroll mode shows `offset` lines up, clamped to
+    /// [`Self::history_len`]; `None` at 0, where the live screen is the view.
+    pub fn scroll_view(&self, offset: usize) -> Option<ScrollView> {
+        let offset = offset.min(self.history_len());
+        (offset > 0).then(|| recall::scroll_view(self.parser.screen(), self.history(), offset))
     }
 
     /// Everything the key encoder needs to know about the program's modes.

@@ -1,12 +1,13 @@
-//! Emulator behaviour that is not a query: sizes, scrollback, the cursor
-//! save/restore rewrite, input modes and parser recovery.
+//! Emulator behaviour that is not a query: sizes, the cursor save/restore
+//! rewrite, input modes and parser recovery (the history has its own tests,
+//! `history_tests.rs` and `recall_tests.rs`).
 
 use super::*;
 use crate::pane::keys::{CursorKeys, KittyFlags, PasteMode};
 
 #[test]
 fn sizes_are_clamped_to_two_by_two() {
-    let mut emulator = Emulator::new(PaneSize::new(0, 1), 0);
+    let mut emulator = Emulator::new(PaneSize::new(0, 1), HistoryLimits::NONE);
     assert_eq!(emulator.size(), PaneSize::new(2, 2));
     let (rows, cols) = emulator.screen().size();
     assert_eq!((rows.get(), cols.get()), (2, 2));
@@ -23,36 +24,8 @@ fn sizes_are_clamped_to_two_by_two() {
 }
 
 #[test]
-fn scrollback_rows_follow_the_byte_budget() {
-    let cell = std::mem::size_of::<vt100::Cell>();
-    assert_eq!(scrollback_rows_for(0, 80), 0);
-    assert_eq!(scrollback_rows_for(10 * (80 * cell + 32), 80), 10);
-    assert_eq!(scrollback_rows_for(10 * (80 * cell + 32) - 1, 80), 9);
-    // The default 8 MiB at 200 columns: about 1300 rows.
-    let rows = scrollback_rows_for(8 << 20, 200);
-    assert!((1000..2000).contains(&rows), "{rows}");
-}
-
-#[test]
-fn scrollback_never_exceeds_the_budget() {
-    let cols = 10;
-    let budget = 20 * (usize::from(cols) * std::mem::size_of::<vt100::Cell>() + 32);
-    let mut emulator = Emulator::new(PaneSize::new(5, cols), budget);
-    assert_eq!(emulator.scrollback_rows(), 20);
-    for line in 0..500 {
-        emulator.process(format!("line {line}\r\n").as_bytes());
-    }
-    assert_eq!(emulator.screen().scrollback_len(), 20);
-    emulator.screen_mut().set_scrollback(usize::MAX);
-    let top = emulator.screen().contents();
-    assert!(top.starts_with("line 476"), "{top}");
-    emulator.screen_mut().set_scrollback(0);
-    assert!(emulator.screen().contents().contains("line 499"));
-}
-
-#[test]
 fn csi_save_and_restore_move_the_cursor() {
-    let mut emulator = Emulator::new(PaneSize::new(24, 80), 0);
+    let mut emulator = Emulator::new(PaneSize::new(24, 80), HistoryLimits::NONE);
     emulator.process(b"\x1b[3;4H\x1b[");
     emulator.process(b"s\x1b[10;10Hxyz\x1b");
     emulator.process(b"[uA");
@@ -62,7 +35,7 @@ fn csi_save_and_restore_move_the_cursor() {
 
 #[test]
 fn input_modes_follow_the_program() {
-    let mut emulator = Emulator::new(PaneSize::new(24, 80), 0);
+    let mut emulator = Emulator::new(PaneSize::new(24, 80), HistoryLimits::NONE);
     assert_eq!(emulator.input_modes(), InputModes::default());
     emulator.process(b"\x1b[?1h\x1b[?2004h\x1b[>1u");
     let modes = emulator.input_modes();
@@ -77,9 +50,19 @@ fn input_modes_follow_the_program() {
 
 #[test]
 fn a_rebuilt_parser_keeps_size_and_shim_state() {
-    let mut emulator = Emulator::new(PaneSize::new(10, 40), 1 << 16);
-    emulator.process(b"\x1b[?2026h\x1b[>3u\x1b]2;kept\x07hello");
+    let mut emulator = Emulator::new(PaneSize::new(10, 40), HistoryLimits::new(100, 1 << 16));
+    emulator.process(b"\x1b[?2026h\x1b[>3u\x1b]2;kept\x07");
+    for line in 0..15 {
+        emulator.process(format!("line {line}\r\n").as_bytes());
+    }
+    emulator.process(b"hello");
     emulator.rebuild();
+    // The history is the shim's too; the new parser has pushed nothing, so
+    // a taller screen takes none of it back.
+    assert_eq!(emulator.history_len(), 6);
+    emulator.resize(PaneSize::new(12, 40));
+    assert_eq!(emulator.history_len(), 6);
+    emulator.resize(PaneSize::new(10, 40));
     assert_eq!(emulator.size(), PaneSize::new(10, 40));
     assert_eq!(emulator.sync_update(), SyncUpdate::On);
     assert_eq!(emulator.input_modes().kitty, KittyFlags(3));
@@ -110,7 +93,7 @@ fn cell(emulator: &Emulator, row: u16, col: u16) -> String {
 
 #[test]
 fn autowrap_off_keeps_text_on_its_row() {
-    let mut emulator = Emulator::new(PaneSize::new(5, 10), 0);
+    let mut emulator = Emulator::new(PaneSize::new(5, 10), HistoryLimits::NONE);
     emulator.process(b"\x1b[?7l0123456789abc");
     assert_eq!(rows(&emulator)[..2], ["012345678c", ""]);
     // The cursor is on the last column, not past it: left of it is col 8.
@@ -129,7 +112,7 @@ fn autowrap_off_keeps_text_on_its_row() {
 
 #[test]
 fn wide_characters_at_the_right_margin_with_autowrap_off() {
-    let mut emulator = Emulator::new(PaneSize::new(5, 10), 0);
+    let mut emulator = Emulator::new(PaneSize::new(5, 10), HistoryLimits::NONE);
     emulator.process("\x1b[?7l12345678中".as_bytes());
     assert_eq!(rows(&emulator)[0], "12345678中");
     assert_eq!(cell(&emulator, 0, 8), "中");
@@ -148,7 +131,7 @@ fn wide_characters_at_the_right_margin_with_autowrap_off() {
 
 #[test]
 fn emoji_presentation_with_autowrap_off_keeps_the_column() {
-    let mut emulator = Emulator::new(PaneSize::new(3, 10), 0);
+    let mut emulator = Emulator::new(PaneSize::new(3, 10), HistoryLimits::NONE);
     // U+FE0F widens the heart to two cells and moves the cursor with it:
     // the text after it must still stop at the margin.
     emulator.process("\x1b[?7l12❤\u{fe0f}45678xyz".as_bytes());
@@ -163,7 +146,7 @@ fn emoji_presentation_with_autowrap_off_keeps_the_column() {
 fn emoji_presentation_on_a_pending_wrap_at_the_bottom_keeps_the_parser() {
     // vt100 alone would leave the heart wide in the last column of the row
     // above, and panic when something is written over it.
-    let mut emulator = Emulator::new(PaneSize::new(2, 3), 0);
+    let mut emulator = Emulator::new(PaneSize::new(2, 3), HistoryLimits::NONE);
     for chunk in ["\x1b[2;1Hab❤", "\u{fe0f}", "\x1b[Hxyz\r\nxyz"] {
         let processed = emulator.process(chunk.as_bytes());
         assert_eq!(processed.parser, ParserHealth::Intact);
@@ -173,7 +156,7 @@ fn emoji_presentation_on_a_pending_wrap_at_the_bottom_keeps_the_parser() {
 
 #[test]
 fn tabs_follow_the_stops_the_program_sets() {
-    let mut emulator = Emulator::new(PaneSize::new(24, 80), 0);
+    let mut emulator = Emulator::new(PaneSize::new(24, 80), HistoryLimits::NONE);
     // Only two stops, at columns 4 and 20; past the last, the last column.
     emulator.process(b"\x1b[3g\x1b[5G\x1bH\x1b[21G\x1bH\r\tA\tB\tC");
     assert_eq!(cell(&emulator, 0, 4), "A");
@@ -192,7 +175,7 @@ fn tabs_follow_the_stops_the_program_sets() {
 
 #[test]
 fn tab_stops_go_back_to_every_eight_on_a_new_width_and_a_reset() {
-    let mut emulator = Emulator::new(PaneSize::new(24, 80), 0);
+    let mut emulator = Emulator::new(PaneSize::new(24, 80), HistoryLimits::NONE);
     emulator.process(b"\x1b[3g\tA");
     assert_eq!(cell(&emulator, 0, 79), "A");
     // Rows only: the stops stay (tmux resets them on a width change).
@@ -211,7 +194,7 @@ fn tab_stops_go_back_to_every_eight_on_a_new_width_and_a_reset() {
 
 #[test]
 fn a_tab_on_a_pending_wrap_leaves_it_pending() {
-    let mut emulator = Emulator::new(PaneSize::new(24, 80), 0);
+    let mut emulator = Emulator::new(PaneSize::new(24, 80), HistoryLimits::NONE);
     emulator.process(b"\x1b[1;80Hx\tq");
     assert_eq!(cell(&emulator, 0, 79), "x");
     assert_eq!(cell(&emulator, 1, 0), "q");
@@ -223,7 +206,7 @@ fn a_tab_on_a_pending_wrap_leaves_it_pending() {
 
 #[test]
 fn switching_screens_keeps_the_cursor() {
-    let mut emulator = Emulator::new(PaneSize::new(24, 80), 0);
+    let mut emulator = Emulator::new(PaneSize::new(24, 80), HistoryLimits::NONE);
     emulator.process(b"ab\r\ncd\x1b[?1049h");
     assert_eq!(emulator.screen().cursor_position(), (1, 2));
     emulator.process(b"\x1b[5;5Hx\x1b[?1049l");
@@ -239,7 +222,7 @@ fn switching_screens_keeps_the_cursor() {
 
 #[test]
 fn a_pending_wrap_survives_entering_the_alternate_screen() {
-    let mut emulator = Emulator::new(PaneSize::new(24, 80), 0);
+    let mut emulator = Emulator::new(PaneSize::new(24, 80), HistoryLimits::NONE);
     // A wide character at the end of the alternate screen's first row.
     emulator.process("\x1b[?47h\x1b[1;79H中\x1b[?47l".as_bytes());
     // Leaving drops the pending wrap: the cursor is on the last column.
@@ -260,7 +243,7 @@ fn a_pending_wrap_survives_entering_the_alternate_screen() {
 
 #[test]
 fn restoring_a_cursor_saved_on_a_pending_wrap_lands_on_the_last_column() {
-    let mut emulator = Emulator::new(PaneSize::new(24, 80), 0);
+    let mut emulator = Emulator::new(PaneSize::new(24, 80), HistoryLimits::NONE);
     emulator.process(b"\x1b[1;80Hx\x1b7\x1b[5;5H\x1b8");
     assert_eq!(emulator.screen().cursor_position(), (0, 79));
     emulator.process(b"\x1b[3;80Hy\x1b[s\x1b[6;6H\x1b[u");
@@ -278,10 +261,10 @@ fn the_filtered_screen_is_the_same_however_the_output_is_split() {
         "\x1b[?47h\tt\x1b[?47l\x1bc\tend",
     ]
     .concat();
-    let mut whole = Emulator::new(PaneSize::new(10, 80), 0);
+    let mut whole = Emulator::new(PaneSize::new(10, 80), HistoryLimits::NONE);
     whole.process(stream.as_bytes());
     for size in [1, 2, 3, 7] {
-        let mut split = Emulator::new(PaneSize::new(10, 80), 0);
+        let mut split = Emulator::new(PaneSize::new(10, 80), HistoryLimits::NONE);
         for chunk in stream.as_bytes().chunks(size) {
             split.process(chunk);
         }

@@ -3,19 +3,23 @@
 //! clicks into the bytes the program expects.
 //!
 //! [`Pane`] owns the process and its threads; [`Emulator`] is vt100 plus the
-//! query shim and is usable on its own (tests, replaying recorded sessions).
+//! query shim and the pane's [`History`], and is usable on its own (tests,
+//! replaying recorded sessions).
 
 mod emulator;
 mod env;
 mod error;
 mod filter;
+mod history;
 pub mod keys;
 mod kitty;
 mod lifecycle;
+mod modes;
 pub mod mouse;
 mod process;
 mod query;
 mod reader;
+mod recall;
 mod shim;
 mod size;
 mod spec;
@@ -24,13 +28,14 @@ mod widen;
 mod writer;
 
 pub use crate::sys::ProcessExit;
-pub use emulator::{Emulator, ParserHealth, Processed, scrollback_rows_for};
+pub use emulator::{Emulator, LineForm, ParserHealth, Processed};
 pub use env::pane_environment;
 pub use error::{BoxError, PaneError, WriteError};
+pub use history::{History, HistoryLimits, Line, Wrap, line_cost};
+pub use modes::{AlternateScroll, FocusReporting, SyncUpdate, TrackedModes};
 pub use process::Pane;
-pub use shim::{
-    AlternateScroll, FocusReporting, Notification, NotificationSource, SyncUpdate, TrackedModes,
-};
+pub use recall::ScrollView;
+pub use shim::{Notification, NotificationSource};
 pub use size::{MAX_COLS, MAX_ROWS, MIN_COLS, MIN_ROWS, PaneSize};
 pub use spec::PaneSpec;
 pub use writer::MAX_QUEUED_BYTES;

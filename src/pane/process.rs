@@ -170,7 +170,7 @@ impl Pane {
             .try_clone_reader()
             .map_err(pty_error("clone reader"))?;
         let writer = master.take_writer().map_err(pty_error("take writer"))?;
-        let emulator = Arc::new(Mutex::new(Emulator::new(spec.size, spec.scrollback_bytes)));
+        let emulator = Arc::new(Mutex::new(Emulator::new(spec.size, spec.history)));
         let (input, drain) = write_queue();
         let (changes, output) = watch::channel(0u64);
         let name = program.to_owned();
@@ -212,7 +212,7 @@ impl Pane {
         f(&lock(&self.emulator))
     }
 
-    /// Mutable access to the emulator (scrollback view, taking notifications).
+    /// Mutable access to the emulator (taking notifications).
     pub fn with_emulator_mut<R>(&self, f: impl FnOnce(&mut Emulator) -> R) -> R {
         f(&mut lock(&self.emulator))
     }

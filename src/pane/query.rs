@@ -8,7 +8,7 @@
 
 use vt100::{MouseProtocolEncoding, MouseProtocolMode, Screen};
 
-use super::shim::TrackedModes;
+use super::modes::TrackedModes;
 
 /// DA1 reply: a VT220 (62) with ANSI colour (22). Nothing grove cannot honour
 /// (sixel, printer) is claimed.

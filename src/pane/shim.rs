@@ -6,111 +6,28 @@
 //! answered with no client attached), and keeps the state the renderer and key
 //! encoder need: focus reporting (1004), alternate scroll (1007), synchronized
 //! updates (2026), kitty keyboard flags, modifyOtherKeys, the bell count, the
-//! window title and desktop notifications (OSC 9 / OSC 777).
+//! window title and desktop notifications (OSC 9 / OSC 777). It also takes
+//! the rows vt100 pushes off the top of the screen into the pane's
+//! [`History`].
 
 use std::collections::VecDeque;
 
 use vt100::Screen;
+use vt100::capture::RowContents;
 
+use super::history::{History, HistoryLimits, KeepsHistory};
 use super::keys::{KittyFlags, ModifyOtherKeys};
 use super::kitty::{KittyStack, SetMode};
-use super::query::{self, ModeValue};
+use super::modes::{
+    AlternateScroll, Autowrap, FocusReporting, InsertMode, Switch, SyncUpdate, TrackedModes,
+};
+use super::query;
 
 /// Notifications kept until someone takes them; older ones are dropped first,
 /// so a program printing OSC 9 in a loop cannot grow memory.
 const MAX_NOTIFICATIONS: usize = 32;
 /// Longest title or notification text kept, in bytes.
 const MAX_TEXT_BYTES: usize = 1024;
-
-/// Whether a mode sequence ended in `h` (set) or `l` (reset).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Switch {
-    Set,
-    Reset,
-}
-
-macro_rules! on_off_mode {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-        pub enum $name {
-            #[default]
-            Off,
-            On,
-        }
-
-        impl $name {
-            fn switched(switch: Switch) -> Self {
-                match switch {
-                    Switch::Set => $name::On,
-                    Switch::Reset => $name::Off,
-                }
-            }
-
-            pub(crate) fn mode_value(self) -> ModeValue {
-                match self {
-                    $name::On => ModeValue::Set,
-                    $name::Off => ModeValue::Reset,
-                }
-            }
-        }
-    };
-}
-
-on_off_mode!(
-    /// Mode 1004: the program wants `CSI I` / `CSI O` when focus changes.
-    FocusReporting
-);
-on_off_mode!(
-    /// Mode 1007: in the alternate screen, the wheel becomes arrow keys.
-    AlternateScroll
-);
-on_off_mode!(
-    /// Mode 2026: `On` while a synchronized-update block is open; the
-    /// renderer keeps showing the last complete frame until it closes.
-    SyncUpdate
-);
-
-on_off_mode!(
-    /// ANSI mode 4 (IRM), which the filter in front of vt100 implements.
-    InsertMode
-);
-
-/// Mode 7 (DECAWM), which the filter in front of vt100 implements; on at
-/// the start.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Autowrap {
-    #[default]
-    On,
-    Off,
-}
-
-impl Autowrap {
-    fn switched(switch: Switch) -> Self {
-        match switch {
-            Switch::Set => Autowrap::On,
-            Switch::Reset => Autowrap::Off,
-        }
-    }
-
-    pub(crate) fn mode_value(self) -> ModeValue {
-        match self {
-            Autowrap::On => ModeValue::Set,
-            Autowrap::Off => ModeValue::Reset,
-        }
-    }
-}
-
-/// Modes vt100 does not track (those the filter implements are tracked here
-/// only to answer DECRQM).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TrackedModes {
-    pub focus: FocusReporting,
-    pub alternate_scroll: AlternateScroll,
-    pub sync: SyncUpdate,
-    pub autowrap: Autowrap,
-    pub insert: InsertMode,
-}
 
 /// Which escape sequence a notification came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,6 +57,7 @@ pub struct Shim {
     bells: u64,
     title: String,
     notifications: VecDeque<Notification>,
+    history: History,
 }
 
 fn param(params: &[&[u16]], index: usize) -> Option<u16> {
@@ -159,6 +77,22 @@ fn text(bytes: &[u8]) -> String {
 }
 
 impl Shim {
+    /// A shim whose history keeps up to `limits`.
+    pub fn new(limits: HistoryLimits) -> Self {
+        Self {
+            history: History::new(limits),
+            ..Self::default()
+        }
+    }
+
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    pub fn history_mut(&mut self) -> &mut History {
+        &mut self.history
+    }
+
     /// Reply bytes produced since the last call.
     pub fn take_replies(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.replies)
@@ -299,7 +233,21 @@ impl Shim {
     }
 }
 
+impl KeepsHistory for Shim {
+    fn erase_history(&mut self) {
+        self.history.erase();
+    }
+}
+
 impl vt100::Callbacks for Shim {
+    /// The parser keeps no scrollback: each row leaving the top of the
+    /// screen comes here instead.
+    fn on_scroll(&mut self, row: RowContents<'_>, alternate_screen: bool) {
+        if !alternate_screen {
+            self.history.push(&row);
+        }
+    }
+
     fn audible_bell(&mut self, _: &mut Screen) {
         self.bells = self.bells.wrapping_add(1);
     }

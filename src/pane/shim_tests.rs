@@ -1,14 +1,14 @@
 //! Each query fed through the emulator must produce these exact bytes.
 
 use crate::pane::emulator::Emulator;
+use crate::pane::history::HistoryLimits;
 use crate::pane::keys::{KittyFlags, ModifyOtherKeys};
-use crate::pane::shim::{
-    AlternateScroll, FocusReporting, Notification, NotificationSource, SyncUpdate,
-};
+use crate::pane::modes::{AlternateScroll, FocusReporting, SyncUpdate};
+use crate::pane::shim::{Notification, NotificationSource};
 use crate::pane::size::PaneSize;
 
 fn emulator() -> Emulator {
-    Emulator::new(PaneSize::new(24, 80), 1 << 20)
+    Emulator::new(PaneSize::new(24, 80), HistoryLimits::new(1000, 1 << 20))
 }
 
 fn reply(emulator: &mut Emulator, input: &[u8]) -> String {

@@ -10,6 +10,7 @@ use portable_pty::CommandBuilder;
 
 use super::env::pane_environment;
 use super::error::PaneError;
+use super::history::HistoryLimits;
 use super::size::PaneSize;
 
 /// What to run in a pane and how.
@@ -22,14 +23,15 @@ pub struct PaneSpec {
     /// Variables set on top of the scrubbed environment.
     pub env: BTreeMap<OsString, OsString>,
     pub size: PaneSize,
-    /// Scrollback budget (config `pane.scrollback_bytes`).
-    pub scrollback_bytes: usize,
+    /// How much history the pane keeps (config `pane.scrollback_lines`
+    /// and `pane.scrollback_bytes`).
+    pub history: HistoryLimits,
     /// Time between SIGHUP/SIGTERM and SIGKILL (config `pane.kill_grace_ms`).
     pub kill_grace: Duration,
 }
 
 impl PaneSpec {
-    /// A spec with grove's default size, scrollback and grace period.
+    /// A spec with grove's default size, history and grace period.
     pub fn new<I, S>(argv: I, cwd: impl Into<PathBuf>) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -40,7 +42,7 @@ impl PaneSpec {
             cwd: cwd.into(),
             env: BTreeMap::new(),
             size: PaneSize::new(24, 80),
-            scrollback_bytes: 8 << 20,
+            history: HistoryLimits::new(10_000, 8 << 20),
             kill_grace: Duration::from_secs(2),
         }
     }

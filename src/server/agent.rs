@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::config::{AgentProfile, Config, PromptVia};
-use crate::pane::{PaneSize, PaneSpec};
+use crate::pane::{HistoryLimits, PaneSize, PaneSpec};
 use crate::state::WorkspaceRecord;
 use crate::workspace::SetupEnv;
 
@@ -147,7 +147,7 @@ pub fn pane_spec(
 ) -> PaneSpec {
     let mut spec = PaneSpec::new(argv, &record.path);
     spec.size = size;
-    spec.scrollback_bytes = config.pane.scrollback_bytes;
+    spec.history = HistoryLimits::new(config.pane.scrollback_lines, config.pane.scrollback_bytes);
     spec.kill_grace = Duration::from_millis(config.pane.kill_grace_ms);
     let setup = SetupEnv {
         workspace: &record.name,

@@ -11,33 +11,19 @@ use base64::Engine as _;
 
 use super::client::ClientId;
 use super::session::Session;
-use crate::pane::Emulator;
+use crate::pane::{Emulator, LineForm};
 use crate::ui::scroll::{Direction, search};
 
 /// The most bytes one copy sends through OSC 52; terminals cap it too.
 const MAX_COPY_BYTES: usize = 1 << 20;
 
-/// Every line of the pane, oldest first: the scrollback, then every row of
+/// Every line of the pane, oldest first: the history, then every row of
 /// the screen (blank ones too, so positions match scroll mode's).
-pub fn all_lines(emulator: &mut Emulator) -> Vec<String> {
-    let (rows, cols) = {
-        let (rows, cols) = emulator.screen().size();
-        (usize::from(rows.get()), cols.get())
-    };
-    let screen = emulator.screen_mut();
-    let before = screen.scrollback();
-    screen.set_scrollback(usize::MAX);
-    let mut offset = screen.scrollback();
-    let mut lines = Vec::with_capacity(offset + rows);
-    while offset > 0 {
-        screen.set_scrollback(offset);
-        let take = offset.min(rows);
-        lines.extend(screen.rows(0, cols).take(take));
-        offset -= take;
-    }
-    screen.set_scrollback(0);
+pub fn all_lines(emulator: &Emulator) -> Vec<String> {
+    let screen = emulator.screen();
+    let cols = screen.size().1.get();
+    let mut lines = emulator.history_lines(usize::MAX, LineForm::Plain);
     lines.extend(screen.rows(0, cols));
-    screen.set_scrollback(before);
     lines
 }
 
@@ -59,8 +45,8 @@ impl Session {
             .all()
             .find(|w| w.record.name == name && repo.is_none_or(|r| w.record.repo == r))?;
         let live = workspace.live.as_ref()?;
-        let mut emulator = live.pane.lock_emulator();
-        Some(all_lines(&mut emulator))
+        let emulator = live.pane.lock_emulator();
+        Some(all_lines(&emulator))
     }
 
     pub(super) fn search_history(&mut self, id: ClientId, repo: Option<&Path>, asked: Search<'_>) {
@@ -162,15 +148,17 @@ fn copy_to_clipboard_tool(text: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pane::PaneSize;
+    use crate::pane::{HistoryLimits, PaneSize};
 
     #[test]
     fn all_lines_are_the_history_then_the_whole_screen() {
-        let mut emulator = Emulator::new(PaneSize { rows: 3, cols: 10 }, 1 << 20);
+        let mut emulator = Emulator::new(
+            PaneSize { rows: 3, cols: 10 },
+            HistoryLimits::new(100, 1 << 20),
+        );
         emulator.process(b"a\r\nb\r\nc\r\nd\r\ne");
-        assert_eq!(all_lines(&mut emulator), ["a", "b", "c", "d", "e"]);
+        assert_eq!(all_lines(&emulator), ["a", "b", "c", "d", "e"]);
         emulator.process(b"\r\n");
-        assert_eq!(all_lines(&mut emulator), ["a", "b", "c", "d", "e", ""]);
-        assert_eq!(emulator.screen().scrollback(), 0);
+        assert_eq!(all_lines(&emulator), ["a", "b", "c", "d", "e", ""]);
     }
 }

@@ -70,28 +70,33 @@ impl Session {
                 });
             let statuses: Vec<AgentStatus> = shown.iter().map(|w| w.status()).collect();
             // Locks are taken in pane order and held only while drawing.
-            let mut guards: Vec<_> = shown
+            let guards: Vec<_> = shown
                 .iter()
                 .map(|w| w.live.as_ref().map(|l| l.pane.lock_emulator()))
                 .collect();
-            // Scroll mode: this client's view of its pane, for this frame
-            // only (the offset is put back before the lock is released, so
-            // other clients and the status tracker see the live screen).
-            let scrolled = scroll_view(client, &shown, &mut guards);
+            // Scroll mode: this client's view of its pane, a screen of its
+            // own for this frame (other clients and the status tracker see
+            // the live screen).
+            let scrolled = scroll_view(client, &shown, &guards);
             let panes: Vec<PaneView<'_>> = shown
                 .iter()
                 .zip(&statuses)
                 .zip(&guards)
-                .map(|((w, status), guard)| PaneView {
-                    name: &w.record.name,
-                    branch: &w.record.branch,
-                    agent: w.record.agent.as_deref().unwrap_or(""),
-                    status,
-                    state: w.agent_state().map(|s| s.state),
-                    scroll: scrolled
-                        .filter(|(name, _)| *name == w.record.name)
-                        .map(|(_, m)| m),
-                    screen: guard.as_ref().map(|g| g.screen()),
+                .map(|((w, status), guard)| {
+                    let scroll = scrolled.as_ref().filter(|s| s.name == w.record.name);
+                    let live = guard.as_ref().map(|g| g.screen());
+                    PaneView {
+                        name: &w.record.name,
+                        branch: &w.record.branch,
+                        agent: w.record.agent.as_deref().unwrap_or(""),
+                        status,
+                        state: w.agent_state().map(|s| s.state),
+                        scroll: scroll.map(|s| s.marks),
+                        screen: scroll
+                            .and_then(|s| s.view.as_ref())
+                            .map(crate::pane::ScrollView::screen)
+                            .or(live),
+                    }
                 })
                 .collect();
             let client_repo = client.repo.clone();
@@ -224,11 +229,6 @@ impl Session {
                 .unwrap_or_default();
             let frame = draw(terminal, &view, continuity, style);
             drop(view);
-            for guard in guards.iter_mut().flatten() {
-                if guard.screen().scrollback() > 0 {
-                    guard.screen_mut().set_scrollback(0);
-                }
-            }
             drop(guards);
             *dirty = Dirty::Clean;
             match frame {
@@ -262,14 +262,21 @@ impl Session {
     }
 }
 
-/// Sets the scrolled view of the pane `client` scrolls, clamps the
-/// client's offset to the history there is, and returns what to draw over
-/// it.
+/// The pane a client scrolls, as scroll mode shows it this frame.
+struct Scrolled<'w> {
+    name: &'w str,
+    /// The screen `offset` lines up; `None` at 0, where it is the live one.
+    view: Option<crate::pane::ScrollView>,
+    marks: ui::ScrollMarks,
+}
+
+/// The scrolled view of the pane `client` scrolls, with what to draw over
+/// it; clamps the client's offset to the history there is.
 fn scroll_view<'w>(
     client: &mut Client,
     shown: &[&'w super::workspaces::Workspace],
-    guards: &mut [Option<std::sync::MutexGuard<'_, crate::pane::Emulator>>],
-) -> Option<(&'w str, ui::ScrollMarks)> {
+    guards: &[Option<std::sync::MutexGuard<'_, crate::pane::Emulator>>],
+) -> Option<Scrolled<'w>> {
     let pane = client.scroll.as_ref()?.pane.clone();
     let index = shown.iter().position(|w| w.record.name == pane)?;
     let focus = client
@@ -282,11 +289,9 @@ fn scroll_view<'w>(
         .panes
         .get(index)
         .map_or(1, |slot| slot.inner.height.max(1));
-    let guard = guards.get_mut(index)?.as_mut()?;
+    let guard = guards.get(index)?.as_ref()?;
     let scroll = client.scroll.as_mut()?;
-    let screen = guard.screen_mut();
-    screen.set_scrollback(scroll.offset);
-    let clamped = screen.scrollback();
+    let clamped = scroll.offset.min(guard.history_len());
     if clamped != scroll.offset {
         let cursor = scroll
             .cursor_line(rows)
@@ -299,7 +304,11 @@ fn scroll_view<'w>(
         marked: scroll.marked_rows(rows),
         offset: scroll.offset,
     };
-    Some((shown[index].record.name.as_str(), marks))
+    Some(Scrolled {
+        name: shown[index].record.name.as_str(),
+        view: guard.scroll_view(scroll.offset),
+        marks,
+    })
 }
 
 /// The board's cards: each ticket in its column (in progress becomes done

@@ -11,7 +11,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::session::Session;
 use crate::agent::{Seen, State};
-use crate::pane::Emulator;
+use crate::pane::{Emulator, LineForm};
 use crate::protocol::{AgentStatus, Escapes, EventKind, EventRecord, Response, WaitFor};
 
 /// Events a subscriber may fall behind by before events are dropped (and
@@ -39,42 +39,23 @@ fn now_ms() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
-/// The screen as text, with `history` lines of scrollback above it.
-pub fn capture(emulator: &mut Emulator, escapes: Escapes, history: usize) -> String {
-    let (rows, cols) = {
-        let (rows, cols) = emulator.screen().size();
-        (usize::from(rows.get()), cols.get())
+/// The screen as text, with `history` lines of history above it.
+pub fn capture(emulator: &Emulator, escapes: Escapes, history: usize) -> String {
+    let screen = emulator.screen();
+    let cols = screen.size().1.get();
+    // Each line with SGR ends in a reset, so lines can be printed alone.
+    let (form, end) = match escapes {
+        Escapes::Plain => (LineForm::Plain, ""),
+        Escapes::Sgr => (LineForm::Sgr, "\x1b[m"),
     };
-    let row_text = |screen: &vt100::Screen, range: std::ops::Range<usize>| -> Vec<String> {
-        match escapes {
-            Escapes::Plain => screen
-                .rows(0, cols)
-                .skip(range.start)
-                .take(range.len())
-                .collect(),
-            Escapes::Sgr => screen
-                .rows_formatted(0, cols)
-                .skip(range.start)
-                .take(range.len())
-                .map(|row| format!("{row}\x1b[m"))
-                .collect(),
-        }
-    };
-    let mut lines = Vec::new();
-    if history > 0 {
-        let screen = emulator.screen_mut();
-        let before = screen.scrollback();
-        screen.set_scrollback(history);
-        let mut offset = screen.scrollback();
-        while offset > 0 {
-            screen.set_scrollback(offset);
-            let take = offset.min(rows);
-            lines.extend(row_text(screen, 0..take));
-            offset -= take;
-        }
-        screen.set_scrollback(before);
+    let mut lines = emulator.history_lines(history, form);
+    match escapes {
+        Escapes::Plain => lines.extend(screen.rows(0, cols)),
+        Escapes::Sgr => lines.extend(screen.rows_formatted(0, cols)),
     }
-    lines.extend(row_text(emulator.screen(), 0..rows));
+    for line in &mut lines {
+        line.push_str(end);
+    }
     // Like tmux: trailing blank lines are not part of the capture.
     while lines.last().is_some_and(|l| plain_blank(l)) {
         lines.pop();
@@ -127,9 +108,9 @@ impl Session {
                 kind: crate::protocol::FailureKind::Failure,
             };
         };
-        let mut emulator = live.pane.lock_emulator();
+        let emulator = live.pane.lock_emulator();
         Response::Captured {
-            text: capture(&mut emulator, escapes, history),
+            text: capture(&emulator, escapes, history),
         }
     }
 
@@ -276,30 +257,42 @@ pub fn state_word(state: State) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pane::PaneSize;
+    use crate::pane::{HistoryLimits, PaneSize};
 
     #[test]
     fn capture_gives_text_escapes_and_history() {
-        let mut emulator = Emulator::new(PaneSize { rows: 3, cols: 20 }, 1 << 20);
-        emulator.process(b"one\r\ntwo\r\nthree\r\n\x1b[1;31mfour\x1b[m\r\nfive");
-        assert_eq!(
-            capture(&mut emulator, Escapes::Plain, 0),
-            "three\nfour\nfive\n"
+        let mut emulator = Emulator::new(
+            PaneSize { rows: 3, cols: 20 },
+            HistoryLimits::new(100, 1 << 20),
         );
+        emulator.process(b"one\r\ntwo\r\nthree\r\n\x1b[1;31mfour\x1b[m\r\nfive");
+        assert_eq!(capture(&emulator, Escapes::Plain, 0), "three\nfour\nfive\n");
         assert_eq!(
-            capture(&mut emulator, Escapes::Plain, 10),
+            capture(&emulator, Escapes::Plain, 10),
             "one\ntwo\nthree\nfour\nfive\n"
         );
         assert_eq!(
-            capture(&mut emulator, Escapes::Plain, 1),
+            capture(&emulator, Escapes::Plain, 1),
             "two\nthree\nfour\nfive\n"
         );
-        let sgr = capture(&mut emulator, Escapes::Sgr, 0);
+        let sgr = capture(&emulator, Escapes::Sgr, 0);
         assert!(
             sgr.contains("\x1b[1;31mfour") || sgr.contains("\x1b[31;1mfour"),
             "{sgr:?}"
         );
-        // The view the user scrolled to is left where it was.
-        assert_eq!(emulator.screen().scrollback(), 0);
+        // Scrolled into the history, the line keeps its colours, and every
+        // line ends in a reset.
+        emulator.process(b"\r\nsix\r\nseven");
+        let sgr = capture(&emulator, Escapes::Sgr, 10);
+        let four = sgr.lines().nth(3).unwrap();
+        assert!(
+            four == "\x1b[1;31mfour\x1b[m" || four == "\x1b[31;1mfour\x1b[m",
+            "{sgr:?}"
+        );
+        assert!(sgr.lines().all(|line| line.ends_with("\x1b[m")), "{sgr:?}");
+        assert_eq!(
+            capture(&emulator, Escapes::Plain, 10),
+            "one\ntwo\nthree\nfour\nfive\nsix\nseven\n"
+        );
     }
 }

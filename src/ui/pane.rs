@@ -56,15 +56,15 @@ fn draw_scroll_marks(marks: super::ScrollMarks, slot: &PaneSlot, buf: &mut Buffe
 }
 
 /// Where the real cursor goes for this pane: at the emulator's cursor,
-/// when the agent runs, shows its cursor, the view is not scrolled back
-/// and the cursor is inside what is drawn.
+/// when the agent runs, shows its cursor (a view scrolled back into the
+/// history is a screen with none) and the cursor is inside what is drawn.
 pub fn cursor(pane: &PaneView<'_>, slot: &PaneSlot) -> Option<Position> {
     let screen = pane.screen?;
     let running = match pane.status {
         AgentStatus::Running => true,
         AgentStatus::Exited { .. } | AgentStatus::Stopped => false,
     };
-    if !running || screen.hide_cursor() || screen.scrollback() > 0 {
+    if !running || screen.hide_cursor() {
         return None;
     }
     let (row, col) = screen.cursor_position();

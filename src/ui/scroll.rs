@@ -5,8 +5,8 @@
 //!
 //! Positions are counted in lines from the bottom of the history: line 0
 //! is the last line of the live screen. The view's `offset` is how many
-//! lines it is scrolled up (vt100's scrollback offset), and the cursor is a
-//! row of the view.
+//! lines it is scrolled up into the pane's history (the server draws that
+//! view, `pane::ScrollView`), and the cursor is a row of the view.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 

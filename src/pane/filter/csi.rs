@@ -7,10 +7,13 @@
 //! it; leaving 1049 restores it, which vt100 does too). The filter reads the
 //! cursor before the switch and puts it back with CUP after. A pending wrap
 //! stays pending on entering and is dropped on leaving, as in tmux.
+//!
+//! ED 3 is passed on and then erases the pane's history, which vt100 no
+//! longer holds.
 
 use super::margin::Clip;
 use super::terminal::Cursor;
-use super::{Autowrap, Filter, InsertMode, Sink, Terminal};
+use super::{Autowrap, Filter, HistoryErase, InsertMode, Sink, Terminal};
 
 /// What a private-mode sequence does to the alternate screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +42,24 @@ fn first_number(params: &[u8]) -> Option<Option<u16>> {
     Some(Some(n))
 }
 
+/// Whether ED (`CSI … J`) or DECSED (`CSI ? … J`) with these parameters is
+/// ED 3, which erases the scrollback: vt100 reads the first parameter's
+/// first sub-parameter, and a sequence with intermediates is another one.
+fn erases_scrollback(params: &[u8]) -> bool {
+    let params = params.strip_prefix(b"?").unwrap_or(params);
+    if !params
+        .iter()
+        .all(|b| b.is_ascii_digit() || matches!(b, b';' | b':'))
+    {
+        return false;
+    }
+    let first = params
+        .split(|b| matches!(b, b';' | b':'))
+        .next()
+        .unwrap_or_default();
+    first.iter().skip_while(|b| **b == b'0').eq(b"3")
+}
+
 /// A count parameter: absent or 0 means 1.
 fn count(n: Option<u16>) -> u16 {
     n.unwrap_or(1).max(1)
@@ -53,6 +74,12 @@ impl Filter {
         out: &mut Sink<T>,
     ) {
         let numbers = first_number(params);
+        if final_byte == b'J' && erases_scrollback(params) {
+            out.extend(b"\x1b[");
+            out.extend(params);
+            out.push(final_byte);
+            return out.erase_history(HistoryErase::Scrollback);
+        }
         match (params.first(), numbers, final_byte) {
             (Some(b'?'), _, b'h' | b'l') => return self.private_modes(params, final_byte, out),
             // SGR (and the other `m` sequences) do not move the cursor.
@@ -161,5 +188,25 @@ mod tests {
         assert_eq!(count(None), 1);
         assert_eq!(count(Some(0)), 1);
         assert_eq!(count(Some(4)), 4);
+    }
+
+    #[test]
+    fn ed_3_in_all_its_spellings_and_nothing_else() {
+        for params in [&b"3"[..], b"03", b"?3", b"3;1", b"3:2", b"?3;5"] {
+            assert!(erases_scrollback(params), "{params:?}");
+        }
+        for params in [
+            &b""[..],
+            b"2",
+            b"0",
+            b"30",
+            b"13",
+            b";3",
+            b">3",
+            b"3$",
+            b"?",
+        ] {
+            assert!(!erases_scrollback(params), "{params:?}");
+        }
     }
 }

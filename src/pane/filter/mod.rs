@@ -9,7 +9,8 @@
 //! 47; tabs, with the stops the program sets ([`tabs`]); text with autowrap
 //! off ([`margin`]); and the cursor across alternate-screen switches
 //! ([`csi`]) and DECRC, where vt100 keeps a cursor per screen or restores a
-//! pending wrap.
+//! pending wrap. ED 3 and RIS also erase the pane's history, which vt100
+//! no longer holds ([`Terminal::erase_history`]).
 //!
 //! Some of these need to know where vt100's cursor is. The filter then hands
 //! the parser what it has passed on so far and reads the cursor from the
@@ -39,7 +40,7 @@ use charset::{Charsets, Slot};
 use margin::Clip;
 use string::StrKind;
 use tabs::TabStops;
-use terminal::{Sink, Terminal};
+use terminal::{HistoryErase, Sink, Terminal};
 
 /// Where the filter is in the escape-sequence grammar: enough of it to know
 /// which bytes are text (only text is translated) and to carry the
@@ -277,6 +278,7 @@ impl Filter {
             b'c' => {
                 self.reset();
                 out.extend(&[ESC, byte]);
+                out.erase_history(HistoryErase::Reset);
             }
             b']' | b'P' | b'_' | b'^' | b'X' => self.start_string(byte, out),
             b'(' | b')' => {

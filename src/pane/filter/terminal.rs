@@ -3,8 +3,20 @@
 //! parser takes whenever the filter must read the cursor, and at the end of
 //! each chunk.
 
+use super::super::history::KeepsHistory;
 use super::super::widen;
 use super::text::VS16;
+
+/// What erased the pane's history, which vt100 keeps none of (see
+/// `pane::history`) and so cannot erase itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryErase {
+    /// ED 3 (`CSI 3 J`, as `clear` sends): vt100 erases the scrollback of
+    /// the screen in use, and the alternate screen has none.
+    Scrollback,
+    /// RIS (`ESC c`): vt100 makes a new screen, scrollback and all.
+    Reset,
+}
 
 /// What the filter needs of the parser behind it.
 pub trait Terminal {
@@ -23,9 +35,11 @@ pub trait Terminal {
     /// selector itself, or what vt100 means by it when it would widen the
     /// last column's character with a wrap pending (see `pane::widen`).
     fn emoji_presentation(&mut self, bytes: &mut Vec<u8>);
+    /// The program erased the history, once everything before it is parsed.
+    fn erase_history(&mut self, erase: HistoryErase);
 }
 
-impl<CB: vt100::Callbacks> Terminal for vt100::Parser<CB> {
+impl<CB: vt100::Callbacks + KeepsHistory> Terminal for vt100::Parser<CB> {
     fn parse(&mut self, bytes: &[u8]) {
         self.process(bytes);
     }
@@ -64,6 +78,13 @@ impl<CB: vt100::Callbacks> Terminal for vt100::Parser<CB> {
         match widen::at_margin(self.screen()) {
             Some(instead) => bytes.extend_from_slice(&instead),
             None => bytes.extend_from_slice(VS16),
+        }
+    }
+
+    fn erase_history(&mut self, erase: HistoryErase) {
+        match erase {
+            HistoryErase::Scrollback if self.screen().alternate_screen() => {}
+            HistoryErase::Scrollback | HistoryErase::Reset => self.callbacks_mut().erase_history(),
         }
     }
 }
@@ -114,6 +135,12 @@ impl<T: Terminal> Sink<'_, T> {
     pub(super) fn emoji_presentation(&mut self) {
         self.flush();
         self.terminal.emoji_presentation(self.bytes);
+    }
+
+    /// Has everything so far parsed, then the history erased.
+    pub(super) fn erase_history(&mut self, erase: HistoryErase) {
+        self.flush();
+        self.terminal.erase_history(erase);
     }
 
     /// CHA: to column `col` (from 0) of the cursor's row.

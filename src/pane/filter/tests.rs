@@ -51,6 +51,10 @@ impl Terminal for Recorder {
         self.vs16.push(self.parsed.len() + bytes.len());
         self.parser.emoji_presentation(bytes);
     }
+
+    fn erase_history(&mut self, erase: HistoryErase) {
+        self.parser.erase_history(erase);
+    }
 }
 
 /// What vt100 was given for `chunks`, fed one after another.
