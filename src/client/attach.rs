@@ -17,7 +17,6 @@ use crossterm::event::{
 };
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
 use futures::StreamExt as _;
-use tokio::io::AsyncWriteExt as _;
 use tokio::signal::unix::{SignalKind, signal};
 
 use super::connect::ClientConn;
@@ -106,7 +105,6 @@ async fn run(mut conn: ClientConn, cwd: PathBuf, size: TermSize) -> anyhow::Resu
     let mut events = EventStream::new();
     let mut hangup = signal(SignalKind::hangup())?;
     let mut terminate = signal(SignalKind::terminate())?;
-    let mut stdout = tokio::io::stdout();
     // Frames are read on their own task so a big one never delays input.
     let (frames_tx, mut frames) = tokio::sync::mpsc::channel::<ServerMsg>(64);
     let reading = tokio::spawn(async move {
@@ -132,7 +130,13 @@ async fn run(mut conn: ClientConn, cwd: PathBuf, size: TermSize) -> anyhow::Resu
             },
             message = frames.recv() => match message {
                 Some(ServerMsg::Output { bytes }) => {
-                    if stdout.write_all(&bytes).await.is_err() || stdout.flush().await.is_err() {
+                    // Written here and now, blocking, as tmux's client does:
+                    // tokio's stdout hands every write to a blocking-pool
+                    // thread, one more thread to wake for every echo, and a
+                    // terminal that cannot keep up should hold the dashboard
+                    // back rather than let frames pile up.
+                    let mut out = std::io::stdout().lock();
+                    if out.write_all(&bytes).and_then(|()| out.flush()).is_err() {
                         break Ending::TerminalGone;
                     }
                 }
