@@ -363,7 +363,13 @@ fn follow(here: &Place, name: &str, json: bool) -> anyhow::Result<Ledger> {
     let mut last = String::new();
     let wakeups = job_wakeups(here, name);
     loop {
-        let Some(ledger) = ask_status(here, name)? else {
+        // A server killed while it answers breaks the connection mid-reply;
+        // asking again finds it gone (or answers, if it was something else).
+        let status = match ask_status(here, name) {
+            Ok(status) => status,
+            Err(_) => ask_status(here, name)?,
+        };
+        let Some(ledger) = status else {
             anyhow::bail!(
                 "the grove server stopped while job {name} ran; `grove job resume {name}` continues it"
             );
