@@ -7,7 +7,9 @@
 //! `changed` alternates between two sets of screens so every cell differs
 //! from the last frame (the worst case: every agent repainting at once);
 //! `unchanged` redraws the same screens, which must cost no bytes at all;
-//! `views_only` is `render` into the buffer without the diff and encoding.
+//! `views_only` is `render` into the buffer without the diff and encoding;
+//! `one_changed` is one pane printing while every other one is copied from
+//! the screen the last frame drew, as the server does (`server/reuse.rs`).
 //! The byte counts are printed once before measuring.
 
 // A benchmark reports its byte counts on stderr, next to criterion's output.
@@ -22,8 +24,10 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use grove::protocol::AgentStatus;
 use grove::server::backend::FrameBackend;
 use grove::ui::{
-    DashboardView, InputMode, LayoutMode, Overlay, PaneView, SidebarEntry, layout, render,
+    DashboardView, DrawnScreen, InputMode, LayoutMode, Overlay, PaneView, SidebarEntry, layout,
+    render,
 };
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
@@ -93,6 +97,7 @@ fn view<'a>(screens: &'a [vt100::Parser], status: &'a AgentStatus) -> DashboardV
             state: Some(grove::agent::State::Working),
             scroll: None,
             screen: Some(parser.screen()),
+            drawn: None,
         })
         .collect();
     let sidebar = panes
@@ -165,6 +170,39 @@ fn frames(c: &mut Criterion) -> io::Result<()> {
         group.bench_function(BenchmarkId::new("unchanged", count), |b| {
             b.iter(|| {
                 let drawn = terminal.draw(|frame| render(&views[flip], frame)).is_ok();
+                black_box((drawn, terminal.backend_mut().take_bytes().len()))
+            });
+        });
+        // One agent of `count` printing: every other pane's screen is the
+        // one the last frame drew (`PaneView::drawn`), copied, as the server
+        // does; the printing one alternates between two screens.
+        let mut reference = Buffer::empty(area);
+        let mut frame_of_first = terminal.get_frame();
+        render(&views[0], &mut frame_of_first);
+        reference.merge(frame_of_first.buffer_mut());
+        terminal.current_buffer_mut().reset();
+        let slots = layout::compute(area, count, LayoutMode::Tiled, Some(0));
+        let kept: Vec<DrawnScreen> = slots
+            .panes
+            .iter()
+            .map(|slot| DrawnScreen::capture(&reference, slot.inner))
+            .collect();
+        let one_changed: [DashboardView<'_>; 2] = [0, 1].map(|which| {
+            let mut view = view(&first, &status);
+            for (index, pane) in view.panes.iter_mut().enumerate() {
+                match index {
+                    0 => pane.screen = Some([&first, &second][which][0].screen()),
+                    _ => pane.drawn = kept.get(index),
+                }
+            }
+            view
+        });
+        group.bench_function(BenchmarkId::new("one_changed", count), |b| {
+            b.iter(|| {
+                flip = 1 - flip;
+                let drawn = terminal
+                    .draw(|frame| render(&one_changed[flip], frame))
+                    .is_ok();
                 black_box((drawn, terminal.backend_mut().take_bytes().len()))
             });
         });

@@ -53,6 +53,8 @@ pub struct Emulator {
     /// Reused between calls so filtering does not allocate per chunk.
     filtered: Vec<u8>,
     size: PaneSize,
+    /// Counts the calls that may have changed the screen.
+    changes: u64,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -81,11 +83,20 @@ impl Emulator {
             filter: Filter::new(),
             filtered: Vec::new(),
             size,
+            changes: 0,
         }
+    }
+
+    /// A number that moves whenever the screen may have changed (output
+    /// parsed, a resize), so a screen drawn at one value can be reused
+    /// while it stays the same.
+    pub fn changes(&self) -> u64 {
+        self.changes
     }
 
     /// Parses program output and returns the replies its queries need.
     pub fn process(&mut self, bytes: &[u8]) -> Processed {
+        self.changes = self.changes.wrapping_add(1);
         let Self {
             parser,
             filter,
@@ -114,6 +125,7 @@ impl Emulator {
     pub fn resize(&mut self, size: PaneSize) -> PaneSize {
         let size = size.clamped();
         if size != self.size {
+            self.changes = self.changes.wrapping_add(1);
             let (rows, cols) = size.non_zero();
             if size.cols != self.size.cols {
                 self.filter.width_changed();

@@ -275,3 +275,17 @@ fn the_filtered_screen_is_the_same_however_the_output_is_split() {
         );
     }
 }
+
+#[test]
+fn changes_move_with_output_and_resizes_only() {
+    let mut emulator = Emulator::new(PaneSize::new(5, 20), HistoryLimits::NONE);
+    let start = emulator.changes();
+    emulator.process(b"hello");
+    let printed = emulator.changes();
+    assert_ne!(printed, start);
+    emulator.resize(PaneSize::new(5, 20));
+    let _ = emulator.input_modes();
+    assert_eq!(emulator.changes(), printed, "the same size, reading modes");
+    emulator.resize(PaneSize::new(6, 20));
+    assert_ne!(emulator.changes(), printed);
+}

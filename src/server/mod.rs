@@ -27,6 +27,7 @@ mod outbox;
 mod panes;
 mod prompts;
 mod render;
+mod reuse;
 mod scripting;
 mod session;
 mod watch;

@@ -5,13 +5,16 @@
 //! synchronized-output markers so the outer terminal shows whole frames.
 
 use ratatui::Terminal;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 use super::backend::FrameBackend;
 use super::client::{Client, ClientOverlay, Dirty};
 use super::outbox::Continuity;
+use super::reuse::ScreenKey;
 use super::session::Session;
 use crate::protocol::AgentStatus;
-use crate::ui::{self, DashboardView, Overlay, PaneView, SidebarEntry};
+use crate::ui::{self, DashboardView, DrawnScreen, Overlay, PaneView, SidebarEntry};
 
 const SYNC_BEGIN: &[u8] = b"\x1b[?2026h";
 const SYNC_END: &[u8] = b"\x1b[?2026l";
@@ -78,14 +81,33 @@ impl Session {
             // own for this frame (other clients and the status tracker see
             // the live screen).
             let scrolled = scroll_view(client, &shown, &guards);
+            // A screen is reused only while nothing is drawn over it.
+            let overlaid = client.overlay != ClientOverlay::None;
+            let keys: Vec<Option<ScreenKey>> = shown
+                .iter()
+                .zip(&guards)
+                .map(|(w, guard)| {
+                    let (live, guard) = (w.live.as_ref()?, guard.as_ref()?);
+                    let marked = scrolled.as_ref().is_some_and(|s| s.name == w.record.name);
+                    (!overlaid && !marked).then(|| ScreenKey {
+                        pane: live.id,
+                        changes: guard.changes(),
+                    })
+                })
+                .collect();
+            // Held here for the frame (the view borrows it), put back after.
+            let mut drawn_panes = std::mem::take(&mut client.drawn);
+            let reusable = &drawn_panes;
             let panes: Vec<PaneView<'_>> = shown
                 .iter()
                 .zip(&statuses)
                 .zip(&guards)
-                .map(|((w, status), guard)| {
+                .zip(&keys)
+                .map(|(((w, status), guard), key)| {
                     let scroll = scrolled.as_ref().filter(|s| s.name == w.record.name);
                     let live = guard.as_ref().map(|g| g.screen());
                     PaneView {
+                        drawn: reusable.get(&w.record.name, *key),
                         name: &w.record.name,
                         branch: &w.record.branch,
                         agent: w.record.agent.as_deref().unwrap_or(""),
@@ -116,6 +138,7 @@ impl Session {
                 dirty,
                 scroll,
                 main_percent,
+                drawn: kept_screens,
                 ..
             } = client;
             let scroll_hint = scroll.as_ref().map(|s| format!("SCROLL {}", s.hint()));
@@ -227,9 +250,38 @@ impl Session {
                 .and_then(|p| p.screen)
                 .map(|s| s.cursor_style())
                 .unwrap_or_default();
-            let frame = draw(terminal, &view, continuity, style);
+            let mut captured = Vec::new();
+            let frame = draw(terminal, &view, continuity, style, |buf, area| {
+                // The screens this frame read out of an emulator, for the
+                // next frame to reuse.
+                let slots = ui::layout::compute_split(
+                    area,
+                    view.panes.len(),
+                    view.layout,
+                    view.focus,
+                    view.main_percent,
+                );
+                for ((pane, slot), key) in view.panes.iter().zip(&slots.panes).zip(&keys) {
+                    let visible = match slot.visible {
+                        ui::layout::Visibility::Visible => true,
+                        ui::layout::Visibility::Hidden => false,
+                    };
+                    if let Some(key) = key.filter(|_| visible && pane.drawn.is_none()) {
+                        captured.push((
+                            pane.name.to_owned(),
+                            key,
+                            DrawnScreen::capture(buf, slot.inner),
+                        ));
+                    }
+                }
+            });
             drop(view);
             drop(guards);
+            for (name, key, screen) in captured {
+                drawn_panes.insert(name, key, screen);
+            }
+            drawn_panes.keep_only(shown.iter().map(|w| w.record.name.as_str()));
+            *kept_screens = drawn_panes;
             *dirty = Dirty::Clean;
             match frame {
                 Ok(bytes) if bytes.is_empty() => stats.skipped += 1,
@@ -373,16 +425,19 @@ struct SidebarSource {
 }
 
 /// One frame's bytes; after lost frames, a full redraw from a cleared screen.
+/// `drawn` sees the finished frame's buffer and area.
 fn draw(
     terminal: &mut Terminal<FrameBackend>,
     view: &DashboardView<'_>,
     continuity: Continuity,
     cursor_style: vt100::CursorStyle,
+    drawn: impl FnOnce(&Buffer, Rect),
 ) -> std::io::Result<Vec<u8>> {
     if continuity == Continuity::Broken {
         terminal.clear()?;
     }
-    terminal.draw(|frame| ui::render(view, frame))?;
+    let completed = terminal.draw(|frame| ui::render(view, frame))?;
+    drawn(completed.buffer, completed.area);
     terminal.backend_mut().set_cursor_style(cursor_style);
     Ok(terminal.backend_mut().take_bytes())
 }

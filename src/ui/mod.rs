@@ -33,7 +33,7 @@ mod wire_tests;
 pub use dashboard::render;
 pub use form::FormOutcome;
 pub use prompt_input::PromptInput;
-pub use screen::draw as draw_screen;
+pub use screen::{DrawnScreen, draw as draw_screen};
 pub use sidebar::entry_at as sidebar_entry_at;
 pub use theme::status_label;
 
@@ -76,6 +76,9 @@ pub struct PaneView<'a> {
     /// The emulator's screen; `None` when no process ran since the server
     /// started (the pane shows how to start it).
     pub screen: Option<&'a vt100::Screen>,
+    /// The same screen as an earlier frame drew it, when it has not changed
+    /// since: copied instead of read out of the emulator again.
+    pub drawn: Option<&'a DrawnScreen>,
 }
 
 /// What scroll mode draws over a pane: the cursor row, the marked rows,

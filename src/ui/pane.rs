@@ -21,9 +21,10 @@ use crate::protocol::AgentStatus;
 pub fn render(pane: &PaneView<'_>, number: usize, focus: Focus, slot: &PaneSlot, buf: &mut Buffer) {
     draw_border(slot.outer, focus, buf);
     draw_titles(pane, number, focus, slot.outer, buf);
-    match pane.screen {
-        Some(screen) => screen::draw(screen, slot.inner, buf),
-        None => draw_placeholder(pane.status, slot.inner, buf),
+    match (pane.screen, pane.drawn) {
+        (Some(_), Some(drawn)) if drawn.paste(slot.inner, buf) => {}
+        (Some(screen), Some(_) | None) => screen::draw(screen, slot.inner, buf),
+        (None, Some(_) | None) => draw_placeholder(pane.status, slot.inner, buf),
     }
     if let Some(marks) = pane.scroll {
         draw_scroll_marks(marks, slot, buf);

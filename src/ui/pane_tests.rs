@@ -27,6 +27,7 @@ fn the_cursor_lands_on_the_emulator_cursor() {
         state: None,
         scroll: None,
         screen: Some(screen),
+        drawn: None,
     };
     let slot = slot(Rect::new(20, 3, 40, 12));
     assert_eq!(cursor(&pane, &slot), Some(Position::new(21 + 6, 4 + 3)));
@@ -71,6 +72,7 @@ fn a_narrow_title_drops_the_agent_then_the_status_and_the_branch() {
         state: None,
         scroll: None,
         screen: Some(parser.screen()),
+        drawn: None,
     };
     let cases = [
         (40, "╭ 3 auth · claude · running ───────────╮"),
@@ -87,4 +89,43 @@ fn a_narrow_title_drops_the_agent_then_the_status_and_the_branch() {
         let branch_fits = width >= 14;
         assert_eq!(bottom.contains("grove/auth"), branch_fits, "{bottom}");
     }
+}
+
+#[test]
+fn a_screen_drawn_before_is_copied_back_only_into_the_same_place() {
+    let area = Rect::new(0, 0, 44, 14);
+    let here = slot(Rect::new(3, 1, 32, 12));
+    let before = parser(
+        10,
+        30,
+        b"\x1b[31mred\x1b[m and \xe2\x9d\xa4\xef\xb8\x8f wide\r\nnext",
+    );
+    let now = parser(10, 30, b"something else");
+    let pane = |screen, drawn| PaneView {
+        name: "a",
+        branch: "grove/a",
+        agent: "sh",
+        status: &AgentStatus::Running,
+        state: None,
+        scroll: None,
+        screen: Some(screen),
+        drawn,
+    };
+    let draw = |view: &PaneView<'_>, slot: &PaneSlot| {
+        let mut buf = Buffer::empty(area);
+        render(view, 1, Focus::Focused, slot, &mut buf);
+        buf
+    };
+    let first = draw(&pane(before.screen(), None), &here);
+    let kept = crate::ui::DrawnScreen::capture(&first, here.inner);
+    // Reused, the frame is the one drawn from the screen, cell for cell...
+    assert_eq!(draw(&pane(before.screen(), Some(&kept)), &here), first);
+    // ...because the copy is what is drawn, whatever the screen holds now.
+    assert_eq!(draw(&pane(now.screen(), Some(&kept)), &here), first);
+    // Somewhere else the copy does not fit, and the screen is drawn.
+    let there = slot(Rect::new(0, 0, 32, 12));
+    assert_eq!(
+        draw(&pane(now.screen(), Some(&kept)), &there),
+        draw(&pane(now.screen(), None), &there)
+    );
 }

@@ -82,6 +82,7 @@ impl Panes {
                 state: None,
                 scroll: None,
                 screen: Some(parser.screen()),
+                drawn: None,
             })
             .collect()
     }

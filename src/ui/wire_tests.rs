@@ -136,6 +136,7 @@ fn frames_replayed_by_a_client_match_the_buffers() {
             state: None,
             scroll: None,
             screen: Some(parser.screen()),
+            drawn: None,
         })
         .collect();
     let base = DashboardView {

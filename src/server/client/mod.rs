@@ -232,6 +232,8 @@ pub struct Client {
     /// When this client last sent input, in session ticks; the most recent
     /// client decides pane sizes.
     pub activity: u64,
+    /// The pane screens its last frames drew, for the next one to reuse.
+    pub drawn: super::reuse::DrawnPanes,
 }
 
 /// The area drawn for a client of `size`. A size past the largest pane is
@@ -294,6 +296,7 @@ impl Client {
             message: None,
             dirty: Dirty::Changed,
             activity: 0,
+            drawn: super::reuse::DrawnPanes::default(),
         })
     }
 
