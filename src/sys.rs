@@ -65,6 +65,26 @@ fn raw_pid(pid: u32) -> std::io::Result<Pid> {
         .map_err(|_| std::io::Error::other(format!("pid {pid} out of range")))
 }
 
+/// Whether the process `pid` still runs: it exists (signal 0: nothing is
+/// sent) and, where `/proc` says so, is not a zombie waiting to be reaped,
+/// which a parent that never reaps (a container's init) could leave for ever.
+pub fn process_runs(pid: u32) -> bool {
+    let exists = match raw_pid(pid) {
+        Ok(raw) => !matches!(
+            nix::sys::signal::kill(raw, None),
+            Err(nix::errno::Errno::ESRCH)
+        ),
+        Err(_) => false,
+    };
+    let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        // The state follows the command name, which is in parentheses and
+        // may itself hold ") ".
+        stat.rsplit_once(") ")
+            .is_some_and(|(_, rest)| rest.starts_with('Z'))
+    });
+    exists && !zombie
+}
+
 /// Sends `signal` to the process `pid`.
 pub fn signal_process(pid: u32, signal: Signal) -> std::io::Result<()> {
     nix::sys::signal::kill(raw_pid(pid)?, signal).map_err(std::io::Error::from)
@@ -142,5 +162,31 @@ pub fn reap(pid: u32) -> std::io::Result<ProcessExit> {
             Err(Errno::ECHILD | Errno::EINVAL) => return Ok(ProcessExit::Unknown),
             Err(errno) => return Err(std::io::Error::from(errno)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_process_runs_until_it_exits_reaped_or_not() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        assert!(super::process_runs(pid));
+        super::signal_process(pid, nix::sys::signal::Signal::SIGKILL).unwrap();
+        // Killed, not yet reaped: a zombie, which does not run.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while super::process_runs(pid) {
+            assert!(std::time::Instant::now() < deadline, "{pid} still runs");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert!(
+            nix::sys::signal::kill(super::raw_pid(pid).unwrap(), None).is_ok(),
+            "a zombie still exists"
+        );
+        child.wait().unwrap();
+        assert!(!super::process_runs(pid));
     }
 }

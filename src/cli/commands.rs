@@ -335,6 +335,11 @@ fn send_keys(cwd: &Path, name: String, keys: Vec<String>) -> anyhow::Result<()> 
 
 fn kill_server() -> anyhow::Result<()> {
     let paths = Paths::from_env()?;
+    // The server answers once its agents are stopped, then closes; a command
+    // run right after this one must not reach it while it closes.
+    let server = std::fs::read_to_string(paths.server_lock_path())
+        .ok()
+        .and_then(|text| text.trim().parse::<u32>().ok());
     let response = match remote::request(&paths, Start::Never, Request::KillServer) {
         Ok(response) => response,
         Err(err) if remote::is_version_mismatch(&err) => {
@@ -348,10 +353,24 @@ fn kill_server() -> anyhow::Result<()> {
     };
     match response.map(remote::check).transpose()? {
         Some(_) => {
+            if let Some(pid) = server {
+                wait_gone(pid);
+            }
             println!("stopped the grove server and its agents; `grove` resumes them");
             Ok(())
         }
         None => anyhow::bail!("no grove server is running"),
+    }
+}
+
+/// Waits (at most a few seconds: it has already answered) for the server
+/// process `pid` to be gone.
+fn wait_gone(pid: u32) {
+    const LONGEST: std::time::Duration = std::time::Duration::from_secs(5);
+    const STEP: std::time::Duration = std::time::Duration::from_millis(10);
+    let deadline = std::time::Instant::now() + LONGEST;
+    while crate::sys::process_runs(pid) && std::time::Instant::now() < deadline {
+        std::thread::sleep(STEP);
     }
 }
 

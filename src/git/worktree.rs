@@ -16,11 +16,20 @@ use super::{Git, GitError, Repo};
 /// worktree, a removal), so every add and remove takes this lock.
 static WORKTREE_COMMANDS: Mutex<()> = Mutex::new(());
 
-/// Holds off other worktree commands of this process while held.
-pub fn serialize() -> MutexGuard<'static, ()> {
-    WORKTREE_COMMANDS
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
+/// Proof that this thread holds off other worktree commands of this process.
+pub struct WorktreeLock {
+    _guard: MutexGuard<'static, ()>,
+}
+
+/// Holds off other worktree commands of this process while held. Listing
+/// takes it too: `git worktree list` fails outright on a worktree another
+/// command has half made ("failed to read .git/worktrees/<name>/commondir").
+pub fn serialize() -> WorktreeLock {
+    WorktreeLock {
+        _guard: WORKTREE_COMMANDS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner),
+    }
 }
 
 /// Where a new worktree's branch comes from.
@@ -75,10 +84,10 @@ pub fn add(
 /// `--force` twice removes a locked worktree, which is what the unlock and
 /// the listing were for. Anything unusual is asked of `git worktree list`.
 pub fn remove(git: &Git, repo: &Repo, path: &Path) -> Result<(), GitError> {
-    let _one_at_a_time = serialize();
+    let held = serialize();
     let locked = match registered(&repo.common_dir, path) {
         Some(Registered::Yes { locked }) => Some(locked),
-        Some(Registered::No) | None => find(git, repo, path)?.map(|entry| entry.locked),
+        Some(Registered::No) | None => find_held(git, repo, path, &held)?.map(|entry| entry.locked),
     };
     let Some(locked) = locked else {
         return Ok(());
@@ -138,14 +147,25 @@ pub struct Entry {
 
 /// Every worktree of the repository, the main one first.
 pub fn list(git: &Git, repo: &Repo) -> Result<Vec<Entry>, GitError> {
+    list_held(git, repo, &serialize())
+}
+
+/// [`list`], for a caller that already holds the worktree lock.
+pub fn list_held(git: &Git, repo: &Repo, _held: &WorktreeLock) -> Result<Vec<Entry>, GitError> {
     let text = git.run(&repo.root, ["worktree", "list", "--porcelain", "-z"])?;
     Ok(parse_list(&text))
 }
 
-/// The worktree registered at `path`, if any.
-pub fn find(git: &Git, repo: &Repo, path: &Path) -> Result<Option<Entry>, GitError> {
+/// The worktree registered at `path`, if any, for a caller that already
+/// holds the worktree lock.
+pub fn find_held(
+    git: &Git,
+    repo: &Repo,
+    path: &Path,
+    held: &WorktreeLock,
+) -> Result<Option<Entry>, GitError> {
     let wanted = path.canonicalize().unwrap_or_else(|_| path.to_owned());
-    Ok(list(git, repo)?.into_iter().find(|entry| {
+    Ok(list_held(git, repo, held)?.into_iter().find(|entry| {
         entry.path == path || entry.path.canonicalize().ok().as_deref() == Some(wanted.as_path())
     }))
 }

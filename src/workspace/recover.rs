@@ -106,8 +106,8 @@ fn take_back(ctx: &Context, record: &WorkspaceRecord) -> Result<(), WorkspaceErr
 /// add` leaves one that `git worktree remove` refuses ("validation failed"),
 /// but with its directory gone git drops the registration.
 fn discard_worktree(ctx: &Context, path: &Path) -> Result<(), WorkspaceError> {
-    let _one_at_a_time = worktree::serialize();
-    let entry = worktree::find(&ctx.git, &ctx.repo, path)?;
+    let held = worktree::serialize();
+    let entry = worktree::find_held(&ctx.git, &ctx.repo, path, &held)?;
     if entry.as_ref().is_some_and(|e| e.locked) {
         ctx.git.run(
             &ctx.repo.root,
