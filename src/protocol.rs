@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// The protocol version; a client and a server must agree on it exactly.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// The largest frame either side accepts. A full redraw of a 500×200
 /// terminal in truecolour is about 2 MB; this leaves room without letting a
@@ -49,6 +49,7 @@ pub enum ClientMsg {
     Attach {
         cwd: PathBuf,
         size: TermSize,
+        notifications: Notifications,
     },
     /// A terminal event: a key, a paste, the mouse, focus, or a resize.
     Input {
@@ -58,6 +59,26 @@ pub enum ClientMsg {
     Request {
         request: Request,
     },
+}
+
+/// How the client's terminal tells its user that an agent needs them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Notifications {
+    /// BEL: a sound, a flash or a mark on the tab, as the terminal is set.
+    Bell,
+    /// `OSC 9 ; text`: a desktop notification that says which agent and why.
+    Osc9,
+}
+
+impl Notifications {
+    /// What a terminal understands, from its `TERM_PROGRAM`; inside tmux
+    /// (`TMUX` set) an OSC would need passthrough, so a bell.
+    pub fn for_terminal(term_program: Option<&str>, inside_tmux: bool) -> Notifications {
+        match term_program {
+            Some("iTerm.app" | "WezTerm" | "ghostty") if !inside_tmux => Notifications::Osc9,
+            Some(_) | None => Notifications::Bell,
+        }
+    }
 }
 
 /// Server → client.
@@ -455,6 +476,26 @@ where
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn desktop_notifications_only_where_the_terminal_shows_them() {
+        use super::Notifications::{Bell, Osc9};
+        for (program, tmux, expected) in [
+            (Some("iTerm.app"), false, Osc9),
+            (Some("WezTerm"), false, Osc9),
+            (Some("ghostty"), false, Osc9),
+            (Some("WezTerm"), true, Bell),
+            (Some("Apple_Terminal"), false, Bell),
+            (Some("grove"), false, Bell),
+            (None, false, Bell),
+        ] {
+            assert_eq!(
+                super::Notifications::for_terminal(program, tmux),
+                expected,
+                "{program:?} {tmux}"
+            );
+        }
+    }
+
     use super::*;
 
     #[tokio::test]
@@ -462,6 +503,7 @@ mod tests {
         let messages = vec![
             ClientMsg::Hello { version: VERSION },
             ClientMsg::Attach {
+                notifications: Notifications::Osc9,
                 cwd: "/r".into(),
                 size: TermSize { cols: 80, rows: 24 },
             },

@@ -40,6 +40,7 @@ impl Dashboard {
             conn.send(&ClientMsg::Attach {
                 cwd: t.root.clone(),
                 size: SIZE,
+                notifications: grove::protocol::Notifications::Bell,
             })
             .await
             .unwrap();

@@ -294,8 +294,13 @@ fn finished_work_in_another_pane_is_marked_rings_and_is_one_key_away() {
     t.grove_ok(&["new", "alpha"]);
     t.grove_ok(&["new", "beta"]);
     let dashboard = t.dashboard(&[], SIZE);
+    // A second dashboard, in a terminal that shows desktop notifications.
+    let wezterm = t.dashboard_in(&[], SIZE, &[("TERM_PROGRAM", "WezTerm")]);
     wait_for_screen(&dashboard, "both agents", |s| {
         s.contains("turn agent in alpha") && s.contains("turn agent in beta")
+    });
+    wait_for_screen(&wezterm, "both agents", |s| {
+        s.contains("turn agent in beta")
     });
     let mut timeline = Timeline::default();
     state(&t, "alpha", "idle", &mut timeline);
@@ -316,6 +321,14 @@ fn finished_work_in_another_pane_is_marked_rings_and_is_one_key_away() {
         "{screen}"
     );
     wait_until("the dashboard to ring", || bells(&dashboard) > before);
+    let notices = std::cell::RefCell::new(Vec::new());
+    wait_until("the other dashboard to notify", || {
+        let mut notices = notices.borrow_mut();
+        notices.extend(wezterm.with_emulator_mut(|e| e.take_notifications()));
+        notices.iter().any(|n| n.body == "grove: beta is done")
+    });
+    assert_eq!(bells(&wezterm), 0, "a notification, not a bell");
+    drop(wezterm);
     assert_eq!(t.workspace_json("alpha")["attention"], false);
 
     // C-b a jumps to it, and looking at it clears "unseen".

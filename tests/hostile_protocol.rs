@@ -147,6 +147,7 @@ fn client_msg() -> impl Strategy<Value = ClientMsg> {
         (path(), any::<u16>(), any::<u16>()).prop_map(|(cwd, cols, rows)| ClientMsg::Attach {
             cwd,
             size: TermSize { cols, rows },
+            notifications: grove::protocol::Notifications::Bell,
         }),
         event().prop_map(|event| ClientMsg::Input { event }),
         request().prop_map(|request| ClientMsg::Request { request }),
@@ -323,6 +324,7 @@ fn a_hostile_peer_cannot_bring_the_server_down() {
         // to nothing and back, pastes a lot and clicks far outside.
         let mut stream = greeted(&t).await;
         let attach = ClientMsg::Attach {
+            notifications: grove::protocol::Notifications::Bell,
             cwd: t.root.clone(),
             size: TermSize {
                 cols: u16::MAX,

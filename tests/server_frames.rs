@@ -147,6 +147,7 @@ fn a_client_that_stops_reading_gets_one_full_redraw_instead_of_a_queue() {
         let attach = ClientMsg::Attach {
             cwd: t.root.clone(),
             size,
+            notifications: grove::protocol::Notifications::Bell,
         };
         conn.send(&attach).await.unwrap();
         conn

@@ -20,7 +20,7 @@ use futures::StreamExt as _;
 use tokio::signal::unix::{SignalKind, signal};
 
 use super::connect::ClientConn;
-use crate::protocol::{ClientMsg, DetachReason, ServerMsg, TermSize};
+use crate::protocol::{ClientMsg, DetachReason, Notifications, ServerMsg, TermSize};
 
 /// How an attach ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,7 +100,16 @@ pub async fn attach(conn: ClientConn, cwd: PathBuf) -> anyhow::Result<Ending> {
 }
 
 async fn run(mut conn: ClientConn, cwd: PathBuf, size: TermSize) -> anyhow::Result<Ending> {
-    conn.send(&ClientMsg::Attach { cwd, size }).await?;
+    let notifications = Notifications::for_terminal(
+        std::env::var("TERM_PROGRAM").ok().as_deref(),
+        std::env::var_os("TMUX").is_some(),
+    );
+    conn.send(&ClientMsg::Attach {
+        cwd,
+        size,
+        notifications,
+    })
+    .await?;
     let (mut reader, mut writer) = conn.into_split();
     let mut events = EventStream::new();
     let mut hangup = signal(SignalKind::hangup())?;

@@ -15,6 +15,7 @@ use super::client::Client;
 use super::session::Session;
 use super::workspaces::PaneId;
 use crate::agent::{Change, Focus, State, observation};
+use crate::protocol::Notifications;
 
 /// The longest an attention hook may run before it is killed.
 const HOOK_TIMEOUT: Duration = Duration::from_secs(30);
@@ -169,10 +170,21 @@ impl Session {
             return;
         };
         if live.attention.bell {
+            let why = match state {
+                State::WaitingForInput => "is waiting for you",
+                State::Idle { .. } => "is done",
+                State::Starting | State::Working | State::Exited { .. } => "needs you",
+            };
+            // Workspace names are printable (`WorkspaceName`), so the text
+            // cannot end the OSC early.
+            let notice = format!("\x1b]9;grove: {name} {why}\x07");
             for client in self.clients.values() {
                 let shows_repo = client.repo.as_deref().is_none_or(|r| r == repo);
                 if shows_repo && self.client_focus(client).as_ref() != Some(key) {
-                    client.outbox.push(BELL);
+                    client.outbox.push(match client.notifications {
+                        Notifications::Bell => BELL,
+                        Notifications::Osc9 => notice.as_bytes(),
+                    });
                 }
             }
         }

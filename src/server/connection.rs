@@ -35,7 +35,11 @@ pub async fn serve<R, W>(
         Err(error) => return log_end(error),
     };
     match first {
-        ClientMsg::Attach { cwd, size } => {
+        ClientMsg::Attach {
+            cwd,
+            size,
+            notifications,
+        } => {
             let id = ClientId(ids.fetch_add(1, Ordering::Relaxed));
             let outbox = Arc::new(Outbox::default());
             let (repo, keymap, message) = dashboard_setup(paths, cwd).await;
@@ -43,6 +47,7 @@ pub async fn serve<R, W>(
                 client: id,
                 repo,
                 size,
+                notifications,
                 keymap,
                 message,
                 outbox: Arc::clone(&outbox),

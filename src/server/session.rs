@@ -60,6 +60,7 @@ pub enum Event {
         client: ClientId,
         repo: Option<PathBuf>,
         size: TermSize,
+        notifications: crate::protocol::Notifications,
         keymap: Keymap,
         message: Option<String>,
         outbox: Arc<Outbox>,
@@ -185,10 +186,16 @@ impl Session {
                 client,
                 repo,
                 size,
+                notifications,
                 keymap,
                 message,
                 outbox,
-            } => self.attach(client, repo, size, keymap, message, outbox),
+            } => {
+                self.attach(client, repo, size, keymap, message, outbox);
+                if let Some(attached) = self.clients.get_mut(&client) {
+                    attached.notifications = notifications;
+                }
+            }
             Event::Input { client, event } => self.input(client, &event),
             Event::Gone { client } => {
                 if let Some(client) = self.clients.remove(&client) {

@@ -64,12 +64,21 @@ impl TestRepo {
     /// `grove args…` in a real PTY of `size`, read back through grove's own
     /// emulator: a dashboard as a user's terminal would show it.
     pub fn dashboard(&self, args: &[&str], size: PaneSize) -> Pane {
+        self.dashboard_in(args, size, &[])
+    }
+
+    /// [`Self::dashboard`] in a terminal whose environment also has `env`
+    /// (`TERM_PROGRAM`, say).
+    pub fn dashboard_in(&self, args: &[&str], size: PaneSize, env: &[(&str, &str)]) -> Pane {
         let mut argv: Vec<OsString> = vec![GROVE.into()];
         argv.extend(args.iter().map(OsString::from));
         let mut spec = PaneSpec::new(argv, &self.root);
         spec.size = size;
         for (key, value) in self.grove_env() {
             spec.env.insert(key, value);
+        }
+        for (key, value) in env {
+            spec.env.insert(OsString::from(key), OsString::from(value));
         }
         spawn(spec)
     }

@@ -234,6 +234,8 @@ pub struct Client {
     pub activity: u64,
     /// The pane screens its last frames drew, for the next one to reuse.
     pub drawn: super::reuse::DrawnPanes,
+    /// How its terminal tells the user an agent needs them.
+    pub notifications: crate::protocol::Notifications,
 }
 
 /// The area drawn for a client of `size`. A size past the largest pane is
@@ -297,6 +299,7 @@ impl Client {
             dirty: Dirty::Changed,
             activity: 0,
             drawn: super::reuse::DrawnPanes::default(),
+            notifications: crate::protocol::Notifications::Bell,
         })
     }
 
