@@ -16,6 +16,8 @@ mod repo;
 pub mod snapshot;
 pub mod state;
 mod status;
+#[cfg(test)]
+pub mod test_git;
 pub mod worktree;
 
 pub use branch_work::CommitMemo;

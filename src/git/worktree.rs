@@ -115,13 +115,7 @@ enum Registered {
 /// then git's listing decides.
 fn registered(common_dir: &Path, path: &Path) -> Option<Registered> {
     let gitfile = path.join(".git");
-    let text = std::fs::read_to_string(&gitfile).ok()?;
-    let admin = PathBuf::from(text.trim_end().strip_prefix("gitdir: ")?);
-    let admin = match admin.is_absolute() {
-        true => admin,
-        false => path.join(admin),
-    };
-    let admin = admin.canonicalize().ok()?;
+    let admin = admin_dir(path)?;
     let worktrees = common_dir.join("worktrees").canonicalize().ok()?;
     if admin.parent() != Some(worktrees.as_path()) {
         return Some(Registered::No);
@@ -134,6 +128,16 @@ fn registered(common_dir: &Path, path: &Path) -> Option<Registered> {
     Some(Registered::Yes {
         locked: admin.join("locked").exists(),
     })
+}
+
+/// A linked worktree's admin directory, `<common>/worktrees/<id>`, as its
+/// `.git` file names it (`gitdir: …`, absolute or relative to the worktree),
+/// canonical; `None` when there is no such file to read.
+pub fn admin_dir(worktree: &Path) -> Option<PathBuf> {
+    let text = std::fs::read_to_string(worktree.join(".git")).ok()?;
+    // `join` keeps an absolute path as it is.
+    let admin = worktree.join(text.trim_end().strip_prefix("gitdir: ")?);
+    admin.canonicalize().ok()
 }
 
 /// One entry of `git worktree list --porcelain`.
@@ -238,16 +242,7 @@ fn parse_list(text: &str) -> Vec<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn git(dir: &Path, args: &[&str]) {
-        let done = std::process::Command::new("git")
-            .current_dir(dir)
-            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(done.status.success(), "git {args:?}: {done:?}");
-    }
+    use crate::git::test_git::git;
 
     fn repo_at(dir: &Path) -> Repo {
         std::fs::create_dir_all(dir).unwrap();

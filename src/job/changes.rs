@@ -76,20 +76,9 @@ fn shortstat(files: usize, insertions: usize, deletions: usize) -> Option<String
 #[cfg(test)]
 mod tests {
     use std::path::Path;
-    use std::process::Command;
 
     use super::*;
-
-    fn git(dir: &Path, args: &[&str]) -> String {
-        let done = Command::new("git")
-            .current_dir(dir)
-            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(done.status.success(), "git {args:?}: {done:?}");
-        String::from_utf8(done.stdout).unwrap()
-    }
+    use crate::git::test_git::git;
 
     fn write(dir: &Path, path: &str, text: &[u8]) {
         let path = dir.join(path);

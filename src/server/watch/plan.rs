@@ -69,9 +69,7 @@ fn git_dirs(root: &Path) -> Option<(PathBuf, PathBuf)> {
         let dir = dot_git.canonicalize().ok()?;
         return Some((dir.clone(), dir));
     }
-    let text = std::fs::read_to_string(&dot_git).ok()?;
-    let admin = root.join(text.trim_end().strip_prefix("gitdir: ")?);
-    let admin = admin.canonicalize().ok()?;
+    let admin = crate::git::worktree::admin_dir(root)?;
     let common = std::fs::read_to_string(admin.join("commondir")).ok()?;
     let common = admin.join(common.trim_end()).canonicalize().ok()?;
     Some((admin, common))
@@ -107,17 +105,7 @@ pub fn directories<'a>(root: &Path, files: impl Iterator<Item = &'a str>) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn git(dir: &Path, args: &[&str]) -> String {
-        let done = std::process::Command::new("git")
-            .current_dir(dir)
-            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(done.status.success(), "git {args:?}: {done:?}");
-        String::from_utf8(done.stdout).unwrap()
-    }
+    use crate::git::test_git::git;
 
     #[test]
     fn the_plan_from_files_is_the_plan_git_gives() {
