@@ -250,6 +250,9 @@ pub struct Stats {
     pub full_redraws: u64,
     /// Frames skipped because nothing visible changed.
     pub skipped: u64,
+    /// Frames that redrew only the pane screens that changed.
+    #[serde(default)]
+    pub patches: u64,
     /// Git reads the watcher started (each one worktree's refresh).
     pub git_reads: u64,
     /// Times a tracker looked at a pane's screen.

@@ -16,6 +16,18 @@ pub fn current_uid() -> u32 {
     Uid::current().as_raw()
 }
 
+/// A descriptor of our own for `fd`, which a library hands out only as a raw
+/// number (portable-pty's PTY master). The caller must hold whatever owns
+/// `fd` for the length of the call.
+#[allow(unsafe_code)]
+pub fn dup_raw(fd: std::os::fd::RawFd) -> std::io::Result<std::os::fd::OwnedFd> {
+    // SAFETY: `borrow_raw` needs `fd` to stay open while the borrow lives,
+    // which is only this call; the caller holds its owner. No safe wrapper
+    // turns a raw descriptor that someone else owns into a duplicate.
+    let borrowed = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+    borrowed.try_clone_to_owned()
+}
+
 /// Makes this process the leader of a new session with no controlling
 /// terminal (`setsid`) and returns the new session id. Fails with `EPERM` if
 /// the process already leads a process group.

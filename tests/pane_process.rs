@@ -6,7 +6,9 @@ mod support;
 use std::time::Duration;
 
 use grove::pane::{Pane, PaneError, PaneSize, PaneSpec, ProcessExit, WriteError};
-use support::pane::{sh, spawn, tempdir, wait_for_exit, wait_for_screen, wait_for_text};
+use support::pane::{
+    sh, spawn, tempdir, wait_for_exit, wait_for_screen, wait_for_text, wait_until,
+};
 
 #[test]
 fn shell_output_reaches_the_screen() {
@@ -124,6 +126,38 @@ fn writes_report_full_when_the_program_does_not_read() {
         pane.kill().ok(),
         Some(ProcessExit::Signal { signal: 1 }),
         "sleep dies of SIGHUP"
+    );
+}
+
+#[test]
+fn input_that_overflows_the_pty_arrives_whole_and_in_order() {
+    let dir = tempdir();
+    let out = dir.path().join("got");
+    // Writes come faster than cat reads, so some fill the PTY and queue
+    // while others find room again.
+    let script = format!("stty raw -echo; echo READY; exec cat > {}", out.display());
+    let pane = spawn(sh(&script, dir.path()));
+    wait_for_text(&pane, "READY");
+    let mut expected = Vec::new();
+    for round in 0..40u8 {
+        let big: Vec<u8> = (0..20_000u32)
+            .map(|i| b'a' + ((i % 26) as u8 + round) % 26)
+            .collect();
+        let small = format!("<{round}>");
+        for bytes in [big.as_slice(), small.as_bytes()] {
+            assert_eq!(pane.write(bytes), Ok(()));
+            expected.extend_from_slice(bytes);
+        }
+    }
+    wait_until("every byte to reach the program", || {
+        std::fs::metadata(&out).map_or(0, |m| m.len()) >= expected.len() as u64
+    });
+    let got = std::fs::read(&out).unwrap();
+    let first_difference = got.iter().zip(&expected).position(|(a, b)| a != b);
+    assert_eq!(
+        (got.len(), first_difference),
+        (expected.len(), None),
+        "bytes lost, added or reordered"
     );
 }
 

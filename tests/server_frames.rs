@@ -182,3 +182,73 @@ fn a_client_that_stops_reading_gets_one_full_redraw_instead_of_a_queue() {
         .count();
     assert!(hex_rows > 40, "{contents}");
 }
+
+/// Each row of `pane`'s screen as it looks: every cell's glyph (a blank
+/// whether written or never touched), colours and attributes.
+fn formatted_rows(pane: &grove::pane::Pane) -> Vec<String> {
+    pane.with_screen(|screen| {
+        let (rows, cols) = (screen.size().0.get(), screen.size().1.get());
+        (0..rows)
+            .map(|row| {
+                (0..cols)
+                    .filter_map(|col| screen.cell(row, col))
+                    .map(|cell| {
+                        let glyph = match cell.contents() {
+                            "" => " ",
+                            glyph => glyph,
+                        };
+                        format!(
+                            "{glyph}{:?}{:?}{}{}{}{}",
+                            cell.fgcolor(),
+                            cell.bgcolor(),
+                            u8::from(cell.bold()),
+                            u8::from(cell.italic()),
+                            u8::from(cell.underline()),
+                            u8::from(cell.inverse())
+                        )
+                    })
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+#[test]
+fn frames_that_redraw_only_changed_screens_leave_what_a_whole_frame_draws() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    with_scripted_agents(&t);
+    let mut config = std::fs::read_to_string(t.root.join(".grove.yaml")).unwrap();
+    // Colours and wide glyphs, scrolling, until `stop` appears.
+    config.push_str(
+        "  wide:\n    command: [\"sh\", \"-c\", \"i=0; while [ ! -f stop ]; do i=$((i+1)); \
+         printf '\\\\033[3%dm色 %d 日本語🙂\\\\033[0m x\\\\n' $((i%8)) $i; done; echo wide done; \
+         exec cat\"]\n",
+    );
+    std::fs::write(t.root.join(".grove.yaml"), config).unwrap();
+    t.grove_ok(&["new", "loud", "--agent", "flood"]);
+    t.grove_ok(&["new", "wide", "--agent", "wide"]);
+    t.grove_ok(&["new", "idle"]);
+    let patched = t.dashboard(&[], SIZE);
+    wait_for_text(&patched, "fake agent in idle ready");
+    let before = t.stats().patches;
+    wait_until("frames that redraw only the changed screens", || {
+        t.stats().patches >= before + 20
+    });
+    for name in ["loud", "wide"] {
+        std::fs::write(worktree(&t, name).join("stop"), "").unwrap();
+    }
+    let done = |s: &str| s.contains("flood done") && s.contains("wide done");
+    support::pane::wait_for_settled_screen(&patched, "both agents done", done);
+
+    // A dashboard attached now gets one whole frame of the same state.
+    let whole = t.dashboard(&["attach"], SIZE);
+    support::pane::wait_for_settled_screen(&whole, "the same state", done);
+    let (patched, whole) = (formatted_rows(&patched), formatted_rows(&whole));
+    for (row, (a, b)) in patched.iter().zip(&whole).enumerate() {
+        assert_eq!(
+            a, b,
+            "row {row} differs between the patched and the whole frame"
+        );
+    }
+}

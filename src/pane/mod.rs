@@ -17,6 +17,7 @@ mod lifecycle;
 mod modes;
 pub mod mouse;
 mod process;
+mod ptyfd;
 mod query;
 mod reader;
 mod recall;

@@ -19,6 +19,7 @@ use super::emulator::Emulator;
 use super::error::{PaneError, WriteError};
 use super::keys::InputModes;
 use super::lifecycle::Lifecycle;
+use super::ptyfd::PtyFd;
 use super::reader::Reading;
 use super::size::PaneSize;
 use super::spec::{PaneSpec, check_cwd, command};
@@ -171,7 +172,8 @@ impl Pane {
             .map_err(pty_error("clone reader"))?;
         let writer = master.take_writer().map_err(pty_error("take writer"))?;
         let emulator = Arc::new(Mutex::new(Emulator::new(spec.size, spec.history)));
-        let (input, drain) = write_queue();
+        let pty = PtyFd::nonblocking(master, program);
+        let (input, drain) = write_queue(pty.clone());
         let (changes, output) = watch::channel(0u64);
         let name = program.to_owned();
         spawn_thread(program, pid, "write", move || drain.run(writer, &name))?;
@@ -180,6 +182,7 @@ impl Pane {
             replies: input.clone(),
             changes,
             lifecycle: Arc::clone(lifecycle),
+            pty,
         };
         spawn_thread(program, pid, "read", move || reading.run(reader))?;
         Ok(PaneIo {

@@ -14,6 +14,7 @@ use tokio::sync::watch;
 use super::emulator::{Emulator, ParserHealth};
 use super::error::WriteError;
 use super::lifecycle::Lifecycle;
+use super::ptyfd::{PtyFd, Ready};
 use super::turns::{TURN_READ_BYTES, TURNS};
 use super::writer::WriteQueue;
 
@@ -31,6 +32,9 @@ pub(super) struct Reading {
     pub(super) replies: WriteQueue,
     pub(super) changes: watch::Sender<u64>,
     pub(super) lifecycle: Arc<Lifecycle>,
+    /// Set when the master is non-blocking: a read that finds nothing waits
+    /// on it.
+    pub(super) pty: Option<Arc<PtyFd>>,
 }
 
 impl Reading {
@@ -41,6 +45,22 @@ impl Reading {
                 Ok(0) => break,
                 Ok(read) => read,
                 Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {
+                    match self.pty.as_ref().map(|pty| pty.wait(Ready::Readable)) {
+                        Some(Ok(())) => continue,
+                        Some(Err(error)) => {
+                            tracing::warn!(pid = self.lifecycle.pid(), %error, "waiting for pane output failed");
+                            break;
+                        }
+                        None => {
+                            tracing::warn!(
+                                pid = self.lifecycle.pid(),
+                                "a blocking PTY read would block"
+                            );
+                            break;
+                        }
+                    }
+                }
                 Err(error) => {
                     tracing::debug!(pid = self.lifecycle.pid(), %error, "pane output ended");
                     break;

@@ -87,6 +87,53 @@ impl FrameBackend {
     pub fn take_bytes(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.out)
     }
+
+    /// Encodes `content`, cells at their positions.
+    pub fn draw_cells<'a>(&mut self, content: impl Iterator<Item = (u16, u16, &'a Cell)>) {
+        let mut content = content.peekable();
+        if content.peek().is_none() {
+            return;
+        }
+        self.placed = Placed::Unknown;
+        ansi::cells(&mut self.out, content);
+    }
+
+    /// Clears the whole screen; nothing about the client's cursor is
+    /// assumed afterwards.
+    pub fn clear_screen(&mut self) {
+        self.placed = Placed::Unknown;
+        self.shown = None;
+        self.style = None;
+        self.out.extend_from_slice(b"\x1b[2J");
+    }
+
+    /// Shows the cursor at `position`, or hides it; sends only what changed.
+    pub fn place_cursor(&mut self, position: Option<Position>) {
+        match position {
+            None => self.set_shown(Shown::Hidden),
+            Some(position) => {
+                self.set_shown(Shown::Visible);
+                if self.placed == Placed::Known && self.cursor == position {
+                    return;
+                }
+                self.cursor = position;
+                self.placed = Placed::Known;
+                ansi::move_to(&mut self.out, position.x, position.y);
+            }
+        }
+    }
+
+    fn set_shown(&mut self, shown: Shown) {
+        if self.shown == Some(shown) {
+            return;
+        }
+        self.shown = Some(shown);
+        let sequence: &[u8] = match shown {
+            Shown::Hidden => b"\x1b[?25l",
+            Shown::Visible => b"\x1b[?25h",
+        };
+        self.out.extend_from_slice(sequence);
+    }
 }
 
 impl Backend for FrameBackend {
@@ -96,30 +143,17 @@ impl Backend for FrameBackend {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        let mut content = content.peekable();
-        if content.peek().is_none() {
-            return Ok(());
-        }
-        self.placed = Placed::Unknown;
-        ansi::cells(&mut self.out, content);
+        self.draw_cells(content);
         Ok(())
     }
 
     fn hide_cursor(&mut self) -> io::Result<()> {
-        if self.shown == Some(Shown::Hidden) {
-            return Ok(());
-        }
-        self.shown = Some(Shown::Hidden);
-        self.out.extend_from_slice(b"\x1b[?25l");
+        self.set_shown(Shown::Hidden);
         Ok(())
     }
 
     fn show_cursor(&mut self) -> io::Result<()> {
-        if self.shown == Some(Shown::Visible) {
-            return Ok(());
-        }
-        self.shown = Some(Shown::Visible);
-        self.out.extend_from_slice(b"\x1b[?25h");
+        self.set_shown(Shown::Visible);
         Ok(())
     }
 
@@ -139,11 +173,8 @@ impl Backend for FrameBackend {
     }
 
     fn clear(&mut self) -> io::Result<()> {
-        // After a clear nothing about the client's cursor is assumed.
-        self.placed = Placed::Unknown;
-        self.shown = None;
-        self.style = None;
-        self.clear_region(ClearType::All)
+        self.clear_screen();
+        Ok(())
     }
 
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {

@@ -55,19 +55,20 @@ impl Session {
         self.table.shown(repo)
     }
 
+    /// Types `bytes` into the named pane; whether they went in.
     pub(super) fn write_to_pane(
         &mut self,
         client: ClientId,
         repo: Option<&std::path::Path>,
         name: &str,
         bytes: &[u8],
-    ) {
+    ) -> bool {
         let Some(live) = self
             .shown(repo)
             .find(|w| w.record.name == name)
             .and_then(|w| w.live.as_ref())
         else {
-            return;
+            return false;
         };
         let pane = live.id;
         match live.pane.write(bytes) {
@@ -76,12 +77,14 @@ impl Session {
                     pane,
                     since: Instant::now(),
                 });
+                true
             }
             Err(error) => {
                 tracing::debug!(name, %error, "input for a pane dropped");
                 if let Some(client) = self.clients.get_mut(&client) {
                     client.message = Some(format!("{name} is not reading its input ({error})"));
                 }
+                false
             }
         }
     }
@@ -109,7 +112,7 @@ impl Session {
             .filter(|c| self.is_visible(c, &name))
             .map(|c| c.id)
             .collect();
-        self.mark_dirty(|c| visible.contains(&c.id));
+        self.mark_screens(|c| visible.contains(&c.id));
         let now = Instant::now();
         if let Some(echo) = self.echo.take_if(|echo| echo.pane == pane)
             && now.saturating_duration_since(echo.since) <= ECHO_WINDOW

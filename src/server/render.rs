@@ -4,15 +4,18 @@
 //! bytes that changed; they go to the client's outbox wrapped in
 //! synchronized-output markers so the outer terminal shows whole frames.
 
-use ratatui::Terminal;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use super::backend::FrameBackend;
+use super::canvas::Canvas;
 use super::client::{Client, ClientOverlay, Dirty};
+use super::gitwork::GitWork;
+use super::jobrun::JobRun;
 use super::outbox::Continuity;
+use super::patch;
 use super::reuse::ScreenKey;
 use super::session::Session;
+use super::workspaces::Table;
 use crate::protocol::AgentStatus;
 use crate::ui::{self, DashboardView, DrawnScreen, Overlay, PaneView, SidebarEntry};
 
@@ -32,8 +35,63 @@ impl Session {
     /// Draws every dirty client.
     pub(super) fn render(&mut self) -> Drawn {
         let mut drawn = Drawn::Nothing;
-        let sidebar_source: Vec<SidebarSource> = self
-            .table
+        let whole = |c: &Client| c.dirty != Dirty::Clean && !patch::can_patch(c);
+        let sidebar_source: Vec<SidebarSource> = if self.clients.values().any(whole) {
+            self.sidebar_source()
+        } else {
+            Vec::new()
+        };
+        let mut behind = Vec::new();
+        let Session {
+            clients,
+            table,
+            stats,
+            git,
+            jobs,
+            ..
+        } = self;
+        for client in clients.values_mut().filter(|c| c.dirty != Dirty::Clean) {
+            let continuity = client.outbox.continuity();
+            let bytes = if patch::can_patch(client) {
+                let repo = client.repo.clone();
+                let shown: Vec<_> = table.shown(repo.as_deref()).collect();
+                stats.patches += 1;
+                patch::draw_screens(client, &shown)
+            } else {
+                full_frame(client, table, git, jobs, &sidebar_source)
+            };
+            client.dirty = Dirty::Clean;
+            if bytes.is_empty() {
+                stats.skipped += 1;
+                continue;
+            }
+            drawn = Drawn::Sent;
+            let mut framed = Vec::with_capacity(bytes.len() + 16);
+            framed.extend_from_slice(SYNC_BEGIN);
+            framed.extend_from_slice(&bytes);
+            framed.extend_from_slice(SYNC_END);
+            stats.frames += 1;
+            stats.bytes += framed.len() as u64;
+            match continuity {
+                Continuity::Intact => {
+                    if client.outbox.push(&framed) == Continuity::Broken {
+                        // Dropped: the next frame redraws everything.
+                        behind.push(client.id);
+                    }
+                }
+                Continuity::Broken => {
+                    stats.full_redraws += 1;
+                    client.outbox.replace(&framed);
+                }
+            }
+        }
+        self.mark_dirty(|c| behind.contains(&c.id));
+        drawn
+    }
+
+    /// What the sidebar shows of every workspace.
+    fn sidebar_source(&self) -> Vec<SidebarSource> {
+        self.table
             .all()
             .map(|w| SidebarSource {
                 repo: w
@@ -48,270 +106,239 @@ impl Session {
                 state: w.agent_state().map(|s| s.state),
                 git: self.git.summary(&w.key()),
             })
-            .collect();
-        let mut behind = Vec::new();
-        let Session {
-            clients,
-            table,
-            stats,
-            git,
-            jobs,
-            ..
-        } = self;
-        for client in clients.values_mut().filter(|c| c.dirty == Dirty::Changed) {
-            let repo_shown = client.repo.clone();
-            let shown: Vec<_> = table.shown(repo_shown.as_deref()).collect();
-            // The dashboard's repository's latest run: the one still going,
-            // else the last to finish.
-            let job = jobs
-                .iter()
-                .filter(|run| client.repo.as_deref().is_none_or(|r| r == run.repo()))
-                .max_by_key(|run| (run.ledger.finished.is_none(), run.ledger.created))
-                .map(|run| ui::JobView {
-                    name: run.name(),
-                    counts: run.ledger.counts(),
-                });
-            let statuses: Vec<AgentStatus> = shown.iter().map(|w| w.status()).collect();
-            // Locks are taken in pane order and held only while drawing.
-            let guards: Vec<_> = shown
-                .iter()
-                .map(|w| w.live.as_ref().map(|l| l.pane.lock_emulator()))
-                .collect();
-            // Scroll mode: this client's view of its pane, a screen of its
-            // own for this frame (other clients and the status tracker see
-            // the live screen).
-            let scrolled = scroll_view(client, &shown, &guards);
-            // A screen is reused only while nothing is drawn over it.
-            let overlaid = client.overlay != ClientOverlay::None;
-            let keys: Vec<Option<ScreenKey>> = shown
-                .iter()
-                .zip(&guards)
-                .map(|(w, guard)| {
-                    let (live, guard) = (w.live.as_ref()?, guard.as_ref()?);
-                    let marked = scrolled.as_ref().is_some_and(|s| s.name == w.record.name);
-                    (!overlaid && !marked).then(|| ScreenKey {
-                        pane: live.id,
-                        changes: guard.changes(),
-                    })
-                })
-                .collect();
-            // Held here for the frame (the view borrows it), put back after.
-            let mut drawn_panes = std::mem::take(&mut client.drawn);
-            let reusable = &drawn_panes;
-            let panes: Vec<PaneView<'_>> = shown
-                .iter()
-                .zip(&statuses)
-                .zip(&guards)
-                .zip(&keys)
-                .map(|(((w, status), guard), key)| {
-                    let scroll = scrolled.as_ref().filter(|s| s.name == w.record.name);
-                    let live = guard.as_ref().map(|g| g.screen());
-                    PaneView {
-                        drawn: reusable.get(&w.record.name, *key),
-                        name: &w.record.name,
-                        branch: &w.record.branch,
-                        agent: w.record.agent.as_deref().unwrap_or(""),
-                        status,
-                        state: w.agent_state().map(|s| s.state),
-                        scroll: scroll.map(|s| s.marks),
-                        screen: scroll
-                            .and_then(|s| s.view.as_ref())
-                            .map(crate::pane::ScrollView::screen)
-                            .or(live),
-                    }
-                })
-                .collect();
-            let client_repo = client.repo.clone();
-            let Client {
-                id,
-                repo_name,
-                terminal,
-                outbox,
-                help,
-                hints,
-                new_workspace_key,
-                layout,
-                focus,
-                input,
-                overlay,
-                message,
-                dirty,
-                scroll,
-                main_percent,
-                drawn: kept_screens,
-                ..
-            } = client;
-            let scroll_hint = scroll.as_ref().map(|s| format!("SCROLL {}", s.hint()));
-            let focus = focus
-                .as_deref()
-                .and_then(|f| panes.iter().position(|p| p.name == f))
-                .or(if panes.is_empty() { None } else { Some(0) });
-            let focused_name = focus.and_then(|i| panes.get(i)).map(|p| p.name);
-            let sidebar: Vec<SidebarEntry<'_>> = sidebar_source
-                .iter()
-                .map(|source| SidebarEntry {
-                    repo: &source.repo,
-                    name: &source.name,
-                    branch: &source.branch,
-                    status: &source.status,
-                    state: source.state,
-                    git: source.git.as_ref(),
-                    focused: Some(source.name.as_str()) == focused_name
-                        && *repo_name == source.repo,
-                })
-                .collect();
-            let question;
-            let check_title;
-            let prompt_title;
-            let prompt_body;
-            let cards;
-            let diff_title;
-            let overlay = match overlay {
-                ClientOverlay::None => Overlay::None,
-                ClientOverlay::Help => Overlay::Help { bindings: help },
-                ClientOverlay::NewWorkspace(form) => Overlay::NewWorkspace { form },
-                ClientOverlay::ConfirmKill { name } => {
-                    question = format!("Stop the agent in {name}? Its worktree and branch stay.");
-                    Overlay::Confirm {
-                        question: &question,
-                    }
-                }
-                ClientOverlay::ConfirmRemove { question, .. } => Overlay::Confirm { question },
-                ClientOverlay::MergePreview { text, .. } => Overlay::Text {
-                    title: "Merge",
-                    body: text,
-                    footer: "y merge · any other key cancels",
-                },
-                ClientOverlay::MergeConflict { text, .. } => Overlay::Text {
-                    title: "Merge conflict",
-                    body: text,
-                    footer: "y type the resolution prompt into the agent · any other key closes",
-                },
-                ClientOverlay::Diff { name, lines, top } => {
-                    diff_title = format!("Diff · {name} against its base");
-                    Overlay::Diff {
-                        view: ui::diff::DiffView {
-                            title: &diff_title,
-                            lines,
-                            top: *top,
-                        },
-                    }
-                }
-                ClientOverlay::Board { tickets, selected } => {
-                    cards = board_cards(tickets, *selected, &shown, git);
-                    Overlay::Board { cards: &cards }
-                }
-                ClientOverlay::SendPrompt(input) => {
-                    prompt_title = format!("Prompt for {}", input.target);
-                    prompt_body = input.shown();
-                    Overlay::Text {
-                        title: &prompt_title,
-                        body: &prompt_body,
-                        footer: "Enter sends · Alt+Enter new line · Esc cancels",
-                    }
-                }
-                ClientOverlay::CheckOutput { name } => {
-                    check_title = format!("Check · {name}");
-                    let key = super::workspaces::WorkspaceKey {
-                        repo: client_repo.clone().unwrap_or_default(),
-                        name: name.clone(),
-                    };
-                    let output = git
-                        .entries
-                        .get(&key)
-                        .map(|e| e.check_output.as_str())
-                        .filter(|o| !o.is_empty())
-                        .unwrap_or("No check output yet: a check runs after each new commit when `workspace.check` is configured.");
-                    Overlay::Text {
-                        title: &check_title,
-                        body: output,
-                        footer: "any key closes",
-                    }
-                }
-            };
-            let view = DashboardView {
-                repo: repo_name,
-                panes,
-                sidebar,
-                layout: *layout,
-                focus,
-                input: *input,
-                overlay,
-                message: scroll_hint.as_deref().or(message.as_deref()),
-                hints,
-                new_workspace_key,
-                job,
-                main_percent: *main_percent,
-            };
-            let continuity = outbox.continuity();
-            let style = view
-                .focus
-                .and_then(|i| view.panes.get(i))
-                .and_then(|p| p.screen)
-                .map(|s| s.cursor_style())
-                .unwrap_or_default();
-            let mut captured = Vec::new();
-            let frame = draw(terminal, &view, continuity, style, |buf, area| {
-                // The screens this frame read out of an emulator, for the
-                // next frame to reuse.
-                let slots = ui::layout::compute_split(
-                    area,
-                    view.panes.len(),
-                    view.layout,
-                    view.focus,
-                    view.main_percent,
-                );
-                for ((pane, slot), key) in view.panes.iter().zip(&slots.panes).zip(&keys) {
-                    let visible = match slot.visible {
-                        ui::layout::Visibility::Visible => true,
-                        ui::layout::Visibility::Hidden => false,
-                    };
-                    if let Some(key) = key.filter(|_| visible && pane.drawn.is_none()) {
-                        captured.push((
-                            pane.name.to_owned(),
-                            key,
-                            DrawnScreen::capture(buf, slot.inner),
-                        ));
-                    }
-                }
-            });
-            drop(view);
-            drop(guards);
-            for (name, key, screen) in captured {
-                drawn_panes.insert(name, key, screen);
+            .collect()
+    }
+}
+
+/// Draws the whole dashboard for `client`; the bytes that change its screen.
+fn full_frame(
+    client: &mut Client,
+    table: &Table,
+    git: &GitWork,
+    jobs: &[JobRun],
+    sidebar_source: &[SidebarSource],
+) -> Vec<u8> {
+    let repo_shown = client.repo.clone();
+    let shown: Vec<_> = table.shown(repo_shown.as_deref()).collect();
+    // The dashboard's repository's latest run: the one still going,
+    // else the last to finish.
+    let job = jobs
+        .iter()
+        .filter(|run| client.repo.as_deref().is_none_or(|r| r == run.repo()))
+        .max_by_key(|run| (run.ledger.finished.is_none(), run.ledger.created))
+        .map(|run| ui::JobView {
+            name: run.name(),
+            counts: run.ledger.counts(),
+        });
+    let statuses: Vec<AgentStatus> = shown.iter().map(|w| w.status()).collect();
+    // Locks are taken in pane order and held only while drawing.
+    let guards: Vec<_> = shown
+        .iter()
+        .map(|w| w.live.as_ref().map(|l| l.pane.lock_emulator()))
+        .collect();
+    // Scroll mode: this client's view of its pane, a screen of its
+    // own for this frame (other clients and the status tracker see
+    // the live screen).
+    let scrolled = scroll_view(client, &shown, &guards);
+    // A screen is reused only while nothing is drawn over it.
+    let overlaid = client.overlay != ClientOverlay::None;
+    let keys: Vec<Option<ScreenKey>> = shown
+        .iter()
+        .zip(&guards)
+        .map(|(w, guard)| {
+            let (live, guard) = (w.live.as_ref()?, guard.as_ref()?);
+            let marked = scrolled.as_ref().is_some_and(|s| s.name == w.record.name);
+            (!overlaid && !marked).then(|| ScreenKey {
+                pane: live.id,
+                changes: guard.changes(),
+            })
+        })
+        .collect();
+    // Held here for the frame (the view borrows it), put back after.
+    let mut drawn_panes = std::mem::take(&mut client.drawn);
+    let reusable = &drawn_panes;
+    let panes: Vec<PaneView<'_>> = shown
+        .iter()
+        .zip(&statuses)
+        .zip(&guards)
+        .zip(&keys)
+        .map(|(((w, status), guard), key)| {
+            let scroll = scrolled.as_ref().filter(|s| s.name == w.record.name);
+            let live = guard.as_ref().map(|g| g.screen());
+            PaneView {
+                drawn: reusable.get(&w.record.name, *key),
+                name: &w.record.name,
+                branch: &w.record.branch,
+                agent: w.record.agent.as_deref().unwrap_or(""),
+                status,
+                state: w.agent_state().map(|s| s.state),
+                scroll: scroll.map(|s| s.marks),
+                screen: scroll
+                    .and_then(|s| s.view.as_ref())
+                    .map(crate::pane::ScrollView::screen)
+                    .or(live),
             }
-            drawn_panes.keep_only(shown.iter().map(|w| w.record.name.as_str()));
-            *kept_screens = drawn_panes;
-            *dirty = Dirty::Clean;
-            match frame {
-                Ok(bytes) if bytes.is_empty() => stats.skipped += 1,
-                Ok(bytes) => {
-                    drawn = Drawn::Sent;
-                    let mut framed = Vec::with_capacity(bytes.len() + 16);
-                    framed.extend_from_slice(SYNC_BEGIN);
-                    framed.extend_from_slice(&bytes);
-                    framed.extend_from_slice(SYNC_END);
-                    stats.frames += 1;
-                    stats.bytes += framed.len() as u64;
-                    match continuity {
-                        Continuity::Intact => {
-                            if outbox.push(&framed) == Continuity::Broken {
-                                // Dropped: the next frame redraws everything.
-                                behind.push(*id);
-                            }
-                        }
-                        Continuity::Broken => {
-                            stats.full_redraws += 1;
-                            outbox.replace(&framed);
-                        }
-                    }
-                }
-                Err(error) => tracing::warn!(client = id.0, %error, "drawing a frame"),
+        })
+        .collect();
+    let client_repo = client.repo.clone();
+    let Client {
+        repo_name,
+        canvas,
+        outbox,
+        help,
+        hints,
+        new_workspace_key,
+        layout,
+        focus,
+        input,
+        overlay,
+        message,
+        scroll,
+        main_percent,
+        drawn: kept_screens,
+        ..
+    } = client;
+    let scroll_hint = scroll.as_ref().map(|s| format!("SCROLL {}", s.hint()));
+    let focus = focus
+        .as_deref()
+        .and_then(|f| panes.iter().position(|p| p.name == f))
+        .or(if panes.is_empty() { None } else { Some(0) });
+    let focused_name = focus.and_then(|i| panes.get(i)).map(|p| p.name);
+    let sidebar: Vec<SidebarEntry<'_>> = sidebar_source
+        .iter()
+        .map(|source| SidebarEntry {
+            repo: &source.repo,
+            name: &source.name,
+            branch: &source.branch,
+            status: &source.status,
+            state: source.state,
+            git: source.git.as_ref(),
+            focused: Some(source.name.as_str()) == focused_name && *repo_name == source.repo,
+        })
+        .collect();
+    let question;
+    let check_title;
+    let prompt_title;
+    let prompt_body;
+    let cards;
+    let diff_title;
+    let overlay = match overlay {
+        ClientOverlay::None => Overlay::None,
+        ClientOverlay::Help => Overlay::Help { bindings: help },
+        ClientOverlay::NewWorkspace(form) => Overlay::NewWorkspace { form },
+        ClientOverlay::ConfirmKill { name } => {
+            question = format!("Stop the agent in {name}? Its worktree and branch stay.");
+            Overlay::Confirm {
+                question: &question,
             }
         }
-        self.mark_dirty(|c| behind.contains(&c.id));
-        drawn
+        ClientOverlay::ConfirmRemove { question, .. } => Overlay::Confirm { question },
+        ClientOverlay::MergePreview { text, .. } => Overlay::Text {
+            title: "Merge",
+            body: text,
+            footer: "y merge · any other key cancels",
+        },
+        ClientOverlay::MergeConflict { text, .. } => Overlay::Text {
+            title: "Merge conflict",
+            body: text,
+            footer: "y type the resolution prompt into the agent · any other key closes",
+        },
+        ClientOverlay::Diff { name, lines, top } => {
+            diff_title = format!("Diff · {name} against its base");
+            Overlay::Diff {
+                view: ui::diff::DiffView {
+                    title: &diff_title,
+                    lines,
+                    top: *top,
+                },
+            }
+        }
+        ClientOverlay::Board { tickets, selected } => {
+            cards = board_cards(tickets, *selected, &shown, git);
+            Overlay::Board { cards: &cards }
+        }
+        ClientOverlay::SendPrompt(input) => {
+            prompt_title = format!("Prompt for {}", input.target);
+            prompt_body = input.shown();
+            Overlay::Text {
+                title: &prompt_title,
+                body: &prompt_body,
+                footer: "Enter sends · Alt+Enter new line · Esc cancels",
+            }
+        }
+        ClientOverlay::CheckOutput { name } => {
+            check_title = format!("Check · {name}");
+            let key = super::workspaces::WorkspaceKey {
+                repo: client_repo.clone().unwrap_or_default(),
+                name: name.clone(),
+            };
+            let output = git
+                    .entries
+                    .get(&key)
+                    .map(|e| e.check_output.as_str())
+                    .filter(|o| !o.is_empty())
+                    .unwrap_or("No check output yet: a check runs after each new commit when `workspace.check` is configured.");
+            Overlay::Text {
+                title: &check_title,
+                body: output,
+                footer: "any key closes",
+            }
+        }
+    };
+    let view = DashboardView {
+        repo: repo_name,
+        panes,
+        sidebar,
+        layout: *layout,
+        focus,
+        input: *input,
+        overlay,
+        message: scroll_hint.as_deref().or(message.as_deref()),
+        hints,
+        new_workspace_key,
+        job,
+        main_percent: *main_percent,
+    };
+    let continuity = outbox.continuity();
+    let style = view
+        .focus
+        .and_then(|i| view.panes.get(i))
+        .and_then(|p| p.screen)
+        .map(|s| s.cursor_style())
+        .unwrap_or_default();
+    let mut captured = Vec::new();
+    let bytes = draw(canvas, &view, continuity, style, |buf, area| {
+        // The screens this frame read out of an emulator, for the
+        // next frame to reuse.
+        let slots = ui::layout::compute_split(
+            area,
+            view.panes.len(),
+            view.layout,
+            view.focus,
+            view.main_percent,
+        );
+        for ((pane, slot), key) in view.panes.iter().zip(&slots.panes).zip(&keys) {
+            let visible = match slot.visible {
+                ui::layout::Visibility::Visible => true,
+                ui::layout::Visibility::Hidden => false,
+            };
+            if let Some(key) = key.filter(|_| visible && pane.drawn.is_none()) {
+                captured.push((
+                    pane.name.to_owned(),
+                    key,
+                    DrawnScreen::capture(buf, slot.inner),
+                ));
+            }
+        }
+    });
+    drop(view);
+    drop(guards);
+    for (name, key, screen) in captured {
+        drawn_panes.insert(name, key, screen);
     }
+    drawn_panes.keep_only(shown.iter().map(|w| w.record.name.as_str()));
+    *kept_screens = drawn_panes;
+    bytes
 }
 
 /// The pane a client scrolls, as scroll mode shows it this frame.
@@ -427,17 +454,18 @@ struct SidebarSource {
 /// One frame's bytes; after lost frames, a full redraw from a cleared screen.
 /// `drawn` sees the finished frame's buffer and area.
 fn draw(
-    terminal: &mut Terminal<FrameBackend>,
+    canvas: &mut Canvas,
     view: &DashboardView<'_>,
     continuity: Continuity,
     cursor_style: vt100::CursorStyle,
     drawn: impl FnOnce(&Buffer, Rect),
-) -> std::io::Result<Vec<u8>> {
+) -> Vec<u8> {
     if continuity == Continuity::Broken {
-        terminal.clear()?;
+        canvas.clear();
     }
-    let completed = terminal.draw(|frame| ui::render(view, frame))?;
-    drawn(completed.buffer, completed.area);
-    terminal.backend_mut().set_cursor_style(cursor_style);
-    Ok(terminal.backend_mut().take_bytes())
+    let area = canvas.area();
+    let completed = canvas.draw(|area, buf| ui::dashboard::draw(view, area, buf));
+    drawn(completed, area);
+    canvas.backend_mut().set_cursor_style(cursor_style);
+    canvas.backend_mut().take_bytes()
 }

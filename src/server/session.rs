@@ -282,17 +282,9 @@ impl Session {
         outbox: Arc<Outbox>,
     ) {
         self.reload();
-        let mut client = match Client::new(id, repo, size, outbox, keymap) {
-            Ok(client) => client,
-            Err(error) => {
-                tracing::error!(client = id.0, %error, "cannot set up a client's terminal");
-                return;
-            }
-        };
+        let mut client = Client::new(id, repo, size, outbox, keymap);
         // The client's screen may hold anything; start from a clean one.
-        if let Err(error) = client.terminal.clear() {
-            tracing::warn!(client = id.0, %error, "clearing a new client's terminal");
-        }
+        client.canvas.clear();
         client.message = message;
         self.tick += 1;
         client.activity = self.tick;
@@ -328,6 +320,7 @@ impl Session {
         let was_latest = client.activity;
         client.activity = self.tick;
         let effects = client.handle(event, &facts, &sidebar);
+        let mut typed = !effects.is_empty() && effects.iter().all(Effect::is_typing);
         let mut relayout = self
             .clients
             .values()
@@ -335,7 +328,7 @@ impl Session {
         for effect in effects {
             match effect {
                 Effect::Write { name, bytes } => {
-                    self.write_to_pane(id, repo.as_deref(), &name, &bytes)
+                    typed &= self.write_to_pane(id, repo.as_deref(), &name, &bytes);
                 }
                 Effect::Create { form } => self.create_from_form(id, form),
                 Effect::Kill { name } => self.kill_agent(repo.as_deref(), &name, None),
@@ -398,7 +391,16 @@ impl Session {
             self.resize_panes();
         }
         self.mark_focused_seen();
-        self.mark_dirty(|c| c.id == id);
+        if typed {
+            // The key shows only in its pane's echo, which is drawn the
+            // moment it comes; a frame now would draw nothing new and hold
+            // the pane's screen while the echo is parsed. Whatever else the
+            // key changed (a message it cleared) is drawn as usual.
+            let dirty = self.clients.get(&id).map_or(Dirty::Clean, |c| c.dirty);
+            self.mark(|c| c.id == id, dirty, self.next_frame());
+        } else {
+            self.mark_dirty(|c| c.id == id);
+        }
     }
 
     /// Something about a repository's workspaces changed: redraw its clients.
@@ -413,15 +415,34 @@ impl Session {
     }
 
     pub(super) fn mark_dirty(&mut self, which: impl Fn(&Client) -> bool) {
+        self.mark(which, Dirty::Changed, self.next_frame());
+    }
+
+    /// Only what the panes' programs printed changed for these clients.
+    pub(super) fn mark_screens(&mut self, which: impl Fn(&Client) -> bool) {
+        self.mark(which, Dirty::Screens, self.next_frame());
+    }
+
+    /// The earliest a frame may go out: one interval after the last.
+    fn next_frame(&self) -> Instant {
+        let now = Instant::now();
+        let earliest = self.last_frame.map_or(now, |last| last + FRAME_INTERVAL);
+        earliest.max(now)
+    }
+
+    /// Marks clients `dirty` with their frame due no later than `due`
+    /// (with nothing to draw, nothing is due).
+    fn mark(&mut self, which: impl Fn(&Client) -> bool, dirty: Dirty, due: Instant) {
+        if dirty == Dirty::Clean {
+            return;
+        }
         let mut any = false;
         for client in self.clients.values_mut().filter(|c| which(c)) {
-            client.dirty = Dirty::Changed;
+            client.dirty = client.dirty.and(dirty);
             any = true;
         }
-        if any && self.frame_due.is_none() {
-            let now = Instant::now();
-            let earliest = self.last_frame.map_or(now, |last| last + FRAME_INTERVAL);
-            self.frame_due = Some(earliest.max(now));
+        if any {
+            self.frame_due = Some(self.frame_due.map_or(due, |already| already.min(due)));
         }
     }
 

@@ -10,7 +10,7 @@
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 
 use super::layout::{self, Visibility};
 use super::theme::{self, Focus};
@@ -19,6 +19,14 @@ use super::{DashboardView, Overlay, overlay, pane, sidebar, status};
 /// Draws `view` into `frame` and places the cursor.
 pub fn render(view: &DashboardView<'_>, frame: &mut Frame<'_>) {
     let area = frame.area();
+    if let Some(position) = draw(view, area, frame.buffer_mut()) {
+        frame.set_cursor_position(position);
+    }
+}
+
+/// Draws `view` into `buf` over `area`; where the real cursor goes, if
+/// anywhere.
+pub fn draw(view: &DashboardView<'_>, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let layout = layout::compute_split(
         area,
         view.panes.len(),
@@ -27,7 +35,6 @@ pub fn render(view: &DashboardView<'_>, frame: &mut Frame<'_>) {
         view.main_percent,
     );
     let focus = view.focus.filter(|&index| index < view.panes.len());
-    let buf = frame.buffer_mut();
     sidebar::render(&view.sidebar, view.repo, layout.sidebar, buf);
     let mut shown = 0;
     for (index, (pane, slot)) in view.panes.iter().zip(&layout.panes).enumerate() {
@@ -51,7 +58,7 @@ pub fn render(view: &DashboardView<'_>, frame: &mut Frame<'_>) {
         theme::draw_centered_text(&[(text, theme::hint())], layout.main, buf);
     }
     status::render(view, view.panes.len() - shown, layout.status, buf);
-    let cursor = match view.overlay {
+    match view.overlay {
         Overlay::None => focus.and_then(|index| {
             let slot = layout.panes.get(index)?;
             match slot.visible {
@@ -65,9 +72,6 @@ pub fn render(view: &DashboardView<'_>, frame: &mut Frame<'_>) {
         | Overlay::Text { .. }
         | Overlay::Board { .. }
         | Overlay::Diff { .. } => overlay::render(&view.overlay, area, buf),
-    };
-    if let Some(position) = cursor {
-        frame.set_cursor_position(position);
     }
 }
 

@@ -9,13 +9,13 @@
 //! input handling here, because the form's state lives in the view model.
 
 pub mod board;
-mod dashboard;
+pub mod dashboard;
 pub mod diff;
 pub mod form;
 pub mod keymap;
 pub mod layout;
 mod overlay;
-mod pane;
+pub mod pane;
 pub mod prompt_input;
 mod screen;
 pub mod scroll;

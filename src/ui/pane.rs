@@ -23,7 +23,7 @@ pub fn render(pane: &PaneView<'_>, number: usize, focus: Focus, slot: &PaneSlot,
     draw_titles(pane, number, focus, slot.outer, buf);
     match (pane.screen, pane.drawn) {
         (Some(_), Some(drawn)) if drawn.paste(slot.inner, buf) => {}
-        (Some(screen), Some(_) | None) => screen::draw(screen, slot.inner, buf),
+        (Some(screen), Some(_) | None) => draw_screen(screen, slot.inner, buf),
         (None, Some(_) | None) => draw_placeholder(pane.status, slot.inner, buf),
     }
     if let Some(marks) = pane.scroll {
@@ -56,12 +56,27 @@ fn draw_scroll_marks(marks: super::ScrollMarks, slot: &PaneSlot, buf: &mut Buffe
     }
 }
 
+/// Draws a program's screen inside its pane, into a buffer whose cells
+/// there are blank: exactly what [`render`] draws inside the border, so a
+/// frame may redraw only the inside of a pane whose screen changed.
+pub fn draw_screen(screen: &vt100::Screen, inner: Rect, buf: &mut Buffer) {
+    screen::draw(screen, inner, buf);
+}
+
 /// Where the real cursor goes for this pane: at the emulator's cursor,
 /// when the agent runs, shows its cursor (a view scrolled back into the
 /// history is a screen with none) and the cursor is inside what is drawn.
 pub fn cursor(pane: &PaneView<'_>, slot: &PaneSlot) -> Option<Position> {
-    let screen = pane.screen?;
-    let running = match pane.status {
+    screen_cursor(pane.screen?, pane.status, slot)
+}
+
+/// [`cursor`] for a pane showing `screen` with `status`.
+pub fn screen_cursor(
+    screen: &vt100::Screen,
+    status: &AgentStatus,
+    slot: &PaneSlot,
+) -> Option<Position> {
+    let running = match status {
         AgentStatus::Running => true,
         AgentStatus::Exited { .. } | AgentStatus::Stopped => false,
     };

@@ -15,6 +15,15 @@ use crate::ui::keymap::{Action, KeyOutcome};
 use crate::ui::layout::{self, DashboardLayout};
 use crate::ui::{LayoutMode, NewWorkspaceForm, PromptInput};
 
+/// Where what a key did shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    /// Only in the pane it was typed into, once the program answers.
+    InPaneOnly,
+    /// Anywhere on the dashboard: it needs a frame of its own.
+    OnDashboard,
+}
+
 impl Client {
     /// Applies one terminal event and returns what the session must do.
     pub fn handle(
@@ -23,15 +32,21 @@ impl Client {
         panes: &[PaneFacts],
         sidebar: &[SidebarSlot],
     ) -> Vec<Effect> {
+        let before = self.dirty;
         self.dirty = Dirty::Changed;
         match event {
             Event::Key(key) => {
                 // A message stays until the user acts (tmux shows one for a
                 // moment; a timer here would wake an idle server).
-                if key.kind != KeyEventKind::Release {
-                    self.message = None;
+                let cleared = key.kind != KeyEventKind::Release && self.message.take().is_some();
+                let (effects, seen) = self.key(key, panes);
+                match (seen, cleared) {
+                    // Only the pane's echo will show it, and that is drawn
+                    // when it comes.
+                    (Seen::InPaneOnly, false) => self.dirty = before,
+                    (Seen::InPaneOnly, true) | (Seen::OnDashboard, _) => {}
                 }
-                self.key(key, panes)
+                effects
             }
             Event::Paste(text) => self.paste(text, panes),
             Event::Mouse(mouse) => self.mouse(mouse, panes, sidebar),
@@ -47,18 +62,27 @@ impl Client {
         }
     }
 
-    fn key(&mut self, key: &KeyEvent, panes: &[PaneFacts]) -> Vec<Effect> {
+    fn key(&mut self, key: &KeyEvent, panes: &[PaneFacts]) -> (Vec<Effect>, Seen) {
         if key.kind == KeyEventKind::Release {
-            return Vec::new();
+            return (Vec::new(), Seen::OnDashboard);
         }
         if let Some(effects) = self.overlay_key(key, panes) {
-            return effects;
+            return (effects, Seen::OnDashboard);
         }
         if self.scroll.is_some() {
-            return self.scroll_key(key, panes);
+            return (self.scroll_key(key, panes), Seen::OnDashboard);
         }
-        match self.keymap.handle(&mut self.input, key) {
-            KeyOutcome::Forward => self.forward_key(key, panes),
+        let input = self.input;
+        let outcome = self.keymap.handle(&mut self.input, key);
+        let effects = match outcome {
+            KeyOutcome::Forward => {
+                let effects = self.forward_key(key, panes);
+                let typed = !effects.is_empty() && effects.iter().all(Effect::is_typing);
+                if typed && self.input == input {
+                    return (effects, Seen::InPaneOnly);
+                }
+                effects
+            }
             KeyOutcome::Action(action) => self.action(action, panes),
             KeyOutcome::Unbound => {
                 self.message = Some(format!(
@@ -69,7 +93,8 @@ impl Client {
                 Vec::new()
             }
             KeyOutcome::PrefixPressed | KeyOutcome::Cancelled | KeyOutcome::Ignore => Vec::new(),
-        }
+        };
+        (effects, Seen::OnDashboard)
     }
 
     fn forward_key(&mut self, key: &KeyEvent, panes: &[PaneFacts]) -> Vec<Effect> {

@@ -9,10 +9,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use ratatui::layout::{Rect, Size};
-use ratatui::{Terminal, TerminalOptions, Viewport};
+use ratatui::layout::Rect;
 
-use super::backend::FrameBackend;
+use super::canvas::Canvas;
 use super::outbox::Outbox;
 use crate::pane::keys::InputModes;
 use crate::pane::{FocusReporting, MAX_COLS, MAX_ROWS};
@@ -90,7 +89,22 @@ pub enum RemoveForce {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dirty {
     Clean,
+    /// Only what programs print inside panes changed: the next frame
+    /// redraws just the screens that moved.
+    Screens,
+    /// Anything may have changed: the next frame draws everything.
     Changed,
+}
+
+impl Dirty {
+    /// What needs drawing once `other` happened too.
+    pub fn and(self, other: Dirty) -> Dirty {
+        match (self, other) {
+            (Dirty::Changed, _) | (_, Dirty::Changed) => Dirty::Changed,
+            (Dirty::Screens, _) | (_, Dirty::Screens) => Dirty::Screens,
+            (Dirty::Clean, Dirty::Clean) => Dirty::Clean,
+        }
+    }
 }
 
 /// Whether a pane has a process to send input to.
@@ -193,6 +207,31 @@ pub enum Effect {
     },
 }
 
+impl Effect {
+    /// Whether this effect only types into a pane, which changes nothing on
+    /// screen until the program answers.
+    pub fn is_typing(&self) -> bool {
+        match self {
+            Effect::Write { .. } => true,
+            Effect::Create { .. }
+            | Effect::Kill { .. }
+            | Effect::Start { .. }
+            | Effect::Detach
+            | Effect::Relayout
+            | Effect::MergePreview { .. }
+            | Effect::Merge { .. }
+            | Effect::Remove { .. }
+            | Effect::PullRequest { .. }
+            | Effect::Send { .. }
+            | Effect::Copy { .. }
+            | Effect::Search { .. }
+            | Effect::OpenDiff { .. }
+            | Effect::OpenBoard
+            | Effect::StartTicket { .. } => false,
+        }
+    }
+}
+
 /// Whether the left button went down on the split border.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dragging {
@@ -207,7 +246,7 @@ pub struct Client {
     pub repo: Option<PathBuf>,
     pub repo_name: String,
     pub size: TermSize,
-    pub terminal: Terminal<FrameBackend>,
+    pub canvas: Canvas,
     pub outbox: Arc<Outbox>,
     pub keymap: Keymap,
     pub hints: String,
@@ -258,15 +297,8 @@ impl Client {
         size: TermSize,
         outbox: Arc<Outbox>,
         keymap: Keymap,
-    ) -> std::io::Result<Client> {
-        let rect = area(size);
-        let backend = FrameBackend::new(Size::new(rect.width, rect.height));
-        let terminal = Terminal::with_options(
-            backend,
-            TerminalOptions {
-                viewport: Viewport::Fixed(rect),
-            },
-        )?;
+    ) -> Client {
+        let canvas = Canvas::new(area(size));
         let repo_name = match &repo {
             Some(root) => root
                 .file_name()
@@ -274,12 +306,12 @@ impl Client {
                 .unwrap_or_else(|| root.display().to_string()),
             None => "all repositories".to_owned(),
         };
-        Ok(Client {
+        Client {
             id,
             repo,
             repo_name,
             size,
-            terminal,
+            canvas,
             outbox,
             hints: keymap.hints(),
             help: keymap.describe(),
@@ -300,7 +332,7 @@ impl Client {
             activity: 0,
             drawn: super::reuse::DrawnPanes::default(),
             notifications: crate::protocol::Notifications::Bell,
-        })
+        }
     }
 
     /// The index of the focused pane among `panes`, defaulting to the first.
@@ -326,13 +358,7 @@ impl Client {
     /// Takes a new terminal size.
     pub fn resize(&mut self, size: TermSize) {
         self.size = size;
-        let rect = area(size);
-        self.terminal
-            .backend_mut()
-            .set_size(Size::new(rect.width, rect.height));
-        if let Err(error) = self.terminal.resize(rect) {
-            tracing::warn!(client = self.id.0, %error, "resizing a client's terminal");
-        }
+        self.canvas.resize(area(size));
         self.dirty = Dirty::Changed;
     }
 

@@ -21,7 +21,6 @@ fn client() -> Client {
         outbox,
         Keymap::default(),
     )
-    .unwrap()
 }
 
 fn pane(name: &str, running: Running) -> PaneFacts {
@@ -244,4 +243,25 @@ fn dragging_the_main_stack_border_resizes_the_split() {
         &sidebar,
     );
     assert_eq!(c.layout_for(2, Some(0)), after);
+}
+
+#[test]
+fn a_key_typed_into_a_pane_draws_nothing_until_the_echo() {
+    let mut c = client();
+    let panes = [pane("a", Running::Yes)];
+    c.dirty = Dirty::Clean;
+    assert_eq!(
+        c.handle(&key(KeyCode::Char('x')), &panes, &[]),
+        [write("a", b"x")]
+    );
+    assert_eq!(c.dirty, Dirty::Clean, "typing alone changed the dashboard");
+    // A key that also clears a message, or leaves the prefix, is drawn.
+    c.message = Some("hello".into());
+    c.handle(&key(KeyCode::Char('y')), &panes, &[]);
+    assert_eq!((c.dirty, c.message.as_deref()), (Dirty::Changed, None));
+    c.dirty = Dirty::Clean;
+    c.handle(&ctrl('b'), &panes, &[]);
+    c.dirty = Dirty::Clean;
+    assert_eq!(c.handle(&ctrl('b'), &panes, &[]), [write("a", b"\x02")]);
+    assert_eq!(c.dirty, Dirty::Changed, "the prefix badge stayed on screen");
 }
