@@ -35,6 +35,7 @@ pub use error::{BoxError, PaneError, WriteError};
 pub use history::{History, HistoryLimits, Line, Wrap, line_cost};
 pub use modes::{AlternateScroll, FocusReporting, SyncUpdate, TrackedModes};
 pub use process::Pane;
+pub use reader::OutputHook;
 pub use recall::ScrollView;
 pub use shim::{Notification, NotificationSource};
 pub use size::{MAX_COLS, MAX_ROWS, MIN_COLS, MIN_ROWS, PaneSize};

@@ -8,7 +8,7 @@
 //! grandchild holding the PTY open can delay indefinitely) is reported
 //! separately.
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 
 use nix::sys::signal::Signal;
@@ -20,7 +20,7 @@ use super::error::{PaneError, WriteError};
 use super::keys::InputModes;
 use super::lifecycle::Lifecycle;
 use super::ptyfd::PtyFd;
-use super::reader::Reading;
+use super::reader::{OutputHook, Reading};
 use super::size::PaneSize;
 use super::spec::{PaneSpec, check_cwd, command};
 use super::writer::{WriteQueue, write_queue};
@@ -31,6 +31,7 @@ struct PaneIo {
     emulator: Arc<Mutex<Emulator>>,
     input: WriteQueue,
     output: watch::Receiver<u64>,
+    hook: Arc<OnceLock<OutputHook>>,
 }
 
 /// A program running in a PTY, with its emulator.
@@ -42,6 +43,7 @@ pub struct Pane {
     master: Mutex<Box<dyn MasterPty + Send>>,
     input: WriteQueue,
     output: watch::Receiver<u64>,
+    hook: Arc<OnceLock<OutputHook>>,
     kill_grace: Duration,
 }
 
@@ -130,6 +132,7 @@ impl Pane {
             emulator,
             input,
             output,
+            hook,
         } = match started {
             Ok(io) => io,
             Err(error) => {
@@ -148,6 +151,7 @@ impl Pane {
             master: Mutex::new(master),
             input,
             output,
+            hook,
             kill_grace: spec.kill_grace,
         })
     }
@@ -177,7 +181,9 @@ impl Pane {
         let (changes, output) = watch::channel(0u64);
         let name = program.to_owned();
         spawn_thread(program, pid, "write", move || drain.run(writer, &name))?;
+        let hook = Arc::new(OnceLock::new());
         let reading = Reading {
+            hook: Arc::clone(&hook),
             emulator: Arc::clone(&emulator),
             replies: input.clone(),
             changes,
@@ -189,6 +195,7 @@ impl Pane {
             emulator,
             input,
             output,
+            hook,
         })
     }
 
@@ -233,6 +240,12 @@ impl Pane {
     /// output has ended (every holder of the PTY closed it).
     pub fn output_changes(&self) -> watch::Receiver<u64> {
         self.output.clone()
+    }
+
+    /// Calls `hook` on the reader thread after each chunk of output is
+    /// parsed, from now on; a pane takes one hook, and a second is refused.
+    pub fn on_output(&self, hook: OutputHook) -> Result<(), OutputHook> {
+        self.hook.set(hook)
     }
 
     /// `None` while the child runs, then how it ended. An exited child stays a

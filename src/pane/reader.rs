@@ -6,7 +6,7 @@
 //! not reading its input cannot stall output.
 
 use std::io::Read;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use nix::sys::signal::Signal;
 use tokio::sync::watch;
@@ -35,7 +35,13 @@ pub(super) struct Reading {
     /// Set when the master is non-blocking: a read that finds nothing waits
     /// on it.
     pub(super) pty: Option<Arc<PtyFd>>,
+    /// Called after each read is parsed, once someone set it.
+    pub(super) hook: Arc<OnceLock<OutputHook>>,
 }
+
+/// Called on the reader thread after each chunk of output is parsed; it must
+/// not block. It lets a consumer hear of output without a thread hand-off.
+pub type OutputHook = Box<dyn Fn() + Send + Sync>;
 
 impl Reading {
     pub(super) fn run(self, mut reader: Box<dyn Read + Send>) {
@@ -88,6 +94,9 @@ impl Reading {
             }
             self.changes
                 .send_modify(|generation| *generation = generation.wrapping_add(1));
+            if let Some(hook) = self.hook.get() {
+                hook();
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ use tokio::time::Instant;
 use super::agent::{self, Launch};
 use super::client::ClientId;
 use super::jobs::{Failed, JobOutcome, Reply, context, open_repo};
+use super::output::Throttle;
 use super::session::{Event, Session};
 use super::workspaces::{Live, PaneId, PendingPrompt};
 use crate::agent::{StatusRules, Tracker};
@@ -83,6 +84,13 @@ impl Session {
         let id = PaneId(self.next_pane);
         self.next_pane += 1;
         let pane = Arc::new(started.pane);
+        let (output, hook) = Throttle::new(id, self.events.clone());
+        if pane.on_output(hook).is_err() {
+            tracing::warn!(
+                workspace = started.name,
+                "a new pane already had an output hook"
+            );
+        }
         let workspace = self.table.find_mut(&started.repo, &started.name)?;
         // A new workspace's record already names its agent (it was written
         // with it); a restart with another profile changes it.
@@ -99,6 +107,7 @@ impl Session {
             tracker: Tracker::new(),
             rules: started.rules,
             attention: started.attention,
+            output,
         });
         drop(old);
         let info = workspace.info(None);
@@ -106,27 +115,18 @@ impl Session {
             remember_agent(&self.store, &started.repo, &started.name, &started.agent);
         }
         self.watch(id, &pane);
+        // What it printed before the hook was set was told to nobody.
+        if *pane.output_changes().borrow() != 0 {
+            self.pane_output(id);
+        }
         self.resize_panes();
         self.touch_repo(&started.repo);
         Some(info)
     }
 
-    /// Forwards a pane's output ticks and its exit to the session.
+    /// Forwards a pane's exit to the session (its output comes through
+    /// [`Throttle`]).
     fn watch(&self, id: PaneId, pane: &Pane) {
-        let mut output = pane.output_changes();
-        let events = self.events.clone();
-        tokio::spawn(async move {
-            while output.changed().await.is_ok() {
-                if events.send(Event::PaneOutput { pane: id }).await.is_err() {
-                    break;
-                }
-                // No frame comes sooner than this anyway; while output pours
-                // in, one notification per frame interval instead of one per
-                // 4 KB read keeps the session (and the CPU) out of the way.
-                // Idle panes never get here, so nothing wakes when quiet.
-                tokio::time::sleep(super::session::FRAME_INTERVAL).await;
-            }
-        });
         let mut exit = pane.exit_status();
         let events = self.events.clone();
         tokio::spawn(async move {

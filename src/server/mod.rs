@@ -25,6 +25,7 @@ mod jobs;
 mod launch;
 pub mod listener;
 mod outbox;
+mod output;
 mod panes;
 mod patch;
 mod prompts;

@@ -3,6 +3,7 @@
 //! the size each PTY should have.
 
 use super::client::{Client, ClientId, PaneFacts, Running};
+use super::output::Unheard;
 use super::session::{ECHO_WINDOW, EchoAwaited, Session};
 use super::workspaces::PaneId;
 use crate::pane::PaneSize;
@@ -55,6 +56,30 @@ impl Session {
         self.table.shown(repo)
     }
 
+    /// Re-arms the output notices whose interval is over, and handles the
+    /// output they were not told about.
+    pub(super) fn rearm_outputs(&mut self, now: Instant) {
+        let mut unheard = Vec::new();
+        for live in self.table.all_mut().filter_map(|w| w.live.as_mut()) {
+            let generation = *live.pane.output_changes().borrow();
+            match live.output.rearm(now, generation) {
+                Unheard::Output => unheard.push(live.id),
+                Unheard::Nothing => {}
+            }
+        }
+        for pane in unheard {
+            self.pane_output(pane);
+        }
+    }
+
+    /// When an output notice is next re-armed.
+    pub(super) fn outputs_due(&self) -> Option<Instant> {
+        self.table
+            .all()
+            .filter_map(|w| w.live.as_ref()?.output.due())
+            .min()
+    }
+
     /// Types `bytes` into the named pane; whether they went in.
     pub(super) fn write_to_pane(
         &mut self,
@@ -90,6 +115,10 @@ impl Session {
     }
 
     pub(super) fn pane_output(&mut self, pane: PaneId) {
+        if let Some(live) = self.table.by_pane_mut(pane).and_then(|w| w.live.as_mut()) {
+            let generation = *live.pane.output_changes().borrow();
+            live.output.heard(Instant::now(), generation);
+        }
         self.status_output(pane, Instant::now());
         if let Some(prompt) = self
             .table

@@ -457,10 +457,12 @@ impl Session {
             .chain(self.git.next_due())
             .chain(self.status_due())
             .chain(self.jobs_due())
+            .chain(self.outputs_due())
             .min()
     }
 
     fn on_time(&mut self, now: Instant) {
+        self.rearm_outputs(now);
         self.observe_agents(now);
         self.type_prompts(now);
         self.pump_jobs(now);

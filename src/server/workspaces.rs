@@ -40,6 +40,8 @@ pub struct Live {
     pub rules: crate::agent::StatusRules,
     /// The bell and hook settings the agent was started with.
     pub attention: crate::config::AttentionConfig,
+    /// How its output reaches the session.
+    pub output: super::output::Throttle,
 }
 
 /// The longest a prompt waits for its agent to be ready: an agent whose
