@@ -9,7 +9,9 @@
 //! `unchanged` redraws the same screens, which must cost no bytes at all;
 //! `views_only` is `render` into the buffer without the diff and encoding;
 //! `one_changed` is one pane printing while every other one is copied from
-//! the screen the last frame drew, as the server does (`server/reuse.rs`).
+//! the screen the last frame drew (`server/reuse.rs`); `one_patched` is the
+//! same change as the server draws it now, only that pane's inside compared
+//! and encoded (`server/patch.rs`).
 //! The byte counts are printed once before measuring.
 
 // A benchmark reports its byte counts on stderr, next to criterion's output.
@@ -23,6 +25,7 @@ use std::num::NonZeroU16;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use grove::protocol::AgentStatus;
 use grove::server::backend::FrameBackend;
+use grove::server::canvas::Canvas;
 use grove::ui::{
     DashboardView, DrawnScreen, InputMode, LayoutMode, Overlay, PaneView, SidebarEntry, layout,
     render,
@@ -204,6 +207,23 @@ fn frames(c: &mut Criterion) -> io::Result<()> {
                     .draw(|frame| render(&one_changed[flip], frame))
                     .is_ok();
                 black_box((drawn, terminal.backend_mut().take_bytes().len()))
+            });
+        });
+        // The same agent printing as the server draws it now: only its
+        // pane's inside, compared with what the client shows
+        // (`server/patch.rs`).
+        let mut canvas = Canvas::new(area);
+        canvas.draw(|area, buf| grove::ui::dashboard::draw(&views[0], area, buf));
+        canvas.backend_mut().take_bytes();
+        let screens = [first[0].screen(), second[0].screen()];
+        group.bench_function(BenchmarkId::new("one_patched", count), |b| {
+            b.iter(|| {
+                flip = 1 - flip;
+                let mut region = Buffer::empty(inner);
+                grove::ui::pane::draw_screen(screens[flip], inner, &mut region);
+                canvas.patch(region);
+                canvas.place_cursor(None);
+                black_box(canvas.backend_mut().take_bytes().len())
             });
         });
         // The views alone, without ratatui's diff and the ANSI encoding:

@@ -65,8 +65,9 @@ impl Canvas {
     }
 
     /// Replaces the cells of `region.area` (which must lie inside the
-    /// canvas) with `region`'s and encodes the ones that differ.
-    pub fn patch(&mut self, region: &Buffer) {
+    /// canvas) with `region`'s and encodes the ones that differ. The cells
+    /// are moved, not copied: a pane's inside is thousands of them.
+    pub fn patch(&mut self, region: Buffer) {
         let area = region.area;
         let width = usize::from(area.width);
         if area.intersection(self.shown.area) != area
@@ -77,19 +78,23 @@ impl Canvas {
         }
         let mut before = Vec::with_capacity(region.content.len());
         for row in area.rows() {
-            if let Some(cells) = self.shown.content.get(row_range(&self.shown, row)) {
-                before.extend_from_slice(cells);
+            let range = row_range(&self.shown, row);
+            if let Some(cells) = self.shown.content.get_mut(range) {
+                before.extend(cells.iter_mut().map(std::mem::take));
             }
         }
         let before = Buffer {
             area,
             content: before,
         };
-        self.backend.draw_cells(before.diff(region).into_iter());
-        for (row, cells) in area.rows().zip(region.content.chunks(width.max(1))) {
+        self.backend.draw_cells(before.diff(&region).into_iter());
+        let mut cells = region.content.into_iter();
+        for row in area.rows() {
             let range = row_range(&self.shown, row);
             if let Some(target) = self.shown.content.get_mut(range) {
-                target.clone_from_slice(cells);
+                for (slot, cell) in target.iter_mut().zip(cells.by_ref()) {
+                    *slot = cell;
+                }
             }
         }
     }

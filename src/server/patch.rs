@@ -18,8 +18,60 @@ use super::workspaces::Workspace;
 use crate::ui::layout::Visibility;
 use crate::ui::{self, DrawnScreen};
 
-/// Whether `client`'s next frame may redraw only pane screens.
-pub(super) fn can_patch(client: &Client) -> bool {
+/// How a client's next frame is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Patch {
+    /// Only the insides of the panes whose screens changed.
+    Screens,
+    /// The whole dashboard.
+    Whole,
+}
+
+/// How `client`'s next frame, showing `shown`, is drawn: only the changed
+/// screens when nothing else can have moved and they cover at most half the
+/// dashboard (past that, moving their cells in and out costs more than
+/// drawing everything: `cargo bench --bench frame`).
+pub(super) fn can_patch(client: &Client, shown: &[&Workspace]) -> Patch {
+    if !plain(client) {
+        return Patch::Whole;
+    }
+    let focus = focus_index(client, shown);
+    let layout = client.layout_for(shown.len(), focus);
+    let changed: u32 = shown
+        .iter()
+        .zip(&layout.panes)
+        .filter(|(_, slot)| match slot.visible {
+            Visibility::Visible => true,
+            Visibility::Hidden => false,
+        })
+        .filter_map(|(workspace, slot)| {
+            let live = workspace.live.as_ref()?;
+            let key = ScreenKey {
+                pane: live.id,
+                changes: live.pane.lock_emulator().changes(),
+            };
+            let drawn = client.drawn.get(&workspace.record.name, Some(key));
+            drawn.is_none().then_some(slot.inner.area())
+        })
+        .sum();
+    match changed.saturating_mul(2) <= client.canvas.area().area() {
+        true => Patch::Screens,
+        false => Patch::Whole,
+    }
+}
+
+/// The pane `client` has focused among `shown`: its choice, or the first.
+fn focus_index(client: &Client, shown: &[&Workspace]) -> Option<usize> {
+    client
+        .focus
+        .as_deref()
+        .and_then(|f| shown.iter().position(|w| w.record.name == f))
+        .or(if shown.is_empty() { None } else { Some(0) })
+}
+
+/// Whether only pane screens changed for `client` and nothing is drawn
+/// over them.
+fn plain(client: &Client) -> bool {
     let plain = match client.overlay {
         ClientOverlay::None => client.scroll.is_none(),
         ClientOverlay::Help
@@ -47,11 +99,7 @@ pub(super) fn can_patch(client: &Client) -> bool {
 /// Redraws the inside of every visible pane of `shown` whose screen changed
 /// since `client`'s last frame, and places the cursor; the bytes to send.
 pub(super) fn draw_screens(client: &mut Client, shown: &[&Workspace]) -> Vec<u8> {
-    let focus = client
-        .focus
-        .as_deref()
-        .and_then(|f| shown.iter().position(|w| w.record.name == f))
-        .or(if shown.is_empty() { None } else { Some(0) });
+    let focus = focus_index(client, shown);
     let layout = client.layout_for(shown.len(), focus);
     let mut cursor = None;
     let mut style = vt100::CursorStyle::default();
@@ -77,8 +125,8 @@ pub(super) fn draw_screens(client: &mut Client, shown: &[&Workspace]) -> Vec<u8>
         if client.drawn.get(name, Some(key)).is_none() {
             let mut region = Buffer::empty(slot.inner);
             ui::pane::draw_screen(screen, slot.inner, &mut region);
-            client.canvas.patch(&region);
             let drawn = DrawnScreen::capture(&region, slot.inner);
+            client.canvas.patch(region);
             client.drawn.insert(name.clone(), key, drawn);
         }
         if focused {

@@ -35,12 +35,8 @@ impl Session {
     /// Draws every dirty client.
     pub(super) fn render(&mut self) -> Drawn {
         let mut drawn = Drawn::Nothing;
-        let whole = |c: &Client| c.dirty != Dirty::Clean && !patch::can_patch(c);
-        let sidebar_source: Vec<SidebarSource> = if self.clients.values().any(whole) {
-            self.sidebar_source()
-        } else {
-            Vec::new()
-        };
+        // Gathered for the first client that needs a whole frame, if any.
+        let mut sidebar: Option<Vec<SidebarSource>> = None;
         let mut behind = Vec::new();
         let Session {
             clients,
@@ -52,13 +48,17 @@ impl Session {
         } = self;
         for client in clients.values_mut().filter(|c| c.dirty != Dirty::Clean) {
             let continuity = client.outbox.continuity();
-            let bytes = if patch::can_patch(client) {
-                let repo = client.repo.clone();
-                let shown: Vec<_> = table.shown(repo.as_deref()).collect();
-                stats.patches += 1;
-                patch::draw_screens(client, &shown)
-            } else {
-                full_frame(client, table, git, jobs, &sidebar_source)
+            let repo = client.repo.clone();
+            let shown: Vec<_> = table.shown(repo.as_deref()).collect();
+            let bytes = match patch::can_patch(client, &shown) {
+                patch::Patch::Screens => {
+                    stats.patches += 1;
+                    patch::draw_screens(client, &shown)
+                }
+                patch::Patch::Whole => {
+                    let source = sidebar.get_or_insert_with(|| sidebar_source(table, git));
+                    full_frame(client, table, git, jobs, source)
+                }
             };
             client.dirty = Dirty::Clean;
             if bytes.is_empty() {
@@ -88,26 +88,26 @@ impl Session {
         self.mark_dirty(|c| behind.contains(&c.id));
         drawn
     }
+}
 
-    /// What the sidebar shows of every workspace.
-    fn sidebar_source(&self) -> Vec<SidebarSource> {
-        self.table
-            .all()
-            .map(|w| SidebarSource {
-                repo: w
-                    .record
-                    .repo
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                name: w.record.name.clone(),
-                branch: w.record.branch.clone(),
-                status: w.status(),
-                state: w.agent_state().map(|s| s.state),
-                git: self.git.summary(&w.key()),
-            })
-            .collect()
-    }
+/// What the sidebar shows of every workspace.
+fn sidebar_source(table: &Table, git: &GitWork) -> Vec<SidebarSource> {
+    table
+        .all()
+        .map(|w| SidebarSource {
+            repo: w
+                .record
+                .repo
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            name: w.record.name.clone(),
+            branch: w.record.branch.clone(),
+            status: w.status(),
+            state: w.agent_state().map(|s| s.state),
+            git: git.summary(&w.key()),
+        })
+        .collect()
 }
 
 /// Draws the whole dashboard for `client`; the bytes that change its screen.
