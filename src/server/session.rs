@@ -300,19 +300,27 @@ impl Session {
             return;
         };
         let facts = self.pane_facts(repo.as_deref());
-        let sidebar: Vec<super::client::SidebarSlot> = self
-            .table
-            .all()
-            .map(|w| super::client::SidebarSlot {
-                repo: w
-                    .record
-                    .repo
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                name: w.record.name.clone(),
-            })
-            .collect();
+        // Only a click can land on the sidebar; a key need not gather it.
+        let sidebar: Vec<super::client::SidebarSlot> = match event {
+            crossterm::event::Event::Mouse(_) => self
+                .table
+                .all()
+                .map(|w| super::client::SidebarSlot {
+                    repo: w
+                        .record
+                        .repo
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    name: w.record.name.clone(),
+                })
+                .collect(),
+            crossterm::event::Event::Key(_)
+            | crossterm::event::Event::Paste(_)
+            | crossterm::event::Event::Resize(..)
+            | crossterm::event::Event::FocusGained
+            | crossterm::event::Event::FocusLost => Vec::new(),
+        };
         self.tick += 1;
         let Some(client) = self.clients.get_mut(&id) else {
             return;
