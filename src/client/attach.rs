@@ -12,14 +12,14 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use crossterm::event::{
     DisableBracketedPaste, DisableFocusChange, DisableMouseCapture, EnableBracketedPaste,
-    EnableFocusChange, EnableMouseCapture, Event, EventStream, KeyEventKind,
-    KeyboardEnhancementFlags, PopKeyboardEnhancementFlags, PushKeyboardEnhancementFlags,
+    EnableFocusChange, EnableMouseCapture, Event, KeyEventKind, KeyboardEnhancementFlags,
+    PopKeyboardEnhancementFlags, PushKeyboardEnhancementFlags,
 };
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
-use futures::StreamExt as _;
 use tokio::signal::unix::{SignalKind, signal};
 
 use super::connect::ClientConn;
+use super::events::{Gone, TerminalEvents};
 use crate::protocol::{ClientMsg, DetachReason, Notifications, ServerMsg, TermSize};
 
 /// How an attach ended.
@@ -111,7 +111,7 @@ async fn run(mut conn: ClientConn, cwd: PathBuf, size: TermSize) -> anyhow::Resu
     })
     .await?;
     let (mut reader, mut writer) = conn.into_split();
-    let mut events = EventStream::new();
+    let mut events = TerminalEvents::new().context("cannot watch the terminal for input")?;
     let mut hangup = signal(SignalKind::hangup())?;
     let mut terminate = signal(SignalKind::terminate())?;
     // Frames are read on their own task so a big one never delays input.
@@ -125,17 +125,25 @@ async fn run(mut conn: ClientConn, cwd: PathBuf, size: TermSize) -> anyhow::Resu
     });
     let ending = loop {
         tokio::select! {
-            event = events.next() => match event {
-                Some(Ok(event)) => {
-                    if is_release(&event) {
-                        continue;
+            events = events.next() => match events {
+                Ok(events) => {
+                    let mut lost = false;
+                    for event in events.into_iter().filter(|e| !is_release(e)) {
+                        let message = ClientMsg::Input { event };
+                        if crate::protocol::write_frame(&mut writer, &message).await.is_err() {
+                            lost = true;
+                            break;
+                        }
                     }
-                    let message = ClientMsg::Input { event };
-                    if crate::protocol::write_frame(&mut writer, &message).await.is_err() {
+                    if lost {
                         break Ending::ServerLost;
                     }
                 }
-                Some(Err(_)) | None => break Ending::TerminalGone,
+                Err(Gone::HungUp) => break Ending::TerminalGone,
+                Err(Gone::Failed(error)) => {
+                    tracing::warn!(%error, "reading the terminal failed");
+                    break Ending::TerminalGone;
+                }
             },
             message = frames.recv() => match message {
                 Some(ServerMsg::Output { bytes }) => {

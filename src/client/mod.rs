@@ -8,3 +8,4 @@
 
 pub mod attach;
 pub mod connect;
+mod events;
