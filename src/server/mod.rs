@@ -20,6 +20,7 @@ mod flows;
 mod gitread;
 mod gitwork;
 mod history;
+mod input;
 mod jobrun;
 mod jobs;
 mod launch;

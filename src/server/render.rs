@@ -254,7 +254,7 @@ fn full_frame(
             }
         }
         ClientOverlay::Board { tickets, selected } => {
-            cards = board_cards(tickets, *selected, &shown, git);
+            cards = super::board::board_cards(tickets, *selected, &shown, git);
             Overlay::Board { cards: &cards }
         }
         ClientOverlay::SendPrompt(input) => {
@@ -388,57 +388,6 @@ fn scroll_view<'w>(
         view: guard.scroll_view(scroll.offset),
         marks,
     })
-}
-
-/// The board's cards: each ticket in its column (in progress becomes done
-/// once its workspace's branch is merged), with what its agent is doing.
-fn board_cards<'a>(
-    tickets: &'a [crate::tickets::Ticket],
-    selected: usize,
-    shown: &[&super::workspaces::Workspace],
-    git: &super::gitwork::GitWork,
-) -> Vec<ui::board::BoardCard<'a>> {
-    use crate::tickets::TicketState;
-    use crate::workspace::readiness::Readiness;
-    let mut open_index = 0;
-    tickets
-        .iter()
-        .map(|ticket| {
-            let workspace = ticket
-                .workspace
-                .as_deref()
-                .and_then(|name| shown.iter().find(|w| w.record.name == name));
-            let merged = workspace
-                .and_then(|w| git.summary(&w.key()))
-                .is_some_and(|g| g.readiness == Readiness::Merged);
-            let column = match (ticket.state, merged) {
-                (TicketState::InProgress, true) => TicketState::Done,
-                (state, _) => state,
-            };
-            let is_selected = match ticket.state {
-                TicketState::Open => {
-                    open_index += 1;
-                    open_index - 1 == selected
-                }
-                TicketState::InProgress | TicketState::Done => false,
-            };
-            let detail = match (ticket.workspace.as_deref(), workspace) {
-                (Some(name), Some(w)) => Some((
-                    name,
-                    ui::status_label(&w.status(), w.agent_state().map(|s| s.state)),
-                )),
-                (Some(name), None) => Some((name, "removed".to_owned())),
-                (None, _) => None,
-            };
-            ui::board::BoardCard {
-                id: ticket.id,
-                title: &ticket.title,
-                column,
-                workspace: detail,
-                selected: is_selected,
-            }
-        })
-        .collect()
 }
 
 /// What the sidebar shows of one workspace, gathered once per frame.

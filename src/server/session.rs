@@ -23,7 +23,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
-use super::client::{Client, ClientId, Dirty, Effect};
+use super::client::{Client, ClientId, Dirty};
 use super::jobs::JobOutcome;
 use super::outbox::Outbox;
 use super::render::Drawn;
@@ -116,7 +116,7 @@ pub struct Session {
     pub(super) events: mpsc::Sender<Event>,
     pub(super) next_pane: u64,
     /// Counts client input; a client's `activity` is the tick of its last input.
-    tick: u64,
+    pub(super) tick: u64,
     frame_due: Option<Instant>,
     last_frame: Option<Instant>,
     pub(super) echo: Option<EchoAwaited>,
@@ -295,122 +295,6 @@ impl Session {
         self.mark_dirty(|c| c.id == id);
     }
 
-    fn input(&mut self, id: ClientId, event: &crossterm::event::Event) {
-        let Some(repo) = self.clients.get(&id).map(|c| c.repo.clone()) else {
-            return;
-        };
-        let facts = self.pane_facts(repo.as_deref());
-        // Only a click can land on the sidebar; a key need not gather it.
-        let sidebar: Vec<super::client::SidebarSlot> = match event {
-            crossterm::event::Event::Mouse(_) => self
-                .table
-                .all()
-                .map(|w| super::client::SidebarSlot {
-                    repo: w
-                        .record
-                        .repo
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
-                    name: w.record.name.clone(),
-                })
-                .collect(),
-            crossterm::event::Event::Key(_)
-            | crossterm::event::Event::Paste(_)
-            | crossterm::event::Event::Resize(..)
-            | crossterm::event::Event::FocusGained
-            | crossterm::event::Event::FocusLost => Vec::new(),
-        };
-        self.tick += 1;
-        let Some(client) = self.clients.get_mut(&id) else {
-            return;
-        };
-        let was_latest = client.activity;
-        client.activity = self.tick;
-        let effects = client.handle(event, &facts, &sidebar);
-        let mut typed = !effects.is_empty() && effects.iter().all(Effect::is_typing);
-        let mut relayout = self
-            .clients
-            .values()
-            .any(|c| c.activity > was_latest && c.id != id);
-        for effect in effects {
-            match effect {
-                Effect::Write { name, bytes } => {
-                    typed &= self.write_to_pane(id, repo.as_deref(), &name, &bytes);
-                }
-                Effect::Create { form } => self.create_from_form(id, form),
-                Effect::Kill { name } => self.kill_agent(repo.as_deref(), &name, None),
-                Effect::Start { name } => self.start_agent(id, repo.as_deref(), &name),
-                Effect::Detach => {
-                    if let Some(client) = self.clients.remove(&id) {
-                        client.outbox.detach(DetachReason::Requested);
-                    }
-                    relayout = true;
-                }
-                Effect::Relayout => relayout = true,
-                Effect::Remove { name, force } => {
-                    if let Some(repo) = repo.clone() {
-                        let force = force == super::client::RemoveForce::Force;
-                        self.remove(repo, name, force, super::jobs::Reply::Client(id));
-                    }
-                }
-                Effect::MergePreview { name } => self.merge_preview(id, repo.as_deref(), &name),
-                Effect::Merge {
-                    name,
-                    tip,
-                    uncommitted,
-                } => self.merge(id, repo.as_deref(), &name, tip, uncommitted),
-                Effect::PullRequest { name } => self.pull_request(id, repo.as_deref(), &name),
-                Effect::OpenBoard => self.open_board(id, repo.as_deref()),
-                Effect::OpenDiff { name } => self.open_diff(id, repo.as_deref(), &name),
-                Effect::Copy { name, from, to } => {
-                    self.copy_history(id, repo.as_deref(), &name, from, to)
-                }
-                Effect::Search {
-                    name,
-                    query,
-                    direction,
-                    from,
-                    rows,
-                } => {
-                    let search = super::history::Search {
-                        name: &name,
-                        query: &query,
-                        direction,
-                        from,
-                        rows,
-                    };
-                    self.search_history(id, repo.as_deref(), search)
-                }
-                Effect::StartTicket { id: ticket } => {
-                    self.start_ticket(id, repo.as_deref(), ticket)
-                }
-                Effect::Send { name, text } => {
-                    let enter = super::workspaces::SendEnter::Press;
-                    if let Err(error) = self.send(repo.as_deref(), &name, text, enter)
-                        && let Some(client) = self.clients.get_mut(&id)
-                    {
-                        client.message = Some(error.to_string());
-                    }
-                }
-            }
-        }
-        if relayout {
-            self.resize_panes();
-        }
-        self.mark_focused_seen();
-        if typed {
-            // The key shows only in its pane's echo, which is drawn the
-            // moment it comes; a frame now would draw nothing new and hold
-            // the pane's screen while the echo is parsed. Whatever else the
-            // key changed (a message it cleared) is drawn as usual.
-            let dirty = self.clients.get(&id).map_or(Dirty::Clean, |c| c.dirty);
-            self.mark(|c| c.id == id, dirty, self.next_frame());
-        } else {
-            self.mark_dirty(|c| c.id == id);
-        }
-    }
-
     /// Something about a repository's workspaces changed: redraw its clients.
     pub(super) fn touch_repo(&mut self, repo: &std::path::Path) {
         self.mark_dirty(|c| c.repo.as_deref().is_none_or(|r| r == repo));
@@ -432,7 +316,7 @@ impl Session {
     }
 
     /// The earliest a frame may go out: one interval after the last.
-    fn next_frame(&self) -> Instant {
+    pub(super) fn next_frame(&self) -> Instant {
         let now = Instant::now();
         let earliest = self.last_frame.map_or(now, |last| last + FRAME_INTERVAL);
         earliest.max(now)
@@ -440,7 +324,7 @@ impl Session {
 
     /// Marks clients `dirty` with their frame due no later than `due`
     /// (with nothing to draw, nothing is due).
-    fn mark(&mut self, which: impl Fn(&Client) -> bool, dirty: Dirty, due: Instant) {
+    pub(super) fn mark(&mut self, which: impl Fn(&Client) -> bool, dirty: Dirty, due: Instant) {
         if dirty == Dirty::Clean {
             return;
         }
