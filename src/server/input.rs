@@ -21,12 +21,7 @@ impl Session {
                 .table
                 .all()
                 .map(|w| super::client::SidebarSlot {
-                    repo: w
-                        .record
-                        .repo
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
+                    repo: w.repo_label(),
                     name: w.record.name.clone(),
                 })
                 .collect(),

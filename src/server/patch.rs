@@ -62,11 +62,7 @@ pub(super) fn can_patch(client: &Client, shown: &[&Workspace]) -> Patch {
 
 /// The pane `client` has focused among `shown`: its choice, or the first.
 fn focus_index(client: &Client, shown: &[&Workspace]) -> Option<usize> {
-    client
-        .focus
-        .as_deref()
-        .and_then(|f| shown.iter().position(|w| w.record.name == f))
-        .or(if shown.is_empty() { None } else { Some(0) })
+    client.focus_among(shown.iter().map(|w| w.record.name.as_str()))
 }
 
 /// Whether only pane screens changed for `client` and nothing is drawn

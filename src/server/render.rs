@@ -95,12 +95,7 @@ fn sidebar_source(table: &Table, git: &GitWork) -> Vec<SidebarSource> {
     table
         .all()
         .map(|w| SidebarSource {
-            repo: w
-                .record
-                .repo
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            repo: w.repo_label(),
             name: w.record.name.clone(),
             branch: w.record.branch.clone(),
             status: w.status(),

@@ -114,6 +114,15 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// Its repository's directory name, as the sidebar labels it.
+    pub fn repo_label(&self) -> String {
+        self.record
+            .repo
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
     pub fn key(&self) -> WorkspaceKey {
         WorkspaceKey {
             repo: self.record.repo.clone(),

@@ -337,11 +337,18 @@ impl Client {
 
     /// The index of the focused pane among `panes`, defaulting to the first.
     pub fn focus_index(&self, panes: &[PaneFacts]) -> Option<usize> {
+        self.focus_among(panes.iter().map(|p| p.name.as_str()))
+    }
+
+    /// Where its focus is among panes named `names`: its choice, or the first.
+    pub fn focus_among<'a>(&self, names: impl ExactSizeIterator<Item = &'a str>) -> Option<usize> {
+        let empty = names.len() == 0;
+        let mut names = names;
         let named = self
             .focus
-            .as_ref()
-            .and_then(|name| panes.iter().position(|p| &p.name == name));
-        named.or(if panes.is_empty() { None } else { Some(0) })
+            .as_deref()
+            .and_then(|focus| names.position(|name| name == focus));
+        named.or(if empty { None } else { Some(0) })
     }
 
     /// The layout for `count` panes at this client's size.
