@@ -114,6 +114,30 @@ async fn connect_finds_no_server_without_starting_one() {
     assert!(connect(&paths).await.unwrap().is_none());
 }
 
+/// A server killed as we connect: it took our connection into its backlog,
+/// hung up, and released its lock only a moment later, as a dying process
+/// whose last thread is still exiting does. That is no server, not an error.
+#[tokio::test]
+async fn a_server_that_dies_during_the_handshake_is_no_server() {
+    use nix::fcntl::{Flock, FlockArg};
+    let (_tmp, paths) = sandbox();
+    paths.ensure_runtime_dir().unwrap();
+    let lock = fs::File::create(paths.server_lock_path()).unwrap();
+    let lock = Flock::lock(lock, FlockArg::LockExclusiveNonblock).unwrap();
+    let listener = std::os::unix::net::UnixListener::bind(paths.socket_path()).unwrap();
+    let dying = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        drop(stream);
+        drop(listener);
+        std::thread::sleep(Duration::from_millis(200));
+        drop(lock);
+    });
+
+    let found = timeout(DEADLINE, connect(&paths)).await.unwrap();
+    assert!(found.unwrap().is_none(), "a dying server counts as none");
+    dying.join().unwrap();
+}
+
 #[cfg(target_os = "linux")]
 #[tokio::test]
 async fn a_started_server_detaches_logs_and_is_reaped() {

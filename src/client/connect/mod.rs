@@ -90,15 +90,36 @@ pub async fn connect(paths: &Paths) -> Result<Option<ClientConn>, ConnectError> 
     match handshake(stream, &socket).await {
         Ok(conn) => Ok(Some(conn)),
         // A server killed a moment ago can still accept before its socket
-        // goes; with its lock released it is as gone as one that refused.
-        // (A live server that hung up on us still holds the lock.)
+        // goes; once its lock is released it is as gone as one that refused.
+        // The kernel closes a dying process's files only when its last
+        // thread has exited, which can be a moment after it looks dead, so
+        // the lock gets that moment. (A live server that hung up on us keeps
+        // holding the lock.)
         Err(ConnectError::Handshake { ref source, .. })
-            if went_away(source) && !server_lock_held(paths) =>
+            if went_away(source) && lock_released(paths).await =>
         {
             Ok(None)
         }
         Err(error) => Err(error),
     }
+}
+
+/// How long a server that hung up mid-handshake has to release its lock
+/// before we call it alive.
+const DYING: Duration = Duration::from_secs(1);
+
+/// Whether the server lock is free, or becomes free within [`DYING`].
+async fn lock_released(paths: &Paths) -> bool {
+    let give_up = tokio::time::Instant::now() + DYING;
+    let mut pause = Duration::from_millis(5);
+    while server_lock_held(paths) {
+        if tokio::time::Instant::now() >= give_up {
+            return false;
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(100));
+    }
+    true
 }
 
 /// Whether some process holds the server lock (a live server does, for its
