@@ -15,8 +15,9 @@ follow each other after a seeded random gap (default 20-100 ms after the last
 echo: fast typing to key repeat), so they fall at random points of a frame
 interval. Per run and multiplexer:
 
-* 0 flooding: the 16 flood panes exist but wait (`sh` polling a go file).
-* 16 flooding: the go file appears; each flood pane then `cat`s an agent-like
+* 0 flooding: the 16 flood panes exist but wait (`sh` blocked on a lock the
+  harness holds, using no CPU).
+* 16 flooding: the harness lets go of the lock; each flood pane then `cat`s an agent-like
   file (benches/agentfile.py: colours, wide characters, long wrapped lines) in
   a loop, as fast as the multiplexer takes it. Keys are timed once the client
   has shown a steady flow (the outer terminal got --warm-mb MB and a second
@@ -53,6 +54,7 @@ The summary prints each ratio and met/MISSED.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import platform
@@ -113,20 +115,20 @@ while True:
         os.write(1, out.encode())
 """
 
-# A flood pane. $1: the control directory (go and stop files), $2: the file
+# A flood pane. $1: the control directory (its gate and stop file), $2: the file
 # to print.
 FLOOD = r"""#!/bin/sh
 echo "flood waiting"
-while [ ! -e "$1/go" ]; do sleep 0.05; done
+flock -s "$1/gate" true
 while [ ! -e "$1/stop" ]; do cat "$2"; done
 exec sleep 3600
 """
 
-# A memory pane, once $2/go exists. $1: the file to print, $2: the control
+# A memory pane, once the gate in $2 opens. $1: the file to print, $2: the control
 # directory, $3: the pane's name (grove panes have $GROVE_WORKSPACE). The last line is not blank,
 # so both captures end on the screen's last row.
 FILL = r"""#!/bin/sh
-while [ ! -e "$2/go" ]; do sleep 0.05; done
+flock -s "$2/gate" true
 cat "$1"
 printf 'fill done'
 touch "$2/done-${3:-$GROVE_WORKSPACE}"
@@ -247,6 +249,7 @@ class Bench:
         # One control directory: runs are one at a time and each starts by
         # emptying it, so the repository's agent profiles can name it.
         self.control = root / "control"
+        self.gate: int | None = None
         self.control.mkdir()
         yaml = (
             "pane:\n"
@@ -262,10 +265,25 @@ class Bench:
         self.run_index = 0
 
     def control_dir(self) -> Path:
-        """The control directory, emptied for the next run."""
+        """The control directory, emptied for the next run, with its gate shut.
+
+        Waiting panes block on the gate (`flock -s gate`) until `go` opens it:
+        no CPU, where a loop of `sleep`s in 16 idle panes forked 300 processes a
+        second and put that noise into both multiplexers' 0-flooding figures."""
+        if self.gate is not None:
+            os.close(self.gate)
         for entry in self.control.iterdir():
             entry.unlink()
+        self.gate = os.open(self.control / "gate", os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self.gate, fcntl.LOCK_EX)
         return self.control
+
+    def go(self, control: Path) -> None:
+        """Lets the waiting panes start."""
+        (control / "go").touch()
+        if self.gate is not None:
+            os.close(self.gate)
+            self.gate = None
 
     # -- latency -------------------------------------------------------------
 
@@ -298,7 +316,7 @@ class Bench:
             raise BenchError(f"no key reached {side}'s echo pane (is it focused?)")
         figures = {"idle": self.time_keys(outer, self.args.keys, f"{side}, 0 flooding")}
         before = outer.received()
-        (flood_dir / "go").touch()
+        self.go(flood_dir)
         wait_for(
             lambda: outer.received() - before > self.args.warm_mb * 1e6,
             self.args.ready_timeout,
@@ -371,7 +389,7 @@ class Bench:
             wait_for(lambda: len(descendants_of(server)) >= MEMORY_PANES, self.args.ready_timeout, "grove's panes")
             wait_idle(server, 1.0, self.args.ready_timeout, "the grove server to settle")
             before = proc_status_kib(server, "VmRSS")
-            (control / "go").touch()
+            self.go(control)
             wait_for(
                 lambda: all((control / f"done-{n}").exists() for n in names),
                 self.args.ready_timeout * 4,
@@ -411,7 +429,7 @@ class Bench:
         wait_for(lambda: len(descendants_of(server)) >= MEMORY_PANES, self.args.ready_timeout, "tmux's panes")
         wait_idle(server, 1.0, self.args.ready_timeout, "the tmux server to settle")
         before = proc_status_kib(server, "VmRSS")
-        (control / "go").touch()
+        self.go(control)
         wait_for(
             lambda: all((control / f"done-fill-{n:02}").exists() for n in range(1, MEMORY_PANES + 1)),
             self.args.ready_timeout * 4,
