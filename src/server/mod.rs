@@ -56,8 +56,12 @@ const LAST_WRITES: std::time::Duration = std::time::Duration::from_secs(1);
 /// Runs the server in this process until `grove kill-server` or SIGTERM.
 /// Call it before any async runtime exists.
 pub fn run(paths: Paths) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // One thread for every task. Slow work goes to `spawn_blocking` and
+    // parsing to the panes' reader threads, so the tasks only hand things
+    // on, and a second worker only added wake-ups between threads to every
+    // keystroke's echo: about 0.09 ms of its 0.6 ms median (benches/README.md,
+    // "latency").
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .thread_name("grove-server")
         .enable_all()
         .build()
