@@ -46,16 +46,20 @@ impl Session {
 
     /// Lets every tracker that is due look at its pane.
     pub(super) fn observe_agents(&mut self, now: Instant) {
+        // Most wake-ups (a key, an echo) find no tracker due.
+        if self.status_due().is_none_or(|due| due > now) {
+            return;
+        }
         let focused = self.focused_workspaces();
         let mut changes = Vec::new();
         for workspace in self.table.all_mut() {
-            let key = (workspace.record.repo.clone(), workspace.record.name.clone());
             let Some(live) = workspace.live.as_mut() else {
                 continue;
             };
             if live.tracker.due().is_none_or(|due| due > now.into_std()) {
                 continue;
             }
+            let key = (workspace.record.repo.clone(), workspace.record.name.clone());
             self.stats.status_looks += 1;
             let seen = {
                 // Read before the screen: the screen is at least this new.

@@ -115,10 +115,9 @@ pub(super) fn board_cards<'a>(
                 TicketState::InProgress | TicketState::Done => false,
             };
             let detail = match (ticket.workspace.as_deref(), workspace) {
-                (Some(name), Some(w)) => Some((
-                    name,
-                    ui::status_label(&w.status(), w.agent_state().map(|s| s.state)),
-                )),
+                (Some(name), Some(w)) => {
+                    Some((name, ui::status_label(&w.status(), w.agent_activity())))
+                }
                 (Some(name), None) => Some((name, "removed".to_owned())),
                 (None, _) => None,
             };

@@ -37,7 +37,7 @@ impl Session {
                     None => Default::default(),
                 };
                 PaneFacts {
-                    state: workspace.agent_state().map(|s| s.state),
+                    state: workspace.agent_activity(),
                     name: workspace.record.name.clone(),
                     running,
                     modes,

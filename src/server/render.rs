@@ -99,7 +99,7 @@ fn sidebar_source(table: &Table, git: &GitWork) -> Vec<SidebarSource> {
             name: w.record.name.clone(),
             branch: w.record.branch.clone(),
             status: w.status(),
-            state: w.agent_state().map(|s| s.state),
+            state: w.agent_activity(),
             git: git.summary(&w.key()),
         })
         .collect()
@@ -166,7 +166,7 @@ fn full_frame(
                 branch: &w.record.branch,
                 agent: w.record.agent.as_deref().unwrap_or(""),
                 status,
-                state: w.agent_state().map(|s| s.state),
+                state: w.agent_activity(),
                 scroll: scroll.map(|s| s.marks),
                 screen: scroll
                     .and_then(|s| s.view.as_ref())

@@ -138,6 +138,16 @@ impl Workspace {
     }
 
     /// What the agent is doing, while its process runs.
+    /// What the agent is doing, while it runs; [`Workspace::agent_state`]
+    /// without copying the reason, for the paths every key and frame take.
+    pub fn agent_activity(&self) -> Option<crate::agent::State> {
+        let live = self.live.as_ref()?;
+        match live.status {
+            AgentStatus::Running => Some(live.tracker.status().state),
+            AgentStatus::Exited { .. } | AgentStatus::Stopped => None,
+        }
+    }
+
     pub fn agent_state(&self) -> Option<crate::agent::Status> {
         let live = self.live.as_ref()?;
         match live.status {
