@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// The protocol version; a client and a server must agree on it exactly.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// The largest frame either side accepts. A full redraw of a 500×200
 /// terminal in truecolour is about 2 MB; this leaves room without letting a
@@ -50,6 +50,11 @@ pub enum ClientMsg {
         cwd: PathBuf,
         size: TermSize,
         notifications: Notifications,
+        /// The client's terminal device (`/dev/pts/3`). A server that can
+        /// open it writes frames there itself, as tmux's server does, and
+        /// the client has one hand-off fewer per frame; otherwise frames
+        /// come over the socket as `Output`.
+        tty: Option<PathBuf>,
     },
     /// A terminal event: a key, a paste, the mouse, focus, or a resize.
     Input {

@@ -31,6 +31,7 @@ async fn messages_round_trip() {
             notifications: Notifications::Osc9,
             cwd: "/r".into(),
             size: TermSize { cols: 80, rows: 24 },
+            tty: Some("/dev/pts/3".into()),
         },
         ClientMsg::Input {
             event: crossterm::event::Event::Paste("héllo\n".into()),

@@ -30,17 +30,30 @@ pub fn dup_raw(fd: std::os::fd::RawFd) -> std::io::Result<std::os::fd::OwnedFd> 
 
 /// Registers `fd` with the tokio reactor for readability. Call it inside a
 /// runtime.
-#[allow(unsafe_code)]
 pub fn readable(
     fd: std::os::fd::OwnedFd,
+) -> std::io::Result<tokio::io::unix::AsyncFd<std::os::fd::OwnedFd>> {
+    register(fd, tokio::io::Interest::READABLE)
+}
+
+/// Registers `fd` with the tokio reactor for writability. Call it inside a
+/// runtime.
+pub fn writable(
+    fd: std::os::fd::OwnedFd,
+) -> std::io::Result<tokio::io::unix::AsyncFd<std::os::fd::OwnedFd>> {
+    register(fd, tokio::io::Interest::WRITABLE)
+}
+
+#[allow(unsafe_code)]
+fn register(
+    fd: std::os::fd::OwnedFd,
+    interest: tokio::io::Interest,
 ) -> std::io::Result<tokio::io::unix::AsyncFd<std::os::fd::OwnedFd>> {
     // SAFETY: `register_with_interest` needs the descriptor to stay open and
     // be the same one for the AsyncFd's whole life. The AsyncFd owns the
     // `OwnedFd`, which closes only when dropped and always reports the same
     // number. tokio's safe constructors for this are deprecated.
-    let registered = unsafe {
-        tokio::io::unix::AsyncFd::register_with_interest(fd, tokio::io::Interest::READABLE)
-    };
+    let registered = unsafe { tokio::io::unix::AsyncFd::register_with_interest(fd, interest) };
     registered.map_err(|error| std::io::Error::other(error.to_string()))
 }
 

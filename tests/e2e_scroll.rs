@@ -41,6 +41,7 @@ impl Dashboard {
                 cwd: t.root.clone(),
                 size: SIZE,
                 notifications: grove::protocol::Notifications::Bell,
+                tty: None,
             })
             .await
             .unwrap();

@@ -144,11 +144,14 @@ fn event() -> impl Strategy<Value = Event> {
 fn client_msg() -> impl Strategy<Value = ClientMsg> {
     prop_oneof![
         any::<u32>().prop_map(|version| ClientMsg::Hello { version }),
-        (path(), any::<u16>(), any::<u16>()).prop_map(|(cwd, cols, rows)| ClientMsg::Attach {
-            cwd,
-            size: TermSize { cols, rows },
-            notifications: grove::protocol::Notifications::Bell,
-        }),
+        (path(), any::<u16>(), any::<u16>(), prop::option::of(path())).prop_map(
+            |(cwd, cols, rows, tty)| ClientMsg::Attach {
+                cwd,
+                size: TermSize { cols, rows },
+                notifications: grove::protocol::Notifications::Bell,
+                tty,
+            }
+        ),
         event().prop_map(|event| ClientMsg::Input { event }),
         request().prop_map(|request| ClientMsg::Request { request }),
     ]
@@ -320,11 +323,13 @@ fn a_hostile_peer_cannot_bring_the_server_down() {
         ] {
             send_raw(&t, &bytes).await;
         }
-        // A dashboard that says its terminal is 65535x65535, then resizes
-        // to nothing and back, pastes a lot and clicks far outside.
+        // A dashboard that says its terminal is 65535x65535 and is a file
+        // outside /dev, then resizes to nothing and back, pastes a lot and
+        // clicks far outside.
         let mut stream = greeted(&t).await;
         let attach = ClientMsg::Attach {
             notifications: grove::protocol::Notifications::Bell,
+            tty: Some("/dev/pts/../../etc/passwd".into()),
             cwd: t.root.clone(),
             size: TermSize {
                 cols: u16::MAX,
@@ -350,7 +355,8 @@ fn a_hostile_peer_cannot_bring_the_server_down() {
                 .await
                 .unwrap();
         }
-        // The server draws for that client: a frame (or a detach) comes back.
+        // The server draws for that client, over the socket since that
+        // "terminal" is refused: a frame comes back.
         let drawn: ServerMsg = read_frame(&mut stream).await.unwrap();
         assert!(matches!(drawn, ServerMsg::Output { .. }), "{drawn:?}");
         drop(stream);

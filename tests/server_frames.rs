@@ -148,6 +148,7 @@ fn a_client_that_stops_reading_gets_one_full_redraw_instead_of_a_queue() {
             cwd: t.root.clone(),
             size,
             notifications: grove::protocol::Notifications::Bell,
+            tty: None,
         };
         conn.send(&attach).await.unwrap();
         conn

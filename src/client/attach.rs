@@ -1,10 +1,11 @@
 //! Attaching a dashboard: the outer terminal in raw mode on the alternate
 //! screen with mouse, bracketed paste, focus events and (where the terminal
 //! supports it) the kitty keyboard protocol, so Shift+Enter is distinct from
-//! Enter. Events go to the server as they come; frames come back as bytes for
-//! stdout. Whatever ends the attach — the detach key, the server exiting, the
-//! terminal closing, SIGHUP or SIGTERM — the terminal is restored on the way
-//! out.
+//! Enter. Events go to the server as they come. Frames are written to our
+//! terminal by the server itself when it can open it (we name it in
+//! `Attach`); otherwise they come back as bytes for stdout. Whatever ends the
+//! attach — the detach key, the server exiting, the terminal closing, SIGHUP
+//! or SIGTERM — the terminal is restored on the way out.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -104,10 +105,14 @@ async fn run(mut conn: ClientConn, cwd: PathBuf, size: TermSize) -> anyhow::Resu
         std::env::var("TERM_PROGRAM").ok().as_deref(),
         std::env::var_os("TMUX").is_some(),
     );
+    // The server writes frames to our terminal itself when it can open it;
+    // otherwise they come over the socket and are written below.
+    let tty = nix::unistd::ttyname(std::io::stdout()).ok();
     conn.send(&ClientMsg::Attach {
         cwd,
         size,
         notifications,
+        tty,
     })
     .await?;
     let (mut reader, mut writer) = conn.into_split();
@@ -169,9 +174,21 @@ async fn run(mut conn: ClientConn, cwd: PathBuf, size: TermSize) -> anyhow::Resu
             _ = terminate.recv() => break Ending::TerminalGone,
         }
     };
+    if ending == Ending::TerminalGone {
+        // The server may be writing a frame to our terminal. Hang up and let
+        // it finish and close its end before we restore the terminal, so no
+        // frame lands on the shell underneath.
+        let _ = tokio::io::AsyncWriteExt::shutdown(&mut writer).await;
+        let drained = async { while frames.recv().await.is_some() {} };
+        let _ = tokio::time::timeout(LAST_FRAME, drained).await;
+    }
     reading.abort();
     Ok(ending)
 }
+
+/// How long a client that is going away waits for the server to stop
+/// writing to its terminal.
+const LAST_FRAME: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Key releases (reported once the kitty protocol is on) carry nothing the
 /// server uses.

@@ -14,6 +14,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::client::ClientId;
 use super::outbox::{Next, Outbox};
 use super::session::Event;
+use super::terminal::Terminal;
 use crate::git::{Git, Repo};
 use crate::paths::Paths;
 use crate::protocol::{ClientMsg, ProtocolError, Response, ServerMsg, read_frame, write_frame};
@@ -39,6 +40,7 @@ pub async fn serve<R, W>(
             cwd,
             size,
             notifications,
+            tty,
         } => {
             let id = ClientId(ids.fetch_add(1, Ordering::Relaxed));
             let outbox = Arc::new(Outbox::default());
@@ -55,7 +57,14 @@ pub async fn serve<R, W>(
             if events.send(attach).await.is_err() {
                 return;
             }
-            let sender = tokio::spawn(send_frames(writer, outbox));
+            let terminal = tty.and_then(|path| match Terminal::open(&path) {
+                Ok(terminal) => Some(terminal),
+                Err(error) => {
+                    tracing::info!(client = id.0, %error, "frames go over the socket");
+                    None
+                }
+            });
+            let sender = tokio::spawn(send_frames(writer, outbox, terminal));
             loop {
                 match read_frame::<_, ClientMsg>(&mut reader).await {
                     Ok(ClientMsg::Input { event }) => {
@@ -135,13 +144,27 @@ async fn stream_events<R, W>(
     }
 }
 
-/// Writes the outbox to the socket until the session ends the stream.
-async fn send_frames<W: AsyncWrite + Unpin>(mut writer: W, outbox: Arc<Outbox>) {
+/// Writes the outbox until the session ends the stream: frames to the
+/// client's terminal when the server could open it, else to the socket.
+async fn send_frames<W: AsyncWrite + Unpin>(
+    mut writer: W,
+    outbox: Arc<Outbox>,
+    terminal: Option<Terminal>,
+) {
     loop {
-        let message = match outbox.next().await {
-            Next::Bytes(bytes) => ServerMsg::Output { bytes },
-            Next::Detach(reason) => ServerMsg::Detached { reason },
-            Next::Closed => return,
+        let message = match (outbox.next().await, &terminal) {
+            (Next::Bytes(bytes), Some(terminal)) => {
+                if let Err(error) = terminal.write_all(&bytes).await {
+                    // The terminal hung up; the client will find out too.
+                    tracing::info!(%error, "the client's terminal is gone");
+                    outbox.close();
+                    return;
+                }
+                continue;
+            }
+            (Next::Bytes(bytes), None) => ServerMsg::Output { bytes },
+            (Next::Detach(reason), _) => ServerMsg::Detached { reason },
+            (Next::Closed, _) => return,
         };
         let last = matches!(message, ServerMsg::Detached { .. });
         if write_frame(&mut writer, &message).await.is_err() || last {

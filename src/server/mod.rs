@@ -34,6 +34,7 @@ mod render;
 mod reuse;
 mod scripting;
 mod session;
+mod terminal;
 mod watch;
 mod watching;
 mod workspaces;
