@@ -10,6 +10,7 @@ mod emulator;
 mod env;
 mod error;
 mod filter;
+mod handover;
 mod history;
 pub mod keys;
 mod kitty;

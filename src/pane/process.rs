@@ -1,5 +1,6 @@
-//! A running pane: the PTY, the program in it, and the three threads that serve
-//! it (reader, writer, waiter).
+//! A running pane: the PTY, the program in it, and what serves it: a reader
+//! (the runtime with a flood thread, see `handover`, or a reader thread), a
+//! writer thread and a waiter thread.
 //!
 //! The reader parses everything the program prints into the [`Emulator`] under
 //! a short-held lock and sends the shim's replies back at once, so programs get
@@ -8,15 +9,18 @@
 //! grandchild holding the PTY open can delay indefinitely) is reported
 //! separately.
 
+use std::os::fd::OwnedFd;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 
 use nix::sys::signal::Signal;
 use portable_pty::{MasterPty, PtySize, native_pty_system};
+use tokio::io::unix::AsyncFd;
 use tokio::sync::watch;
 
 use super::emulator::Emulator;
 use super::error::{PaneError, WriteError};
+use super::handover;
 use super::keys::InputModes;
 use super::lifecycle::Lifecycle;
 use super::ptyfd::PtyFd;
@@ -156,7 +160,8 @@ impl Pane {
         })
     }
 
-    /// Starts the reader and writer threads.
+    /// Starts reading and writing: on the runtime this is called from when
+    /// there is one, else on a thread.
     fn start_io(
         spec: &PaneSpec,
         program: &str,
@@ -190,7 +195,19 @@ impl Pane {
             lifecycle: Arc::clone(lifecycle),
             pty,
         };
-        spawn_thread(program, pid, "read", move || reading.run(reader))?;
+        match watch_on_runtime(reading.pty.as_deref(), program) {
+            Some((fd, runtime)) => {
+                drop(reader);
+                let reading = Arc::new(reading);
+                let (floods, handed) = handover::channel();
+                let flooding = Arc::clone(&reading);
+                spawn_thread(program, pid, "read", move || {
+                    handover::floods(&flooding, handed);
+                })?;
+                runtime.spawn(handover::watch(reading, fd, floods));
+            }
+            None => spawn_thread(program, pid, "read", move || reading.run(reader))?,
+        }
         Ok(PaneIo {
             emulator,
             input,
@@ -242,8 +259,9 @@ impl Pane {
         self.output.clone()
     }
 
-    /// Calls `hook` on the reader thread after each chunk of output is
-    /// parsed, from now on; a pane takes one hook, and a second is refused.
+    /// Calls `hook` after each chunk of output is parsed, from now on, on
+    /// whichever thread parsed it; a pane takes one hook, and a second is
+    /// refused.
     pub fn on_output(&self, hook: OutputHook) -> Result<(), OutputHook> {
         self.hook.set(hook)
     }
@@ -281,6 +299,22 @@ impl Pane {
     pub fn kill(&self) -> Result<ProcessExit, PaneError> {
         let foreground = foreground_group(lock(&self.master).as_ref());
         self.lifecycle.kill(self.kill_grace, foreground)
+    }
+}
+
+/// The PTY master registered with the runtime this pane is started from,
+/// when there is one and the master is non-blocking (see `handover`).
+fn watch_on_runtime(
+    pty: Option<&PtyFd>,
+    program: &str,
+) -> Option<(AsyncFd<OwnedFd>, tokio::runtime::Handle)> {
+    let runtime = tokio::runtime::Handle::try_current().ok()?;
+    match pty?.duplicate().and_then(crate::sys::readable) {
+        Ok(fd) => Some((fd, runtime)),
+        Err(error) => {
+            tracing::warn!(%program, %error, "pane output is read by a thread of its own");
+            None
+        }
     }
 }
 

@@ -13,11 +13,12 @@
 //! every write still goes through the writer thread on a blocking master.
 
 use std::io;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::sync::Arc;
 
 use nix::errno::Errno;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+pub use nix::poll::PollTimeout;
+use nix::poll::{PollFd, PollFlags, poll};
 use portable_pty::MasterPty;
 
 /// What [`PtyFd::wait`] waits for.
@@ -55,6 +56,11 @@ impl PtyFd {
         }
     }
 
+    /// Another descriptor for the same master.
+    pub fn duplicate(&self) -> io::Result<OwnedFd> {
+        self.0.try_clone()
+    }
+
     /// Writes what fits of `bytes` now; `Ok(0)` when nothing does.
     pub fn write_now(&self, bytes: &[u8]) -> io::Result<usize> {
         loop {
@@ -70,17 +76,57 @@ impl PtyFd {
     /// Blocks until the PTY is `ready`, or has hung up or failed (the next
     /// read or write then reports how).
     pub fn wait(&self, ready: Ready) -> io::Result<()> {
-        let events = match ready {
-            Ready::Readable => PollFlags::POLLIN,
-            Ready::Writable => PollFlags::POLLOUT,
-        };
-        loop {
-            let mut fds = [PollFd::new(self.0.as_fd(), events)];
-            match poll(&mut fds, PollTimeout::NONE) {
-                Ok(_) => return Ok(()),
-                Err(Errno::EINTR) => {}
-                Err(errno) => return Err(errno.into()),
-            }
+        wait(self.0.as_fd(), ready, PollTimeout::NONE).map(drop)
+    }
+}
+
+/// Whether [`wait`] saw the descriptor get ready.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waited {
+    /// Ready, hung up or failed.
+    Ready,
+    TimedOut,
+}
+
+/// Blocks until `fd` is `ready` (or hung up, or failed), for at most
+/// `timeout`.
+pub fn wait(fd: BorrowedFd<'_>, ready: Ready, timeout: PollTimeout) -> io::Result<Waited> {
+    let events = match ready {
+        Ready::Readable => PollFlags::POLLIN,
+        Ready::Writable => PollFlags::POLLOUT,
+    };
+    loop {
+        let mut fds = [PollFd::new(fd, events)];
+        match poll(&mut fds, timeout) {
+            Ok(0) => return Ok(Waited::TimedOut),
+            Ok(_) => return Ok(Waited::Ready),
+            Err(Errno::EINTR) => {}
+            Err(errno) => return Err(errno.into()),
+        }
+    }
+}
+
+/// What a read from a non-blocking descriptor found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    Bytes(usize),
+    /// Nothing to read yet.
+    Empty,
+    /// The end of output: every holder of the PTY's other side closed it.
+    End,
+}
+
+/// Reads what is there from a non-blocking `fd` into `buffer`.
+pub fn read_now(fd: BorrowedFd<'_>, buffer: &mut [u8]) -> io::Result<Read> {
+    loop {
+        match nix::unistd::read(fd, buffer) {
+            Ok(0) => return Ok(Read::End),
+            Ok(read) => return Ok(Read::Bytes(read)),
+            Err(Errno::EAGAIN) => return Ok(Read::Empty),
+            Err(Errno::EINTR) => {}
+            // What Linux says once the last slave descriptor is closed.
+            Err(Errno::EIO) => return Ok(Read::End),
+            Err(errno) => return Err(errno.into()),
         }
     }
 }

@@ -1,9 +1,11 @@
-//! The reader thread: drains the PTY into the emulator and answers queries.
+//! Parsing a pane's output into the emulator and answering its queries, and
+//! the reader thread that does it where the runtime does not read the PTY
+//! (see [`super::handover`]).
 //!
-//! It is the only thread that parses, holds the emulator lock only while one
-//! read is parsed, and blocks on nothing but the PTY read and its turn to parse
-//! a large read (see [`super::turns`]), so a slow renderer or a program that is
-//! not reading its input cannot stall output.
+//! Whoever reads holds the emulator lock only while one read is parsed, and
+//! blocks on nothing but the PTY read and its turn to parse a large read (see
+//! [`super::turns`]), so a slow renderer or a program that is not reading its
+//! input cannot stall output.
 
 use std::io::Read;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
@@ -39,8 +41,9 @@ pub(super) struct Reading {
     pub(super) hook: Arc<OnceLock<OutputHook>>,
 }
 
-/// Called on the reader thread after each chunk of output is parsed; it must
-/// not block. It lets a consumer hear of output without a thread hand-off.
+/// Called by whoever read a chunk of output (the runtime, the flood thread or
+/// the reader thread), after parsing it; it must not block. It lets a
+/// consumer hear of output without a thread hand-off.
 pub type OutputHook = Box<dyn Fn() + Send + Sync>;
 
 impl Reading {
@@ -72,31 +75,35 @@ impl Reading {
                     break;
                 }
             };
-            // A large read waits for a turn before it takes the lock, so the
-            // session never waits on a reader that is queued for the CPU.
-            let turn = (read >= TURN_READ_BYTES).then(|| TURNS.take());
-            let processed = lock(&self.emulator).process(&buffer[..read]);
-            drop(turn);
-            match self.replies.try_write(&processed.replies) {
-                Ok(()) => {}
-                // Blocking here would deadlock against a program that is not
-                // reading its input; an unanswered query is the lesser harm.
-                Err(
-                    error @ (WriteError::Full | WriteError::Closed | WriteError::TooLarge { .. }),
-                ) => {
-                    tracing::debug!(pid = self.lifecycle.pid(), %error, "dropped a query reply");
-                }
+            self.parsed(&buffer[..read]);
+        }
+    }
+
+    /// Parses one read, answers its queries and tells whoever listens.
+    pub(super) fn parsed(&self, bytes: &[u8]) {
+        let read = bytes.len();
+        // A large read waits for a turn before it takes the lock, so the
+        // session never waits on a reader that is queued for the CPU.
+        let turn = (read >= TURN_READ_BYTES).then(|| TURNS.take());
+        let processed = lock(&self.emulator).process(bytes);
+        drop(turn);
+        match self.replies.try_write(&processed.replies) {
+            Ok(()) => {}
+            // Blocking here would deadlock against a program that is not
+            // reading its input; an unanswered query is the lesser harm.
+            Err(error @ (WriteError::Full | WriteError::Closed | WriteError::TooLarge { .. })) => {
+                tracing::debug!(pid = self.lifecycle.pid(), %error, "dropped a query reply");
             }
-            match processed.parser {
-                ParserHealth::Intact => {}
-                // The screen was lost; ask the program to draw it again.
-                ParserHealth::Rebuilt => self.lifecycle.signal_if_running(Signal::SIGWINCH),
-            }
-            self.changes
-                .send_modify(|generation| *generation = generation.wrapping_add(1));
-            if let Some(hook) = self.hook.get() {
-                hook();
-            }
+        }
+        match processed.parser {
+            ParserHealth::Intact => {}
+            // The screen was lost; ask the program to draw it again.
+            ParserHealth::Rebuilt => self.lifecycle.signal_if_running(Signal::SIGWINCH),
+        }
+        self.changes
+            .send_modify(|generation| *generation = generation.wrapping_add(1));
+        if let Some(hook) = self.hook.get() {
+            hook();
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Telling the session that a pane printed: the first output after a quiet
-//! spell straight from the pane's reader thread, then at most once a frame
-//! interval while output keeps coming.
+//! spell straight from whoever parsed it (the runtime for an echo, the
+//! pane's flood thread), then at most once a frame interval while output
+//! keeps coming.
 //!
 //! The echo of a key is usually that first output, and every hand-off on its
 //! way to the session is a thread to wake on a busy machine; a watcher task
@@ -18,7 +19,7 @@ use tokio::time::Instant;
 use super::session::{Event, FRAME_INTERVAL};
 use super::workspaces::PaneId;
 
-/// What a pane's reader thread holds to tell the session about output.
+/// What a pane's reader holds to tell the session about output.
 #[derive(Debug)]
 pub struct Notice {
     pane: PaneId,
@@ -30,7 +31,7 @@ pub struct Notice {
 }
 
 impl Notice {
-    /// Called by the reader thread after each read; never blocks.
+    /// Called by the pane's reader after each read; never blocks.
     pub fn fire(&self) {
         if !self.armed.swap(false, Ordering::AcqRel) {
             return;

@@ -38,6 +38,19 @@ fn dump(pane: &Pane) -> String {
     )
 }
 
+/// A runtime with a thread of its own, for panes started inside one as the
+/// server starts them; the waiting loops here do not stop it.
+pub fn runtime() -> tokio::runtime::Runtime {
+    match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => panic!("no runtime: {error}"),
+    }
+}
+
 /// Waits until the screen's text satisfies `check`.
 pub fn wait_for_screen(pane: &Pane, what: &str, check: impl Fn(&str) -> bool) -> String {
     let deadline = Instant::now() + TIMEOUT;
