@@ -12,6 +12,7 @@ the CPU that the multiplexer's processes (server and client) used per key.
 
     python3 benches/latency_ab.py /tmp/base/grove target/release/grove --tmux
     python3 benches/latency_ab.py A B --rounds 3 --keys 600
+    python3 benches/latency_ab.py A --tmux --panes 1     # the echo pane alone, filling the window
 """
 
 from __future__ import annotations
@@ -66,7 +67,15 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2, help="runs of each (default 2)")
     parser.add_argument("--keys", type=int, default=400, help="timed keys per run (default 400)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the gaps between keys")
+    parser.add_argument("--panes", type=int, default=latency.FLOODERS + 1,
+                        help="panes in the window, the echo pane among them (default 17, as latency.py); "
+                             "with 1 the echo pane fills the window")
     args = parser.parse_args()
+    if args.panes < 1:
+        print("latency_ab: --panes must be at least 1 (the echo pane)", file=sys.stderr)
+        return 2
+    # The other panes wait on the harness's lock, as latency.py's flood panes do before they flood.
+    latency.FLOODERS = args.panes - 1
     settings = argparse.Namespace(
         runs=1, keys=args.keys, min_gap_ms=20, max_gap_ms=100, key_timeout=5, flood_mb=1, warm_mb=1,
         history=2000, fill_mb=0.1, cols=200, rows=50, seed=args.seed, ready_timeout=30,
@@ -90,7 +99,7 @@ def main() -> int:
     except BenchError as error:
         print(f"latency_ab: {error}", file=sys.stderr)
         return 1
-    print(f"\n0 flooding, {args.rounds} runs x {args.keys} keys each, interleaved")
+    print(f"\n0 flooding, {args.panes} panes, {args.rounds} runs x {args.keys} keys each, interleaved")
     print(f"  {'':40} {'n':>5} {'p50':>6} {'p90':>6} {'p95':>6} {'p99':>6} {'CPU/key':>8}  (ms)")
     for side in sides:
         ms = [x for run in results[side] for x in run["idle"]["ms"]]
