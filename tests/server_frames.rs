@@ -226,21 +226,44 @@ fn frames_that_redraw_only_changed_screens_leave_what_a_whole_frame_draws() {
          printf '\\\\033[3%dm色 %d 日本語🙂\\\\033[0m x\\\\n' $((i%8)) $i; done; echo wide done; \
          exec cat\"]\n",
     );
+    // Echo-like output that keeps to one row (a spinner redrawn with CR,
+    // EL, colours, a backspace and a deleted character), then a last few
+    // such writes on another row: those are patched row by row.
+    config.push_str(
+        "  typist:\n    command: [\"sh\", \"-c\", \"printf 'typist ready\\\\n\\\\n'; i=0; \
+         while [ ! -f stop ]; do i=$((i+1)); \
+         printf '\\\\r\\\\033[2K\\\\033[3%dmspin %d\\\\033[0m ab\\\\bc\\\\033[1P' $((i%8)) $i; \
+         done; printf '\\\\033[2;1Htypist'; sleep 0.1; printf ' done'; sleep 0.1; \
+         printf 'XY\\\\b\\\\b\\\\033[K'; sleep 0.1; printf '!'; exec cat\"]\n",
+    );
     std::fs::write(t.root.join(".grove.yaml"), config).unwrap();
     t.grove_ok(&["new", "loud", "--agent", "flood"]);
     t.grove_ok(&["new", "wide", "--agent", "wide"]);
+    t.grove_ok(&["new", "typist", "--agent", "typist"]);
+    // Two idle panes keep the printing ones under half the dashboard.
     t.grove_ok(&["new", "idle"]);
+    t.grove_ok(&["new", "quiet"]);
     let patched = t.dashboard(&[], SIZE);
     wait_for_text(&patched, "fake agent in idle ready");
     let before = t.stats().patches;
     wait_until("frames that redraw only the changed screens", || {
         t.stats().patches >= before + 20
     });
-    for name in ["loud", "wide"] {
+    for name in ["loud", "wide", "typist"] {
         std::fs::write(worktree(&t, name).join("stop"), "").unwrap();
     }
-    let done = |s: &str| s.contains("flood done") && s.contains("wide done");
+    let done =
+        |s: &str| s.contains("flood done") && s.contains("wide done") && s.contains("typist done!");
     support::pane::wait_for_settled_screen(&patched, "both agents done", done);
+    // Help drawn over the panes and taken away again: the whole frame
+    // after it copies each pane from the screen kept for it, which must
+    // have taken the rows patched one by one.
+    patched.write(b"\x02?").unwrap();
+    wait_for_text(&patched, " Keys ");
+    patched.write(b"q").unwrap();
+    support::pane::wait_for_settled_screen(&patched, "help gone", |s| {
+        done(s) && !s.contains(" Keys ")
+    });
 
     // A dashboard attached now gets one whole frame of the same state.
     let whole = t.dashboard(&["attach"], SIZE);

@@ -12,6 +12,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use vt100::Screen;
 
+use super::damage::{self, Changed, Damage};
 use super::filter::Filter;
 use super::history::{History, HistoryLimits};
 use super::keys::{CursorKeys, InputModes, PasteMode};
@@ -46,6 +47,12 @@ pub struct Processed {
     pub parser: ParserHealth,
 }
 
+/// Which rows a chunk of output changed.
+enum Marked {
+    Rows(Vec<u16>),
+    Everything,
+}
+
 /// One pane's terminal state.
 pub struct Emulator {
     parser: vt100::Parser<Shim>,
@@ -55,6 +62,8 @@ pub struct Emulator {
     size: PaneSize,
     /// Counts the calls that may have changed the screen.
     changes: u64,
+    /// Which rows changed at which count.
+    damage: Damage,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -84,6 +93,7 @@ impl Emulator {
             filtered: Vec::new(),
             size,
             changes: 0,
+            damage: Damage::default(),
         }
     }
 
@@ -97,18 +107,22 @@ impl Emulator {
     /// Parses program output and returns the replies its queries need.
     pub fn process(&mut self, bytes: &[u8]) -> Processed {
         self.changes = self.changes.wrapping_add(1);
-        let Self {
-            parser,
-            filter,
-            filtered,
-            ..
-        } = self;
-        let feed = || filter.feed(bytes, filtered, parser);
-        let health = match catch_unwind(AssertUnwindSafe(feed)) {
-            Ok(()) => ParserHealth::Intact,
+        let changes = self.changes;
+        let health = match catch_unwind(AssertUnwindSafe(|| self.feed_marking(bytes))) {
+            Ok(Marked::Rows(rows)) => {
+                for row in rows {
+                    self.damage.row(row, changes);
+                }
+                ParserHealth::Intact
+            }
+            Ok(Marked::Everything) => {
+                self.damage.everything(changes);
+                ParserHealth::Intact
+            }
             Err(_) => {
                 tracing::error!(size = %self.size, "vt100 panicked while parsing; rebuilding the parser");
                 self.rebuild();
+                self.damage.everything(changes);
                 ParserHealth::Rebuilt
             }
         };
@@ -116,6 +130,47 @@ impl Emulator {
             replies: self.parser.callbacks_mut().take_replies(),
             parser: health,
         }
+    }
+
+    /// Parses `bytes`, piece by piece while each piece keeps to one row
+    /// (see [`damage`]), and says which rows they changed.
+    fn feed_marking(&mut self, bytes: &[u8]) -> Marked {
+        if !self.filter.at_ground() || bytes.len() >= damage::SMALL_CHUNK {
+            self.feed(bytes);
+            return Marked::Everything;
+        }
+        let mut rows = Vec::new();
+        for piece in damage::pieces(bytes) {
+            self.feed(bytes.get(piece.moves).unwrap_or_default());
+            let text = bytes.get(piece.text.clone()).unwrap_or_default();
+            let (row, col) = self.parser.screen().cursor_position();
+            if !damage::row_local(text, col, self.size.cols) {
+                self.feed(bytes.get(piece.text.start..).unwrap_or_default());
+                return Marked::Everything;
+            }
+            self.feed(text);
+            if self.parser.screen().cursor_position().0 != row {
+                self.feed(bytes.get(piece.text.end..).unwrap_or_default());
+                return Marked::Everything;
+            }
+            if !text.is_empty() {
+                rows.push(row);
+            }
+        }
+        Marked::Rows(rows)
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        if !bytes.is_empty() {
+            self.filter
+                .feed(bytes, &mut self.filtered, &mut self.parser);
+        }
+    }
+
+    /// Which rows of the screen may have changed since [`Emulator::changes`]
+    /// was `seen`.
+    pub fn changed_since(&self, seen: u64) -> Changed {
+        self.damage.since(seen)
     }
 
     /// Resizes the screen (clamped as [`PaneSize::clamped`] says) and returns
@@ -126,6 +181,7 @@ impl Emulator {
         let size = size.clamped();
         if size != self.size {
             self.changes = self.changes.wrapping_add(1);
+            self.damage.everything(self.changes);
             let (rows, cols) = size.non_zero();
             if size.cols != self.size.cols {
                 self.filter.width_changed();

@@ -6,6 +6,7 @@
 //! query shim and the pane's [`History`], and is usable on its own (tests,
 //! replaying recorded sessions).
 
+mod damage;
 mod emulator;
 mod env;
 mod error;
@@ -30,6 +31,7 @@ mod widen;
 mod writer;
 
 pub use crate::sys::ProcessExit;
+pub use damage::Changed;
 pub use emulator::{Emulator, LineForm, ParserHealth, Processed};
 pub use env::pane_environment;
 pub use error::{BoxError, PaneError, WriteError};

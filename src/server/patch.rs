@@ -3,18 +3,23 @@
 //! Most frames follow a program printing: an agent's output, or the echo of
 //! a key. Nothing else on the dashboard moved, since everything else that
 //! changes what a client sees marks it [`Dirty::Changed`]; only a pane's
-//! output marks it [`Dirty::Screens`]. Such a frame draws the inside of each
-//! pane whose emulator changed since the client's last frame, exactly as a
-//! whole frame would draw it there, and sends the cells that differ. The
-//! whole dashboard is drawn again when anything is drawn over the panes (an
-//! overlay, scroll mode's marks) or the client missed a frame.
+//! output marks it [`Dirty::Screens`]. Such a frame draws what changed
+//! inside each pane since the client's last frame, exactly as a whole frame
+//! would draw it there, and sends the cells that differ: the rows the
+//! emulator marked (an echo is one row, see `pane/damage.rs`) when the
+//! client's kept screen of the pane is the one its last frame drew, else
+//! the pane's whole inside. The whole dashboard is drawn again when anything
+//! is drawn over the panes (an overlay, scroll mode's marks) or the client
+//! missed a frame.
 
 use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 use super::client::{Client, ClientOverlay, Dirty};
 use super::outbox::Continuity;
 use super::reuse::ScreenKey;
-use super::workspaces::Workspace;
+use super::workspaces::{PaneId, Workspace};
+use crate::pane::{Changed, Emulator};
 use crate::ui::layout::Visibility;
 use crate::ui::{self, DrawnScreen};
 
@@ -28,9 +33,9 @@ pub(super) enum Patch {
 }
 
 /// How `client`'s next frame, showing `shown`, is drawn: only the changed
-/// screens when nothing else can have moved and they cover at most half the
-/// dashboard (past that, moving their cells in and out costs more than
-/// drawing everything: `cargo bench --bench frame`).
+/// screens when nothing else can have moved and what they changed covers at
+/// most half the dashboard (past that, moving their cells in and out costs
+/// more than drawing everything: `cargo bench --bench frame`).
 pub(super) fn can_patch(client: &Client, shown: &[&Workspace]) -> Patch {
     if !plain(client) {
         return Patch::Whole;
@@ -46,17 +51,48 @@ pub(super) fn can_patch(client: &Client, shown: &[&Workspace]) -> Patch {
         })
         .filter_map(|(workspace, slot)| {
             let live = workspace.live.as_ref()?;
-            let key = ScreenKey {
-                pane: live.id,
-                changes: live.pane.lock_emulator().changes(),
+            let emulator = live.pane.lock_emulator();
+            let inner = slot.inner;
+            let area = match redraw(client, &workspace.record.name, live.id, &emulator, inner) {
+                Redraw::Nothing => 0,
+                Redraw::Rows(rows) => {
+                    u32::from(inner.width) * u32::try_from(rows.len()).unwrap_or(u32::MAX)
+                }
+                Redraw::All => inner.area(),
             };
-            let drawn = client.drawn.get(&workspace.record.name, Some(key));
-            drawn.is_none().then_some(slot.inner.area())
+            Some(area)
         })
         .sum();
     match changed.saturating_mul(2) <= client.canvas.area().area() {
         true => Patch::Screens,
         false => Patch::Whole,
+    }
+}
+
+/// What of a pane's inside `client` must draw again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Redraw {
+    Nothing,
+    /// These rows of the screen; the rest is as the client's last frame
+    /// drew it.
+    Rows(Vec<u16>),
+    All,
+}
+
+fn redraw(client: &Client, name: &str, pane: PaneId, emulator: &Emulator, inner: Rect) -> Redraw {
+    let Some((drawn, area)) = client.drawn.latest_key(name) else {
+        return Redraw::All;
+    };
+    if drawn.pane != pane || area != inner {
+        return Redraw::All;
+    }
+    if drawn.changes == emulator.changes() {
+        return Redraw::Nothing;
+    }
+    match emulator.changed_since(drawn.changes) {
+        Changed::Nothing => Redraw::Rows(Vec::new()),
+        Changed::Rows(rows) => Redraw::Rows(rows),
+        Changed::Everything => Redraw::All,
     }
 }
 
@@ -118,12 +154,27 @@ pub(super) fn draw_screens(client: &mut Client, shown: &[&Workspace]) -> Vec<u8>
             pane: live.id,
             changes: emulator.changes(),
         };
-        if client.drawn.get(name, Some(key)).is_none() {
-            let mut region = Buffer::empty(slot.inner);
-            ui::pane::draw_screen(screen, slot.inner, &mut region);
-            let drawn = DrawnScreen::capture(&region, slot.inner);
-            client.canvas.patch(region);
-            client.drawn.insert(name.clone(), key, drawn);
+        match redraw(client, name, live.id, &emulator, slot.inner) {
+            Redraw::Nothing => {}
+            Redraw::Rows(rows) => {
+                if let Some((drawn_key, drawn)) = client.drawn.latest_mut(name) {
+                    for row in rows.into_iter().filter(|row| *row < slot.inner.height) {
+                        let line = Rect::new(slot.inner.x, slot.inner.y + row, slot.inner.width, 1);
+                        let mut region = Buffer::empty(line);
+                        ui::draw_screen_row(screen, slot.inner, row, &mut region);
+                        drawn.update_row(&region);
+                        client.canvas.patch(region);
+                    }
+                    *drawn_key = key;
+                }
+            }
+            Redraw::All => {
+                let mut region = Buffer::empty(slot.inner);
+                ui::pane::draw_screen(screen, slot.inner, &mut region);
+                let drawn = DrawnScreen::capture(&region, slot.inner);
+                client.canvas.patch(region);
+                client.drawn.insert(name.clone(), key, drawn);
+            }
         }
         if focused {
             cursor = ui::pane::screen_cursor(screen, &workspace.status(), slot);

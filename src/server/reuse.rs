@@ -37,6 +37,18 @@ impl DrawnPanes {
             .map(|(_, screen)| screen)
     }
 
+    /// The screen last drawn for `name`, whatever it was drawn at.
+    pub fn latest_mut(&mut self, name: &str) -> Option<&mut (ScreenKey, DrawnScreen)> {
+        self.screens.get_mut(name)
+    }
+
+    /// The key the screen last drawn for `name` was drawn at.
+    pub fn latest_key(&self, name: &str) -> Option<(ScreenKey, ratatui::layout::Rect)> {
+        self.screens
+            .get(name)
+            .map(|(key, screen)| (*key, screen.area()))
+    }
+
     /// Keeps the screen a frame drew for `name` at `key`.
     pub fn insert(&mut self, name: String, key: ScreenKey, screen: DrawnScreen) {
         self.screens.insert(name, (key, screen));

@@ -57,54 +57,60 @@ const fn ascii_cells() -> [Cell; 128] {
 
 /// Draws the visible part of `screen` into `area` (clipped to `buf`).
 pub fn draw(screen: &vt100::Screen, area: Rect, buf: &mut Buffer) {
-    let area = area.intersection(buf.area);
+    for row in 0..area.height {
+        draw_row(screen, area, row, buf);
+    }
+}
+
+/// Draws row `row` of `screen` where [`draw`] puts it (`row` rows below the
+/// top of `area`), if that is inside `buf`, which may be just that row.
+pub fn draw_row(screen: &vt100::Screen, area: Rect, row: u16, buf: &mut Buffer) {
     let (rows, cols) = screen.size();
-    let height = rows.get().min(area.height);
-    let width = usize::from(cols.get().min(area.width));
+    let line = Rect::new(area.x, area.y.saturating_add(row), area.width, 1).intersection(buf.area);
+    if row >= rows.get() || line.height == 0 || line.x != area.x {
+        return;
+    }
+    let width = usize::from(cols.get().min(line.width));
     let stride = usize::from(buf.area.width);
-    let left = usize::from(area.x - buf.area.x);
-    for row in 0..height {
-        let start = usize::from(area.y - buf.area.y + row) * stride + left;
-        let Some(cells) = buf.content.get_mut(start..start + width) else {
-            return;
+    let start = usize::from(line.y - buf.area.y) * stride + usize::from(line.x - buf.area.x);
+    let Some(cells) = buf.content.get_mut(start..start + width) else {
+        return;
+    };
+    let mut col = 0;
+    while col < width {
+        let Some(source) = screen.cell(row, col_u16(col)) else {
+            break;
         };
-        let mut col = 0;
-        while col < width {
-            let Some(source) = screen.cell(row, col_u16(col)) else {
-                break;
-            };
-            let wide = source.is_wide() && col + 1 < width;
-            let mut cell = if wide {
-                let mut cell = Cell::EMPTY;
-                cell.set_symbol(source.contents());
-                cell.diff_option = WIDE;
-                cell
+        let wide = source.is_wide() && col + 1 < width;
+        let mut cell = if wide {
+            let mut cell = Cell::EMPTY;
+            cell.set_symbol(source.contents());
+            cell.diff_option = WIDE;
+            cell
+        } else {
+            // A continuation whose glyph was not drawn, an empty cell, or
+            // a wide glyph cut by the edge: all are blanks in the cell's
+            // colours.
+            let blank = !source.has_contents() || source.is_wide() || source.is_wide_continuation();
+            if blank {
+                Cell::EMPTY
             } else {
-                // A continuation whose glyph was not drawn, an empty cell, or
-                // a wide glyph cut by the edge: all are blanks in the cell's
-                // colours.
-                let blank =
-                    !source.has_contents() || source.is_wide() || source.is_wide_continuation();
-                if blank {
-                    Cell::EMPTY
-                } else {
-                    narrow(source.contents())
-                }
-            };
-            cell.fg = color(source.fgcolor());
-            cell.bg = color(source.bgcolor());
-            cell.modifier = modifiers(source);
-            if let Some(target) = cells.get_mut(col) {
-                *target = cell;
+                narrow(source.contents())
+            }
+        };
+        cell.fg = color(source.fgcolor());
+        cell.bg = color(source.bgcolor());
+        cell.modifier = modifiers(source);
+        if let Some(target) = cells.get_mut(col) {
+            *target = cell;
+        }
+        col += 1;
+        if wide {
+            if let Some(next) = cells.get_mut(col) {
+                *next = Cell::EMPTY;
+                next.diff_option = CellDiffOption::Skip;
             }
             col += 1;
-            if wide {
-                if let Some(next) = cells.get_mut(col) {
-                    *next = Cell::EMPTY;
-                    next.diff_option = CellDiffOption::Skip;
-                }
-                col += 1;
-            }
         }
     }
 }
@@ -130,6 +136,25 @@ impl DrawnScreen {
             }
         }
         DrawnScreen { area, cells }
+    }
+
+    /// Where the cells came from.
+    pub fn area(&self) -> Rect {
+        self.area
+    }
+
+    /// Takes the cells of `line`, a one-row buffer inside [`Self::area`],
+    /// as drawn now; a line that does not fit is ignored.
+    pub fn update_row(&mut self, line: &Buffer) {
+        let area = line.area;
+        if area.height != 1 || area.intersection(self.area) != area {
+            return;
+        }
+        let width = usize::from(self.area.width);
+        let start = usize::from(area.y - self.area.y) * width + usize::from(area.x - self.area.x);
+        if let Some(target) = self.cells.get_mut(start..start + line.content.len()) {
+            target.clone_from_slice(&line.content);
+        }
     }
 
     /// Copies the cells back into `area`, if that is where they came from;

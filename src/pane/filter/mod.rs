@@ -113,6 +113,22 @@ impl Filter {
         Self::default()
     }
 
+    /// Whether the next byte starts afresh: not inside an escape sequence
+    /// or a string (a UTF-8 character held is text, so it counts).
+    pub fn at_ground(&self) -> bool {
+        match self.state {
+            State::Ground | State::Utf8 { .. } => true,
+            State::Escape
+            | State::CsiStart
+            | State::Csi
+            | State::Str(_)
+            | State::StrEscape
+            | State::Designate(_)
+            | State::EscIntermediate
+            | State::CsiRaw => false,
+        }
+    }
+
     /// Filters `input` and has `terminal` parse the result; `scratch` is a
     /// buffer kept between calls. Bytes of a sequence unfinished at the end
     /// of `input` are held until the next call.

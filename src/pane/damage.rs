@@ -1,0 +1,188 @@
+//! Which rows of a pane's screen may have changed since a frame drew it.
+//!
+//! vt100 0.18 keeps no damage, so a frame after a key's echo used to read
+//! every cell of the pane out of vt100 and compare it with what the client
+//! shows: with one pane filling the window, about twice tmux's time per
+//! echo, where tmux writes only the cell that changed (benches/README.md,
+//! "one big pane"). Most echoes are text, a carriage return, a backspace or
+//! a few row-local sequences that cannot leave the cursor's row, after a
+//! cursor move to that row. A small chunk is cut before its cursor moves
+//! ([`pieces`]); when the text of every piece keeps to the row its moves
+//! reached ([`row_local`]), only those rows are marked; anything else marks
+//! the whole screen. The test in `damage_tests.rs` feeds random output and
+//! checks that no row outside the damage ever changed.
+
+/// When each row last changed, in the emulator's change counts.
+#[derive(Debug, Clone, Default)]
+pub struct Damage {
+    /// Per row, the change count at which it was last marked.
+    rows: Vec<u64>,
+    /// The change count at which the whole screen was last marked.
+    everything: u64,
+}
+
+/// What may have changed since a given change count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changed {
+    Nothing,
+    /// Only these rows, top to bottom.
+    Rows(Vec<u16>),
+    Everything,
+}
+
+impl Damage {
+    /// Marks `row` as changed at change count `at`.
+    pub fn row(&mut self, row: u16, at: u64) {
+        let row = usize::from(row);
+        if self.rows.len() <= row {
+            self.rows.resize(row + 1, 0);
+        }
+        if let Some(slot) = self.rows.get_mut(row) {
+            *slot = at;
+        }
+    }
+
+    /// Marks the whole screen as changed at `at`.
+    pub fn everything(&mut self, at: u64) {
+        self.everything = at;
+    }
+
+    /// What changed after change count `seen`.
+    pub fn since(&self, seen: u64) -> Changed {
+        if self.everything > seen {
+            return Changed::Everything;
+        }
+        let rows: Vec<u16> = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, at)| **at > seen)
+            .filter_map(|(row, _)| u16::try_from(row).ok())
+            .collect();
+        match rows.is_empty() {
+            true => Changed::Nothing,
+            false => Changed::Rows(rows),
+        }
+    }
+}
+
+const ESC: u8 = 0x1b;
+
+/// Chunks up to this size are looked at piece by piece; a bigger one is a
+/// flood or a redraw, which marks everything.
+pub const SMALL_CHUNK: usize = 1024;
+
+/// One piece of a small chunk: the cursor moves it starts with, then text
+/// up to the next move (byte ranges of the chunk).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub moves: std::ops::Range<usize>,
+    pub text: std::ops::Range<usize>,
+}
+
+/// Cuts `bytes` before each run of cursor moves that change no cell (CUP,
+/// HVP, CUU, CUD, VPA), which is how a program reaches the row it redraws:
+/// each piece's text is then judged from where its moves put the cursor.
+pub fn pieces(bytes: &[u8]) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut moves_end = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        match cursor_move(bytes.get(at..).unwrap_or_default()) {
+            Some(length) => {
+                if at > moves_end {
+                    pieces.push(Piece {
+                        moves: start..moves_end,
+                        text: moves_end..at,
+                    });
+                    start = at;
+                }
+                at += length;
+                moves_end = at;
+            }
+            None => at += 1,
+        }
+    }
+    pieces.push(Piece {
+        moves: start..moves_end,
+        text: moves_end..bytes.len(),
+    });
+    pieces
+}
+
+/// The length of the cursor move `bytes` starts with, if it does.
+fn cursor_move(bytes: &[u8]) -> Option<usize> {
+    let rest = bytes.strip_prefix(&[ESC, b'['])?;
+    let params = rest
+        .iter()
+        .take_while(|b| matches!(b, b'0'..=b'9' | b';'))
+        .count();
+    match rest.get(params)? {
+        b'H' | b'f' | b'A' | b'B' | b'd' => Some(params + 3),
+        _ => None,
+    }
+}
+
+/// Whether `bytes`, parsed from the ground state with the cursor at column
+/// `col` of a screen `cols` wide, can change only the cursor's row: text that
+/// cannot reach the last column (so it cannot wrap or scroll), CR, BS, BEL,
+/// and CSI sequences that act within the row (SGR, EL, ECH, DCH, ICH, CUB,
+/// CUF, CHA). Anything else, or a sequence cut at the end of `bytes`, is
+/// not. A non-ASCII byte counts as two columns, so a guess errs towards
+/// "not".
+pub fn row_local(bytes: &[u8], col: u16, cols: u16) -> bool {
+    // The furthest column the cursor can reach: every column it moves right
+    // is added, and nothing moving left is subtracted.
+    let mut reach = usize::from(col);
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        at += 1;
+        match byte {
+            b' '..=b'~' => reach = reach.saturating_add(1),
+            0x80..=0xff => reach = reach.saturating_add(2),
+            b'\r' | 0x08 | 0x07 => {}
+            ESC => {
+                let Some((advance, length)) = row_local_csi(bytes.get(at..).unwrap_or_default())
+                else {
+                    return false;
+                };
+                reach = reach.saturating_add(advance);
+                at = at.saturating_add(length);
+            }
+            _ => return false,
+        }
+    }
+    reach.saturating_add(1) < usize::from(cols)
+}
+
+/// For a sequence after ESC that keeps to the cursor's row: how far right
+/// it can move the cursor and how many bytes it takes.
+fn row_local_csi(rest: &[u8]) -> Option<(usize, usize)> {
+    let (&b'[', params) = rest.split_first()? else {
+        return None;
+    };
+    let mut largest = 0usize;
+    let mut current = 0usize;
+    for (index, &byte) in params.iter().enumerate() {
+        match byte {
+            b'0'..=b'9' => {
+                current = current
+                    .saturating_mul(10)
+                    .saturating_add(usize::from(byte - b'0'));
+            }
+            b';' => {
+                largest = largest.max(current);
+                current = 0;
+            }
+            b'm' | b'K' | b'X' | b'P' | b'@' | b'D' => return Some((0, index + 2)),
+            b'C' | b'G' => return Some((largest.max(current).max(1), index + 2)),
+            _ => return None,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+#[path = "damage_tests.rs"]
+mod tests;

@@ -1,0 +1,162 @@
+use proptest::prelude::*;
+
+use super::{Changed, row_local};
+use crate::pane::{Emulator, HistoryLimits, PaneSize};
+
+fn emulator(cols: u16, rows: u16) -> Emulator {
+    Emulator::new(PaneSize { rows, cols }, HistoryLimits::new(100, 1 << 20))
+}
+
+/// The rows of `before` and `after` that differ in any cell, or in size.
+fn rows_that_differ(before: &vt100::Screen, after: &vt100::Screen) -> Vec<u16> {
+    let (rows, cols) = after.size();
+    if before.size() != after.size() {
+        return (0..rows.get()).collect();
+    }
+    (0..rows.get())
+        .filter(|&row| {
+            (0..cols.get()).any(|col| before.cell(row, col) != after.cell(row, col))
+                || before.row_wrapped(row) != after.row_wrapped(row)
+        })
+        .collect()
+}
+
+/// Pieces of output: mostly what echoes look like, with everything that
+/// must count as more than one row mixed in.
+fn piece() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        4 => "[a-z ]{1,12}".prop_map(String::into_bytes),
+        1 => Just(b"\r".to_vec()),
+        1 => Just(b"\x08".to_vec()),
+        1 => Just(b"\x07".to_vec()),
+        1 => (0u8..4).prop_map(|n| format!("\x1b[{n}K").into_bytes()),
+        1 => (1u8..40).prop_map(|n| format!("\x1b[{n}C").into_bytes()),
+        1 => (1u8..40).prop_map(|n| format!("\x1b[{n}D").into_bytes()),
+        1 => (1u8..90).prop_map(|n| format!("\x1b[{n}G").into_bytes()),
+        1 => (1u8..5).prop_map(|n| format!("\x1b[{n}P\x1b[{n}@\x1b[{n}X").into_bytes()),
+        1 => (0u8..108).prop_map(|n| format!("\x1b[1;{n}m").into_bytes()),
+        1 => Just("é世🙂".as_bytes().to_vec()),
+        1 => Just(b"\n".to_vec()),
+        1 => Just(b"\t".to_vec()),
+        2 => (1u8..30, 1u8..90).prop_map(|(r, c)| format!("\x1b[{r};{c}H").into_bytes()),
+        1 => (1u8..20, 0u8..3).prop_map(|(n, which)| format!("\x1b[{n}{}", ["A", "B", "d"][usize::from(which)]).into_bytes()),
+        1 => Just(b"\x1b[?6h".to_vec()),
+        1 => Just(b"\x1b[2J".to_vec()),
+        1 => Just(b"\x1b[L\x1b[M".to_vec()),
+        1 => Just(b"\x1b[S\x1b[T".to_vec()),
+        1 => Just(b"\x1bM\x1bD".to_vec()),
+        1 => Just(b"\x1b[5;10r".to_vec()),
+        1 => Just(b"\x1b[?1049h".to_vec()),
+        1 => Just(b"\x1b[?1049l".to_vec()),
+        1 => Just(b"\x1b[4h".to_vec()),
+        1 => Just(b"\x1b[?7l".to_vec()),
+        1 => Just(b"\x1b]0;title\x07".to_vec()),
+        1 => Just(b"\x1b(0lqk\x1b(B".to_vec()),
+        1 => "[a-z]{70,90}".prop_map(String::into_bytes),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Whatever the output and however it is split, a row that is not in
+    /// the damage did not change.
+    #[test]
+    fn no_row_outside_the_damage_changes(
+        pieces in proptest::collection::vec(piece(), 1..40),
+        cuts in proptest::collection::vec(any::<proptest::sample::Index>(), 0..40),
+    ) {
+        let mut emulator = emulator(80, 12);
+        let bytes: Vec<u8> = pieces.concat();
+        let mut at: Vec<usize> = cuts.iter().map(|i| i.index(bytes.len() + 1)).collect();
+        at.push(0);
+        at.push(bytes.len());
+        at.sort_unstable();
+        at.dedup();
+        for window in at.windows(2) {
+            let chunk = &bytes[window[0]..window[1]];
+            let before = emulator.screen().clone();
+            let seen = emulator.changes();
+            emulator.process(chunk);
+            let differ = rows_that_differ(&before, emulator.screen());
+            match emulator.changed_since(seen) {
+                Changed::Everything => {}
+                Changed::Rows(rows) => prop_assert!(
+                    differ.iter().all(|row| rows.contains(row)),
+                    "rows {differ:?} changed, damage {rows:?}, chunk {:?}",
+                    String::from_utf8_lossy(chunk)
+                ),
+                Changed::Nothing => prop_assert!(differ.is_empty()),
+            }
+        }
+    }
+}
+
+#[test]
+fn an_echo_marks_its_row_and_a_line_feed_everything() {
+    let mut emulator = emulator(80, 12);
+    emulator.process(b"\x1b[5;1Hprompt> ");
+    let seen = emulator.changes();
+    emulator.process(b"a");
+    emulator.process(b"\x08\x1b[K");
+    assert_eq!(emulator.changed_since(seen), Changed::Rows(vec![4]));
+    let seen = emulator.changes();
+    assert_eq!(emulator.changed_since(seen), Changed::Nothing);
+    emulator.process(b"\r\n");
+    assert_eq!(emulator.changed_since(seen), Changed::Everything);
+}
+
+#[test]
+fn a_redraw_after_a_cursor_move_marks_the_rows_it_reached() {
+    let mut emulator = emulator(80, 12);
+    emulator.process(b"\x1b[2J\x1b[Hready\r\n");
+    let seen = emulator.changes();
+    emulator.process("\x1b[3;1Hα".as_bytes());
+    emulator.process(b"\x1b[7;5H\x1b[1mx\x1b[0m\x1b[K\x1b[3;2Hy");
+    assert_eq!(emulator.changed_since(seen), Changed::Rows(vec![2, 6]));
+    let seen = emulator.changes();
+    emulator.process(b"\x1b[12;1Hlast\n");
+    assert_eq!(
+        emulator.changed_since(seen),
+        Changed::Everything,
+        "it scrolled"
+    );
+}
+
+#[test]
+fn a_sequence_split_across_reads_is_not_taken_for_text() {
+    let mut emulator = emulator(80, 12);
+    emulator.process(b"top\r\n\x1b[");
+    let seen = emulator.changes();
+    emulator.process(b"2J");
+    assert_eq!(emulator.changed_since(seen), Changed::Everything);
+}
+
+#[test]
+fn text_that_could_reach_the_last_column_is_not_row_local() {
+    assert!(row_local(b"abc", 0, 10));
+    assert!(
+        !row_local(b"abcdefghi", 0, 10),
+        "the cursor would stop at the margin"
+    );
+    assert!(!row_local(b"a", 8, 10));
+    assert!(!row_local(b"\x1b[20C", 0, 10));
+    assert!(
+        !row_local("é".as_bytes(), 7, 10),
+        "a non-ASCII byte counts two"
+    );
+    assert!(row_local(b"\x1b[1;31mx\x1b[0m\x1b[K\r", 0, 80));
+    assert!(!row_local(b"\x1b[", 0, 80), "cut short");
+    assert!(!row_local(b"\x1b[?25l", 0, 80));
+    assert!(!row_local(b"\n", 0, 80));
+}
+
+#[test]
+fn giant_parameters_count_as_reaching_the_margin() {
+    assert!(!row_local(b"\x1b[99999999999999999999C", 0, 80));
+    assert!(!row_local(
+        b"\x1b[49878Gx\x1b[99999999999999999999999999C",
+        0,
+        80
+    ));
+}
