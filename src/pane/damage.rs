@@ -5,8 +5,9 @@
 //! shows: with one pane filling the window, about twice tmux's time per
 //! echo, where tmux writes only the cell that changed (benches/README.md,
 //! "one big pane"). Most echoes are text, a carriage return, a backspace or
-//! a few row-local sequences that cannot leave the cursor's row, after a
-//! cursor move to that row. A small chunk is cut before its cursor moves
+//! a few row-local sequences that cannot leave the cursor's row, after
+//! cursor moves or line feeds to that row (how a prompt or a TUI redraws
+//! its input line). A small chunk is cut before its cursor moves
 //! ([`pieces`]); when the text of every piece keeps to the row its moves
 //! reached ([`row_local`]), only those rows are marked; anything else marks
 //! the whole screen. The test in `damage_tests.rs` feeds random output and
@@ -72,6 +73,37 @@ const ESC: u8 = 0x1b;
 /// flood or a redraw, which marks everything.
 pub const SMALL_CHUNK: usize = 1024;
 
+/// Whether `bytes` holds nothing but what the pieces are made of: whole
+/// UTF-8 text, CR, BS, BEL, LF, and CSI sequences that either keep to the
+/// cursor's row or only move the cursor. Anything else (other controls,
+/// other sequences, broken UTF-8) is parsed in one go and marks everything,
+/// so the chunk is never cut where the filter keeps state.
+pub fn plain(bytes: &[u8]) -> bool {
+    if std::str::from_utf8(bytes).is_err() {
+        return false;
+    }
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        at += 1;
+        match byte {
+            b' '..=b'~' | 0x80..=0xff | b'\r' | 0x08 | 0x07 | b'\n' => {}
+            ESC => {
+                let rest = bytes.get(at..).unwrap_or_default();
+                match (
+                    row_local_csi(rest),
+                    cursor_move(bytes.get(at - 1..).unwrap_or_default()),
+                ) {
+                    (Some((_, length)), _) => at += length,
+                    (None, Some(length)) => at += length - 1,
+                    (None, None) => return false,
+                }
+            }
+            _ => return false,
+        }
+    }
+    true
+}
+
 /// One piece of a small chunk: the cursor moves it starts with, then text
 /// up to the next move (byte ranges of the chunk).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,8 +113,9 @@ pub struct Piece {
 }
 
 /// Cuts `bytes` before each run of cursor moves that change no cell (CUP,
-/// HVP, CUU, CUD, VPA), which is how a program reaches the row it redraws:
-/// each piece's text is then judged from where its moves put the cursor.
+/// HVP, CUU, CUD, VPA, and line feeds that do not scroll), which is how a
+/// program reaches the rows it redraws: each piece's text is then judged
+/// from where its moves put the cursor.
 pub fn pieces(bytes: &[u8]) -> Vec<Piece> {
     let mut pieces = Vec::new();
     let mut start = 0;
@@ -111,8 +144,13 @@ pub fn pieces(bytes: &[u8]) -> Vec<Piece> {
     pieces
 }
 
-/// The length of the cursor move `bytes` starts with, if it does.
+/// The length of the cursor move `bytes` starts with, if it does. A line
+/// feed is one too, unless it scrolls, which the emulator checks as it
+/// parses it.
 fn cursor_move(bytes: &[u8]) -> Option<usize> {
+    if bytes.first() == Some(&b'\n') {
+        return Some(1);
+    }
     let rest = bytes.strip_prefix(&[ESC, b'['])?;
     let params = rest
         .iter()

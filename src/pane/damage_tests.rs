@@ -93,7 +93,7 @@ proptest! {
 }
 
 #[test]
-fn an_echo_marks_its_row_and_a_line_feed_everything() {
+fn an_echo_marks_its_row_and_a_scrolling_line_feed_everything() {
     let mut emulator = emulator(80, 12);
     emulator.process(b"\x1b[5;1Hprompt> ");
     let seen = emulator.changes();
@@ -102,8 +102,28 @@ fn an_echo_marks_its_row_and_a_line_feed_everything() {
     assert_eq!(emulator.changed_since(seen), Changed::Rows(vec![4]));
     let seen = emulator.changes();
     assert_eq!(emulator.changed_since(seen), Changed::Nothing);
-    emulator.process(b"\r\n");
-    assert_eq!(emulator.changed_since(seen), Changed::Everything);
+    emulator.process(b"\n");
+    assert_eq!(
+        emulator.changed_since(seen),
+        Changed::Nothing,
+        "a line feed only moves"
+    );
+    emulator.process(b"\x1b[12;1Hbottom\r\n");
+    assert_eq!(
+        emulator.changed_since(seen),
+        Changed::Everything,
+        "this one scrolled"
+    );
+}
+
+#[test]
+fn a_redraw_of_lines_after_moving_up_marks_those_lines() {
+    let mut emulator = emulator(80, 12);
+    emulator.process(b"\x1b[2J\x1b[5;1Hbox one\r\nbox two\r\n");
+    let seen = emulator.changes();
+    // How ink redraws: erase and move up line by line, then write again.
+    emulator.process(b"\x1b[2K\x1b[1A\x1b[2K\x1b[1A\x1b[2K\x1b[Gbox one!\nbox two!\n");
+    assert_eq!(emulator.changed_since(seen), Changed::Rows(vec![4, 5, 6]));
 }
 
 #[test]
@@ -159,4 +179,16 @@ fn giant_parameters_count_as_reaching_the_margin() {
         0,
         80
     ));
+}
+
+#[test]
+fn only_plain_chunks_are_cut() {
+    assert!(super::plain(
+        "\x1b[3;1Hα\r\n\x1b[1A\x1b[2Kx\x07\x08".as_bytes()
+    ));
+    assert!(!super::plain(b"a\x00b"), "other controls");
+    assert!(!super::plain(b"\xf0E\x8c\n"), "broken UTF-8");
+    assert!(!super::plain(b"\x1b[?25l"), "other sequences");
+    assert!(!super::plain(b"\x1b]0;t\x07"));
+    assert!(!super::plain(b"x\x1b["), "cut short");
 }

@@ -135,13 +135,18 @@ impl Emulator {
     /// Parses `bytes`, piece by piece while each piece keeps to one row
     /// (see [`damage`]), and says which rows they changed.
     fn feed_marking(&mut self, bytes: &[u8]) -> Marked {
-        if !self.filter.at_ground() || bytes.len() >= damage::SMALL_CHUNK {
+        if !self.filter.at_ground() || bytes.len() >= damage::SMALL_CHUNK || !damage::plain(bytes) {
             self.feed(bytes);
             return Marked::Everything;
         }
         let mut rows = Vec::new();
         for piece in damage::pieces(bytes) {
-            self.feed(bytes.get(piece.moves).unwrap_or_default());
+            let moves = bytes.get(piece.moves.clone()).unwrap_or_default();
+            if let Err(fed) = self.feed_moves(moves) {
+                let rest = piece.moves.start.saturating_add(fed);
+                self.feed(bytes.get(rest..).unwrap_or_default());
+                return Marked::Everything;
+            }
             let text = bytes.get(piece.text.clone()).unwrap_or_default();
             let (row, col) = self.parser.screen().cursor_position();
             if !damage::row_local(text, col, self.size.cols) {
@@ -158,6 +163,29 @@ impl Emulator {
             }
         }
         Marked::Rows(rows)
+    }
+
+    /// Parses cursor moves, each line feed on its own; a line feed that did
+    /// not take the cursor one row down scrolled (or met the margin), and
+    /// `Err` says how many bytes were parsed up to and including it.
+    fn feed_moves(&mut self, moves: &[u8]) -> Result<(), usize> {
+        let mut fed = 0;
+        for part in moves.split_inclusive(|byte| *byte == b'\n') {
+            let (csi, line_feed) = match part.split_last() {
+                Some((b'\n', csi)) => (csi, true),
+                Some(_) | None => (part, false),
+            };
+            self.feed(csi);
+            fed += part.len();
+            if line_feed {
+                let row = self.parser.screen().cursor_position().0;
+                self.feed(b"\n");
+                if self.parser.screen().cursor_position().0 != row.saturating_add(1) {
+                    return Err(fed);
+                }
+            }
+        }
+        Ok(())
     }
 
     fn feed(&mut self, bytes: &[u8]) {

@@ -113,12 +113,13 @@ impl Filter {
         Self::default()
     }
 
-    /// Whether the next byte starts afresh: not inside an escape sequence
-    /// or a string (a UTF-8 character held is text, so it counts).
+    /// Whether the next byte starts afresh: not inside an escape sequence,
+    /// a string or a UTF-8 character.
     pub fn at_ground(&self) -> bool {
         match self.state {
-            State::Ground | State::Utf8 { .. } => true,
-            State::Escape
+            State::Ground => true,
+            State::Utf8 { .. }
+            | State::Escape
             | State::CsiStart
             | State::Csi
             | State::Str(_)
