@@ -83,23 +83,15 @@ pub fn plain(bytes: &[u8]) -> bool {
         return false;
     }
     let mut at = 0;
-    while let Some(&byte) = bytes.get(at) {
-        at += 1;
-        match byte {
-            b' '..=b'~' | 0x80..=0xff | b'\r' | 0x08 | 0x07 | b'\n' => {}
-            ESC => {
-                let rest = bytes.get(at..).unwrap_or_default();
-                match (
-                    row_local_csi(rest),
-                    cursor_move(bytes.get(at - 1..).unwrap_or_default()),
-                ) {
-                    (Some((_, length)), _) => at += length,
-                    (None, Some(length)) => at += length - 1,
-                    (None, None) => return false,
-                }
-            }
-            _ => return false,
-        }
+    while let Some(rest) = bytes.get(at..).filter(|rest| !rest.is_empty()) {
+        at += match rest.first() {
+            Some(b' '..=b'~' | 0x80..=0xff | b'\r' | 0x08 | 0x07 | b'\n') => 1,
+            Some(&ESC) => match csi(rest) {
+                Some(csi) => csi.length,
+                None => return false,
+            },
+            Some(_) | None => return false,
+        };
     }
     true
 }
@@ -151,14 +143,10 @@ fn cursor_move(bytes: &[u8]) -> Option<usize> {
     if bytes.first() == Some(&b'\n') {
         return Some(1);
     }
-    let rest = bytes.strip_prefix(&[ESC, b'['])?;
-    let params = rest
-        .iter()
-        .take_while(|b| matches!(b, b'0'..=b'9' | b';'))
-        .count();
-    match rest.get(params)? {
-        b'H' | b'f' | b'A' | b'B' | b'd' => Some(params + 3),
-        _ => None,
+    let csi = csi(bytes)?;
+    match csi.kind {
+        CsiKind::Move => Some(csi.length),
+        CsiKind::InRow { .. } => None,
     }
 }
 
@@ -174,49 +162,75 @@ pub fn row_local(bytes: &[u8], col: u16, cols: u16) -> bool {
     // is added, and nothing moving left is subtracted.
     let mut reach = usize::from(col);
     let mut at = 0;
-    while let Some(&byte) = bytes.get(at) {
-        at += 1;
-        match byte {
-            b' '..=b'~' => reach = reach.saturating_add(1),
-            0x80..=0xff => reach = reach.saturating_add(2),
-            b'\r' | 0x08 | 0x07 => {}
-            ESC => {
-                let Some((advance, length)) = row_local_csi(bytes.get(at..).unwrap_or_default())
-                else {
-                    return false;
-                };
-                reach = reach.saturating_add(advance);
-                at = at.saturating_add(length);
-            }
-            _ => return false,
-        }
+    while let Some(rest) = bytes.get(at..).filter(|rest| !rest.is_empty()) {
+        let (right, length) = match rest.first() {
+            Some(b' '..=b'~') => (1, 1),
+            Some(0x80..=0xff) => (2, 1),
+            Some(b'\r' | 0x08 | 0x07) => (0, 1),
+            Some(&ESC) => match csi(rest) {
+                Some(Csi {
+                    kind: CsiKind::InRow { right },
+                    length,
+                }) => (right, length),
+                Some(Csi {
+                    kind: CsiKind::Move,
+                    ..
+                })
+                | None => return false,
+            },
+            Some(_) | None => return false,
+        };
+        reach = reach.saturating_add(right);
+        at += length;
     }
     reach.saturating_add(1) < usize::from(cols)
 }
 
-/// For a sequence after ESC that keeps to the cursor's row: how far right
-/// it can move the cursor and how many bytes it takes.
-fn row_local_csi(rest: &[u8]) -> Option<(usize, usize)> {
-    let (&b'[', params) = rest.split_first()? else {
-        return None;
-    };
+/// A CSI sequence of one of the kinds the pieces are made of.
+struct Csi {
+    kind: CsiKind,
+    /// Its bytes, ESC included.
+    length: usize,
+}
+
+enum CsiKind {
+    /// Moves the cursor without changing a cell (CUP, HVP, CUU, CUD, VPA).
+    Move,
+    /// Acts within the cursor's row (SGR, EL, ECH, DCH, ICH, CUB, CUF,
+    /// CHA), moving the cursor at most `right` columns right.
+    InRow { right: usize },
+}
+
+/// The sequence `bytes` starts with (at its ESC), if it is a CSI of one of
+/// those kinds, whole; parameters are digits and `;` only.
+fn csi(bytes: &[u8]) -> Option<Csi> {
+    let params = bytes.strip_prefix(&[ESC, b'['])?;
     let mut largest = 0usize;
     let mut current = 0usize;
     for (index, &byte) in params.iter().enumerate() {
-        match byte {
+        let kind = match byte {
             b'0'..=b'9' => {
                 current = current
                     .saturating_mul(10)
                     .saturating_add(usize::from(byte - b'0'));
+                continue;
             }
             b';' => {
                 largest = largest.max(current);
                 current = 0;
+                continue;
             }
-            b'm' | b'K' | b'X' | b'P' | b'@' | b'D' => return Some((0, index + 2)),
-            b'C' | b'G' => return Some((largest.max(current).max(1), index + 2)),
+            b'H' | b'f' | b'A' | b'B' | b'd' => CsiKind::Move,
+            b'm' | b'K' | b'X' | b'P' | b'@' | b'D' => CsiKind::InRow { right: 0 },
+            b'C' | b'G' => CsiKind::InRow {
+                right: largest.max(current).max(1),
+            },
             _ => return None,
-        }
+        };
+        return Some(Csi {
+            kind,
+            length: index + 3,
+        });
     }
     None
 }
