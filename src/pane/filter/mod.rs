@@ -169,10 +169,14 @@ impl Filter {
                 // Text that needs no rewriting, up to the next ESC, SO, SI,
                 // tab or possible U+FE0F, or to an unfinished character at
                 // the end of the read.
-                let end = rest
+                // An unfinished character before the stop goes through
+                // `State::Utf8` too: SO and SI are swallowed, and vte would
+                // join the character with a continuation byte after them.
+                let stop = rest
                     .iter()
                     .position(|&b| matches!(b, ESC | SO | SI | b'\t' | text::VS16_LEAD))
-                    .unwrap_or_else(|| text::whole_prefix(rest));
+                    .unwrap_or(rest.len());
+                let end = text::whole_prefix(rest.get(..stop).unwrap_or_default());
                 out.extend(rest.get(..end).unwrap_or_default());
                 end
             }

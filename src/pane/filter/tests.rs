@@ -73,6 +73,17 @@ pub(super) fn run_marked(chunks: &[&[u8]]) -> (Vec<u8>, Vec<usize>) {
     (terminal.parsed, terminal.vs16)
 }
 
+/// The text vt100 shows after [`run`] of `chunks`.
+pub(super) fn shown(chunks: &[&[u8]]) -> String {
+    let mut filter = Filter::new();
+    let mut terminal = Recorder::new();
+    let mut scratch = Vec::new();
+    for chunk in chunks {
+        filter.feed(chunk, &mut scratch, &mut terminal);
+    }
+    terminal.parser.screen().contents()
+}
+
 /// `run` of `input` whole and cut at every point gives the same bytes.
 fn run_split(input: &[u8]) -> Vec<u8> {
     let whole = run(&[input]);

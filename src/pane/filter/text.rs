@@ -5,9 +5,14 @@
 //! invalid bytes follow it (it drops the characters in between), so the
 //! filter holds the first bytes of a character left unfinished at the end of
 //! a read until it is whole, or cut short by a byte that does not continue
-//! it (then what was held is passed on as it is; vt100 shows nothing for
-//! it). Plain text is copied in bulk and only its last, unfinished character
-//! goes through [`State::Utf8`].
+//! it. A character cut short is passed on as U+FFFD, as vte would make it
+//! (vt100 draws nothing for it), and not as its bytes: after an SO or SI,
+//! which the filter swallows, vte would join them with a continuation byte
+//! that follows, and when that happens across two reads it drops the
+//! character after (vte's `advance_partial_utf8` counts the bytes it read
+//! wrong). Plain text is copied in bulk and only an unfinished character, at
+//! the end of the read or before a byte the bulk copy stops at, goes through
+//! [`State::Utf8`].
 //!
 //! U+FE0F (VS16) after a narrow base character widens it. With a wrap
 //! pending after a base in the last column vt100 gets that wrong, and later
@@ -20,6 +25,9 @@ use super::{Autowrap, Filter, InsertMode, Sink, State, Terminal};
 
 /// U+FE0F, VARIATION SELECTOR-16, in UTF-8.
 pub const VS16: &[u8] = "\u{fe0f}".as_bytes();
+
+/// U+FFFD, what vte makes of a character cut short, in UTF-8.
+const REPLACEMENT: &[u8] = "\u{fffd}".as_bytes();
 
 /// The first byte of [`VS16`]: the bulk copy of text stops there.
 pub(super) const VS16_LEAD: u8 = 0xef;
@@ -80,13 +88,14 @@ impl Filter {
             return;
         }
         // Cut short by a byte that does not continue it: what was held is
-        // text, and the byte is read afresh.
+        // U+FFFD, and the byte is read afresh.
         self.state = State::Ground;
-        self.character(held.get(..at).unwrap_or_default(), out);
+        out.extend(REPLACEMENT);
         self.push(byte, out);
     }
 
-    /// A whole (or cut short) multi-byte character in text.
+    /// A multi-byte character in text, with all its bytes (not always
+    /// valid: `e0 80 80` has them all, and vte reads it as three errors).
     fn character<T: Terminal>(&mut self, bytes: &[u8], out: &mut Sink<T>) {
         match &mut self.autowrap {
             Autowrap::Off(clip) => {
@@ -113,7 +122,7 @@ impl Filter {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{Recorder, run, run_marked};
+    use super::super::tests::{Recorder, run, run_marked, shown};
     use super::*;
 
     #[test]
@@ -146,9 +155,21 @@ mod tests {
         };
         assert_eq!(feed(b"a\xc2"), b"a");
         assert_eq!(feed(b"\xad\t\x8d"), b"\xc2\xad\t\x8d");
-        // Cut short by a byte that does not continue it: passed on as it is.
+        // Cut short by a byte that does not continue it: U+FFFD.
         assert_eq!(feed(b"\xe4\xb8"), b"");
-        assert_eq!(feed(b"x\xf0\x9f\x98\x80"), b"\xe4\xb8x\xf0\x9f\x98\x80");
+        assert_eq!(feed(b"x\xf0\x9f\x98\x80"), "\u{fffd}x\u{1f600}".as_bytes());
+    }
+
+    #[test]
+    fn a_character_cut_short_by_a_shift_is_not_joined_to_what_follows() {
+        // SI is swallowed; as bytes, `ce` would meet `bf` and make `ο`, and
+        // across two reads vte then drops the `d`.
+        let input = b"\xd2\xce\x0f\xbfd\xb0";
+        assert_eq!(run(&[input]), b"\xd2\xef\xbf\xbd\xbfd\xb0");
+        for cut in 0..=input.len() {
+            let (head, tail) = input.split_at(cut);
+            assert_eq!(shown(&[head, tail]), "d", "cut at {cut}");
+        }
     }
 
     #[test]
