@@ -74,10 +74,11 @@ const ESC: u8 = 0x1b;
 pub const SMALL_CHUNK: usize = 1024;
 
 /// Whether `bytes` holds nothing but what the pieces are made of: whole
-/// UTF-8 text, CR, BS, BEL, LF, and CSI sequences that either keep to the
-/// cursor's row or only move the cursor. Anything else (other controls,
-/// other sequences, broken UTF-8) is parsed in one go and marks everything,
-/// so the chunk is never cut where the filter keeps state.
+/// UTF-8 text, CR, BS, BEL, LF, CSI sequences that keep to the cursor's row
+/// or only move the cursor, and sequences that change no cell ([`Kind`]).
+/// Anything else (other controls, other sequences, broken UTF-8) is parsed
+/// in one go and marks everything, so the chunk is never cut where the
+/// filter keeps state.
 pub fn plain(bytes: &[u8]) -> bool {
     if std::str::from_utf8(bytes).is_err() {
         return false;
@@ -86,8 +87,8 @@ pub fn plain(bytes: &[u8]) -> bool {
     while let Some(rest) = bytes.get(at..).filter(|rest| !rest.is_empty()) {
         at += match rest.first() {
             Some(b' '..=b'~' | 0x80..=0xff | b'\r' | 0x08 | 0x07 | b'\n') => 1,
-            Some(&ESC) => match csi(rest) {
-                Some(csi) => csi.length,
+            Some(&ESC) => match sequence(rest) {
+                Some(sequence) => sequence.length,
                 None => return false,
             },
             Some(_) | None => return false,
@@ -105,9 +106,10 @@ pub struct Piece {
 }
 
 /// Cuts `bytes` before each run of cursor moves that change no cell (CUP,
-/// HVP, CUU, CUD, VPA, and line feeds that do not scroll), which is how a
-/// program reaches the rows it redraws: each piece's text is then judged
-/// from where its moves put the cursor.
+/// HVP, CUU, CUD, VPA, line feeds that do not scroll, and sequences that
+/// change nothing on the screen), which is how a program reaches the rows
+/// it redraws: each piece's text is then judged from where its moves put
+/// the cursor.
 pub fn pieces(bytes: &[u8]) -> Vec<Piece> {
     let mut pieces = Vec::new();
     let mut start = 0;
@@ -136,27 +138,27 @@ pub fn pieces(bytes: &[u8]) -> Vec<Piece> {
     pieces
 }
 
-/// The length of the cursor move `bytes` starts with, if it does. A line
-/// feed is one too, unless it scrolls, which the emulator checks as it
-/// parses it.
+/// The length of the cursor move (or sequence that changes no cell)
+/// `bytes` starts with, if it does. A line feed is one too, unless it
+/// scrolls, which the emulator checks as it parses it.
 fn cursor_move(bytes: &[u8]) -> Option<usize> {
     if bytes.first() == Some(&b'\n') {
         return Some(1);
     }
-    let csi = csi(bytes)?;
-    match csi.kind {
-        CsiKind::Move => Some(csi.length),
-        CsiKind::InRow { .. } => None,
+    let sequence = sequence(bytes)?;
+    match sequence.kind {
+        Kind::Move | Kind::Inert => Some(sequence.length),
+        Kind::InRow { .. } => None,
     }
 }
 
 /// Whether `bytes`, parsed from the ground state with the cursor at column
 /// `col` of a screen `cols` wide, can change only the cursor's row: text that
-/// cannot reach the last column (so it cannot wrap or scroll), CR, BS, BEL,
-/// and CSI sequences that act within the row (SGR, EL, ECH, DCH, ICH, CUB,
-/// CUF, CHA). Anything else, or a sequence cut at the end of `bytes`, is
-/// not. A non-ASCII byte counts as two columns, so a guess errs towards
-/// "not".
+/// cannot go past the last column (so it cannot wrap or scroll), CR, BS, BEL,
+/// CSI sequences that act within the row (SGR, EL, ECH, DCH, ICH, CUB,
+/// CUF, CHA) and sequences that change no cell. Anything else, or a
+/// sequence cut at the end of `bytes`, is not. A non-ASCII byte counts as
+/// two columns, so a guess errs towards "not".
 pub fn row_local(bytes: &[u8], col: u16, cols: u16) -> bool {
     // The furthest column the cursor can reach: every column it moves right
     // is added, and nothing moving left is subtracted.
@@ -167,14 +169,17 @@ pub fn row_local(bytes: &[u8], col: u16, cols: u16) -> bool {
             Some(b' '..=b'~') => (1, 1),
             Some(0x80..=0xff) => (2, 1),
             Some(b'\r' | 0x08 | 0x07) => (0, 1),
-            Some(&ESC) => match csi(rest) {
-                Some(Csi {
-                    kind: CsiKind::InRow { right },
+            Some(&ESC) => match sequence(rest) {
+                Some(Sequence {
+                    kind: Kind::InRow { right },
                     length,
                 }) => (right, length),
-                Some(Csi {
-                    kind: CsiKind::Move,
-                    ..
+                Some(Sequence {
+                    kind: Kind::Inert,
+                    length,
+                }) => (0, length),
+                Some(Sequence {
+                    kind: Kind::Move, ..
                 })
                 | None => return false,
             },
@@ -183,53 +188,107 @@ pub fn row_local(bytes: &[u8], col: u16, cols: u16) -> bool {
         reach = reach.saturating_add(right);
         at += length;
     }
-    reach.saturating_add(1) < usize::from(cols)
+    // Text may fill the row to its last column: that leaves a wrap
+    // pending, and whatever comes next is judged from there (past the
+    // margin, so it is not row-local).
+    reach <= usize::from(cols)
 }
 
-/// A CSI sequence of one of the kinds the pieces are made of.
-struct Csi {
-    kind: CsiKind,
+/// An escape sequence of one of the kinds the pieces are made of.
+struct Sequence {
+    kind: Kind,
     /// Its bytes, ESC included.
     length: usize,
 }
 
-enum CsiKind {
+enum Kind {
     /// Moves the cursor without changing a cell (CUP, HVP, CUU, CUD, VPA).
     Move,
     /// Acts within the cursor's row (SGR, EL, ECH, DCH, ICH, CUB, CUF,
     /// CHA), moving the cursor at most `right` columns right.
     InRow { right: usize },
+    /// Changes no cell and leaves the cursor where it is: DEC private modes
+    /// of input and of the cursor's look ([`INERT_MODES`]), a status report
+    /// request (DSR), an OSC string (a title, a notification, a link).
+    /// Agents wrap every redraw in them (synchronized output, a hidden
+    /// cursor) and set a title with each spinner step.
+    Inert,
 }
 
-/// The sequence `bytes` starts with (at its ESC), if it is a CSI of one of
-/// those kinds, whole; parameters are digits and `;` only.
-fn csi(bytes: &[u8]) -> Option<Csi> {
+/// DEC private modes that change no cell and nothing about how later
+/// output is drawn: cursor keys, cursor blink and visibility, mouse and
+/// focus reporting, bracketed paste, synchronized output, grapheme
+/// clusters.
+const INERT_MODES: &[usize] = &[
+    1, 12, 25, 1000, 1002, 1003, 1004, 1005, 1006, 1015, 2004, 2026, 2027,
+];
+
+/// The sequence `bytes` starts with (at its ESC), if it is one of those
+/// kinds, whole.
+fn sequence(bytes: &[u8]) -> Option<Sequence> {
+    match bytes.get(1) {
+        Some(b'[') => csi(bytes),
+        Some(b']') => osc(bytes),
+        Some(_) | None => None,
+    }
+}
+
+/// A CSI sequence whose parameters are digits and `;` only, or `?` and
+/// then those (a DEC private mode).
+fn csi(bytes: &[u8]) -> Option<Sequence> {
     let params = bytes.strip_prefix(&[ESC, b'['])?;
+    let (private, params) = match params.strip_prefix(b"?") {
+        Some(params) => (true, params),
+        None => (false, params),
+    };
+    // The largest parameter (how far CUF and CHA can move), and whether
+    // every one seen so far is an inert mode.
     let mut largest = 0usize;
     let mut current = 0usize;
+    let mut inert = true;
     for (index, &byte) in params.iter().enumerate() {
-        let kind = match byte {
-            b'0'..=b'9' => {
-                current = current
-                    .saturating_mul(10)
-                    .saturating_add(usize::from(byte - b'0'));
-                continue;
-            }
-            b';' => {
-                largest = largest.max(current);
-                current = 0;
-                continue;
-            }
-            b'H' | b'f' | b'A' | b'B' | b'd' => CsiKind::Move,
-            b'm' | b'K' | b'X' | b'P' | b'@' | b'D' => CsiKind::InRow { right: 0 },
-            b'C' | b'G' => CsiKind::InRow {
-                right: largest.max(current).max(1),
+        if byte.is_ascii_digit() {
+            current = current
+                .saturating_mul(10)
+                .saturating_add(usize::from(byte - b'0'));
+            continue;
+        }
+        largest = largest.max(current);
+        inert &= INERT_MODES.contains(&current);
+        current = 0;
+        let kind = match (private, byte) {
+            (_, b';') => continue,
+            (true, b'h' | b'l') if inert => Kind::Inert,
+            (true, _) => return None,
+            (false, b'n') => Kind::Inert,
+            (false, b'H' | b'f' | b'A' | b'B' | b'd') => Kind::Move,
+            (false, b'm' | b'K' | b'X' | b'P' | b'@' | b'D') => Kind::InRow { right: 0 },
+            (false, b'C' | b'G') => Kind::InRow {
+                right: largest.max(1),
             },
+            (false, _) => return None,
+        };
+        return Some(Sequence {
+            kind,
+            length: index + 3 + usize::from(private),
+        });
+    }
+    None
+}
+
+/// An OSC string of printable text (UTF-8 included), ended by BEL or ST.
+fn osc(bytes: &[u8]) -> Option<Sequence> {
+    let body = bytes.strip_prefix(&[ESC, b']'])?;
+    for (index, &byte) in body.iter().enumerate() {
+        let end = match byte {
+            0x20..=0x7e | 0x80..=0xff => continue,
+            0x07 => 1,
+            ESC if body.get(index + 1) == Some(&b'\\') => 2,
             _ => return None,
         };
-        return Some(Csi {
-            kind,
-            length: index + 3,
+        return Some(Sequence {
+            kind: Kind::Inert,
+            length: 2 + index + end,
         });
     }
     None

@@ -51,6 +51,12 @@ fn piece() -> impl Strategy<Value = Vec<u8>> {
         1 => Just(b"\x1b[4h".to_vec()),
         1 => Just(b"\x1b[?7l".to_vec()),
         1 => Just(b"\x1b]0;title\x07".to_vec()),
+        1 => Just("\x1b]0;⠂ agent\x1b\\".as_bytes().to_vec()),
+        1 => Just(b"\x1b]0;cut\nshort\x07".to_vec()),
+        1 => Just(b"\x1b[?2026h\x1b[?25l".to_vec()),
+        1 => Just(b"\x1b[?25h\x1b[?2026l".to_vec()),
+        1 => Just(b"\x1b[?1000;1006h\x1b[?1;25;1049h".to_vec()),
+        1 => Just(b"\x1b[6n".to_vec()),
         1 => Just(b"\x1b(0lqk\x1b(B".to_vec()),
         1 => "[a-z]{70,90}".prop_map(String::into_bytes),
     ]
@@ -153,21 +159,22 @@ fn a_sequence_split_across_reads_is_not_taken_for_text() {
 }
 
 #[test]
-fn text_that_could_reach_the_last_column_is_not_row_local() {
+fn text_that_could_go_past_the_last_column_is_not_row_local() {
     assert!(row_local(b"abc", 0, 10));
-    assert!(
-        !row_local(b"abcdefghi", 0, 10),
-        "the cursor would stop at the margin"
-    );
-    assert!(!row_local(b"a", 8, 10));
+    assert!(row_local(b"abcdefghij", 0, 10), "it fills the row");
+    assert!(!row_local(b"abcdefghijk", 0, 10), "it would wrap");
+    assert!(row_local(b"a", 9, 10));
+    assert!(!row_local(b"a", 10, 10), "a wrap is pending");
     assert!(!row_local(b"\x1b[20C", 0, 10));
     assert!(
-        !row_local("é".as_bytes(), 7, 10),
+        !row_local("é".as_bytes(), 9, 10),
         "a non-ASCII byte counts two"
     );
     assert!(row_local(b"\x1b[1;31mx\x1b[0m\x1b[K\r", 0, 80));
     assert!(!row_local(b"\x1b[", 0, 80), "cut short");
-    assert!(!row_local(b"\x1b[?25l", 0, 80));
+    assert!(row_local(b"\x1b[?25l\x1b]0;t\x07x", 0, 80), "nothing drawn");
+    assert!(!row_local(b"\x1b[?1049h", 0, 80));
+    assert!(!row_local(b"\x1b[?25;1049l", 0, 80));
     assert!(!row_local(b"\n", 0, 80));
 }
 
@@ -188,7 +195,32 @@ fn only_plain_chunks_are_cut() {
     ));
     assert!(!super::plain(b"a\x00b"), "other controls");
     assert!(!super::plain(b"\xf0E\x8c\n"), "broken UTF-8");
-    assert!(!super::plain(b"\x1b[?25l"), "other sequences");
-    assert!(!super::plain(b"\x1b]0;t\x07"));
+    assert!(super::plain(
+        b"\x1b[?2026h\x1b[?25l\x1b]0;t\x07\x1b]2;u\x1b\\\x1b[6n"
+    ));
+    assert!(!super::plain(b"\x1b[?1049h"), "other sequences");
+    assert!(!super::plain(b"\x1b[?12;47h"), "other modes");
+    assert!(!super::plain(b"\x1b]0;t\nu\x07"), "controls in a string");
+    assert!(!super::plain(b"\x1b]0;t"), "an unfinished string");
     assert!(!super::plain(b"x\x1b["), "cut short");
+}
+
+#[test]
+fn sequences_that_draw_nothing_mark_nothing() {
+    let mut emulator = emulator(80, 12);
+    emulator.process(b"\x1b[2J\x1b[5;1Hprompt> ");
+    let seen = emulator.changes();
+    // What codex and claude send between redraws: synchronized output, the
+    // cursor hidden and shown, a title, a cursor report request.
+    emulator.process(b"\x1b[?2026h\x1b[?25l");
+    emulator.process("\x1b]0;⠂ Claude Code\x07\x1b[6n".as_bytes());
+    emulator.process(b"\x1b[37;3H\x1b[?25h\x1b[?2026l");
+    assert_eq!(emulator.changed_since(seen), Changed::Nothing);
+    // A redraw of one row wrapped in them marks that row.
+    emulator
+        .process(b"\x1b[?2026h\x1b[?25l\x1b[9;4H\x1b[38;2;1;2;3mspin\x1b[0m\x1b[?25h\x1b[?2026l");
+    assert_eq!(emulator.changed_since(seen), Changed::Rows(vec![8]));
+    let seen = emulator.changes();
+    emulator.process(b"\x1b[?1049h");
+    assert_eq!(emulator.changed_since(seen), Changed::Everything);
 }
