@@ -16,7 +16,8 @@
 //! - `parse`: every chunk through `Emulator::process`, nothing else;
 //! - `detect`: the same plus detection exactly as the server does it
 //!   (`server/attention.rs`): `Tracker::output(t)` after every chunk, and
-//!   whenever `Tracker::due() <= t` an `observation()` of the screen and
+//!   whenever `Tracker::due() <= t` an `observation()` of the screen
+//!   (through the pane's `TailCache`, which reads only rows that changed) and
 //!   `Tracker::observe` with the built-in profile's rules, so at most one
 //!   look per `EVAL_INTERVAL` (100 ms) of the input's clock, plus the looks
 //!   still due after the last chunk;
@@ -27,10 +28,11 @@
 //! between `parse` and `detect` is detection's cost. Because that difference
 //! is a few per cent of a noisy figure, the bench first prints a table
 //! measured directly: every `process` call and every look timed on its own
-//! (median of several passes), with the looks' cost split into `screen_tail`,
-//! the rest of `observation`, and `Tracker::observe` (of which
-//! `StatusRules::matches`); those split-out calls are made a second time
-//! beside the real ones, so they do not disturb the ratio.
+//! (median of several passes), with `Tracker::observe` (of which
+//! `StatusRules::matches`) split out, and beside them `screen_tail`, the
+//! tail read afresh as every look did before `TailCache`; those split-out
+//! calls are made a second time beside the real ones, so they do not
+//! disturb the ratio.
 
 // A benchmark reports its tables on stderr, next to criterion's output.
 #![allow(clippy::print_stderr, clippy::unwrap_used, clippy::expect_used)]
@@ -47,7 +49,7 @@ use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
 use grove::agent::observe::screen_tail;
-use grove::agent::{Focus, StatusRules, Tracker, observation};
+use grove::agent::{Focus, StatusRules, TailCache, Tracker, observation};
 use grove::config::Config;
 use grove::pane::{Emulator, HistoryLimits, PaneSize};
 use redraws::redraws;
@@ -175,12 +177,13 @@ fn parse(input: &Input, scrollback: HistoryLimits) -> Emulator {
 fn looks_until(
     tracker: &mut Tracker,
     emulator: &mut Emulator,
+    cache: &mut TailCache,
     rules: &StatusRules,
     until: Instant,
 ) -> usize {
     let mut looks = 0;
     while let Some(due) = tracker.due().filter(|d| *d <= until) {
-        let seen = observation(emulator, rules.rows(), 0);
+        let seen = observation(emulator, rules.rows(), 0, cache);
         black_box(tracker.observe(due, &seen, rules, Focus::Unfocused));
         looks += 1;
     }
@@ -196,17 +199,18 @@ fn detect(
     let start = Instant::now();
     let mut emulator = Emulator::new(input.size, scrollback);
     let mut tracker = Tracker::new();
+    let mut cache = TailCache::new();
     let mut looks = 0;
     for (at, chunk) in &input.chunks {
         let now = start + *at;
         // The looks the server made while this chunk was on its way.
-        looks += looks_until(&mut tracker, &mut emulator, rules, now);
+        looks += looks_until(&mut tracker, &mut emulator, &mut cache, rules, now);
         black_box(emulator.process(chunk));
         tracker.output(now);
     }
     // And those still due once the output stopped (quiet, idle settling).
     let end = start + input.span() + Duration::from_secs(5);
-    looks += looks_until(&mut tracker, &mut emulator, rules, end);
+    looks += looks_until(&mut tracker, &mut emulator, &mut cache, rules, end);
     (emulator, tracker, looks)
 }
 
@@ -219,11 +223,12 @@ fn every_chunk(
     let start = Instant::now();
     let mut emulator = Emulator::new(input.size, scrollback);
     let mut tracker = Tracker::new();
+    let mut cache = TailCache::new();
     for (at, chunk) in &input.chunks {
         let now = start + *at;
         black_box(emulator.process(chunk));
         tracker.output(now);
-        let seen = observation(&mut emulator, rules.rows(), 0);
+        let seen = observation(&mut emulator, rules.rows(), 0, &mut cache);
         black_box(tracker.observe(now, &seen, rules, Focus::Unfocused));
     }
     (emulator, tracker)
@@ -249,9 +254,10 @@ fn timed_pass(input: &Input, scrollback: HistoryLimits, rules: &StatusRules) -> 
     let start = Instant::now();
     let mut emulator = Emulator::new(input.size, scrollback);
     let mut tracker = Tracker::new();
-    let look = |tracker: &mut Tracker, emulator: &mut Emulator, out: &mut Timed, due| {
+    let mut cache = TailCache::new();
+    let mut look = |tracker: &mut Tracker, emulator: &mut Emulator, out: &mut Timed, due| {
         let t0 = Instant::now();
-        let seen = observation(emulator, rules.rows(), 0);
+        let seen = observation(emulator, rules.rows(), 0, &mut cache);
         let t1 = Instant::now();
         black_box(tracker.observe(due, &seen, rules, Focus::Unfocused));
         let t2 = Instant::now();
@@ -286,12 +292,13 @@ fn timed_pass(input: &Input, scrollback: HistoryLimits, rules: &StatusRules) -> 
     // Every chunk, separately: only its looks are timed.
     let mut emulator = Emulator::new(input.size, scrollback);
     let mut tracker = Tracker::new();
+    let mut cache = TailCache::new();
     for (at, chunk) in &input.chunks {
         let now = start + *at;
         black_box(emulator.process(chunk));
         let t0 = Instant::now();
         tracker.output(now);
-        let seen = observation(&mut emulator, rules.rows(), 0);
+        let seen = observation(&mut emulator, rules.rows(), 0, &mut cache);
         black_box(tracker.observe(now, &seen, rules, Focus::Unfocused));
         out.every_chunk += t0.elapsed();
     }
@@ -317,7 +324,7 @@ fn table(inputs: &[Input], scrollback: HistoryLimits) {
         "MB/s",
         "detect",
         "µs/look",
-        "tail µs",
+        "fresh µs",
         "obs µs",
         "match",
         "µs/chunk",
@@ -351,7 +358,7 @@ fn table(inputs: &[Input], scrollback: HistoryLimits) {
     }
     eprintln!(
         "  detect: output() after every chunk and the throttled looks, as % of parse time; \
-         µs/look: one look (observation + observe);\n  tail: screen_tail alone, obs: \
+         µs/look: one look (observation + observe);\n  fresh: screen_tail alone (the tail read afresh, as looks did before TailCache), obs: \
          Tracker::observe (rules, reason), match: StatusRules::matches alone, per look; \
          µs/chunk: parse time per chunk;\n  every chunk: a look after every chunk, as % of parse time"
     );

@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use grove::agent::{Focus, State, StatusRules, Tracker, observation};
+use grove::agent::observe::screen_tail;
+use grove::agent::{Focus, State, StatusRules, TailCache, Tracker, observation};
 use grove::config::Config;
 use grove::pane::{Emulator, HistoryLimits, PaneSize};
 
@@ -128,13 +129,16 @@ fn replay(recording: &Recording) -> Replay {
     let mut timeline = vec![(Duration::ZERO, tracker.status().state, String::new())];
     let mut verdicts = Vec::new();
     // Lets the tracker look whenever it asked to, up to `until`.
-    let run_until = |tracker: &mut Tracker,
-                     emulator: &mut Emulator,
-                     timeline: &mut Vec<(Duration, State, String)>,
-                     generation: u64,
-                     until: Instant| {
+    let mut cache = TailCache::new();
+    let mut run_until = |tracker: &mut Tracker,
+                         emulator: &mut Emulator,
+                         timeline: &mut Vec<(Duration, State, String)>,
+                         generation: u64,
+                         until: Instant| {
         while let Some(due) = tracker.due().filter(|d| *d <= until) {
-            let seen = observation(emulator, rules.rows(), generation);
+            let seen = observation(emulator, rules.rows(), generation, &mut cache);
+            // What the cache kept is what the screen shows.
+            assert_eq!(seen.tail, screen_tail(emulator.screen(), rules.rows()));
             tracker.observe(due, &seen, &rules, Focus::Unfocused);
             let status = tracker.status();
             timeline.push((due - start, status.state, status.reason.clone()));

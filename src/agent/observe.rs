@@ -2,18 +2,81 @@
 //! emulator: the lowest non-blank rows of the screen as text, the bell count
 //! and new notifications. Kept apart from the tracker so that the tracker
 //! stays pure and this, the only part that touches the screen, stays small.
+//!
+//! Reading a row's text out of vt100 is nearly all of a look's cost, and a
+//! printing agent is looked at several times a second. [`TailCache`] keeps
+//! each row's text between looks and reads again only the rows the
+//! emulator's damage says may have changed: a spinner step or a title
+//! costs one row or none.
 
 use super::status::Observation;
-use crate::pane::{Emulator, NotificationSource};
+use crate::pane::{Changed, Emulator, NotificationSource};
+
+/// The text of a pane's screen rows as the last look read them.
+#[derive(Debug, Default)]
+pub struct TailCache {
+    /// The emulator's change count when the rows were last brought up to
+    /// date.
+    changes: u64,
+    /// Per screen row, its text, or `None` when it may have changed since.
+    rows: Vec<Option<String>>,
+}
+
+impl TailCache {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// [`screen_tail`] of `emulator`'s screen, reading only the rows that
+    /// may have changed since the last call.
+    pub fn tail(&mut self, emulator: &Emulator, rows: usize) -> String {
+        let changes = emulator.changes();
+        if changes != self.changes {
+            match emulator.changed_since(self.changes) {
+                Changed::Nothing => {}
+                Changed::Rows(changed) => {
+                    for row in changed {
+                        if let Some(text) = self.rows.get_mut(usize::from(row)) {
+                            *text = None;
+                        }
+                    }
+                }
+                Changed::Everything => self.rows.clear(),
+            }
+            self.changes = changes;
+        }
+        let screen = emulator.screen();
+        let height = screen.size().0.get();
+        self.rows.resize(usize::from(height), None);
+        let mut tail: Vec<&str> = Vec::with_capacity(rows);
+        for (row, text) in (0..height).zip(self.rows.iter_mut()).rev() {
+            let text = text.get_or_insert_with(|| row_text(screen, row));
+            if tail.is_empty() && text.trim().is_empty() {
+                continue;
+            }
+            tail.push(text);
+            if tail.len() == rows {
+                break;
+            }
+        }
+        tail.reverse();
+        tail.join("\n")
+    }
+}
 
 /// What the pane shows now; `rows` is how many of the lowest non-blank rows
-/// the profile's rules read (none when it has no rules). Takes the pending
-/// notifications out of the emulator.
-pub fn observation(emulator: &mut Emulator, rows: usize, generation: u64) -> Observation {
+/// the profile's rules read (none when it has no rules), read through
+/// `cache`. Takes the pending notifications out of the emulator.
+pub fn observation(
+    emulator: &mut Emulator,
+    rows: usize,
+    generation: u64,
+    cache: &mut TailCache,
+) -> Observation {
     let tail = if rows == 0 {
         String::new()
     } else {
-        screen_tail(emulator.screen(), rows)
+        cache.tail(emulator, rows)
     };
     let notifications = emulator
         .take_notifications()
@@ -35,19 +98,15 @@ pub fn observation(emulator: &mut Emulator, rows: usize, generation: u64) -> Obs
 }
 
 /// The lowest `rows` rows of the visible screen that end at its last
-/// non-blank row, joined with newlines.
+/// non-blank row, joined with newlines, read afresh.
 pub fn screen_tail(screen: &vt100::Screen, rows: usize) -> String {
-    // From the bottom up, one row at a time (`contents_between` from the
-    // start of a row to the start of the next): the rules read a few rows at
+    // From the bottom up, one row at a time: the rules read a few rows at
     // the bottom, and formatting every row of the screen was most of the
     // cost of a look (benches/status.rs).
     let (height, _) = screen.size();
     let mut tail: Vec<String> = Vec::with_capacity(rows);
     for row in (0..height.get()).rev() {
-        let mut text = screen.contents_between(row, 0, row + 1, 0);
-        if text.ends_with('\n') {
-            text.pop();
-        }
+        let text = row_text(screen, row);
         if tail.is_empty() && text.trim().is_empty() {
             continue;
         }
@@ -58,6 +117,15 @@ pub fn screen_tail(screen: &vt100::Screen, rows: usize) -> String {
     }
     tail.reverse();
     tail.join("\n")
+}
+
+/// One row's text (`contents_between` from its start to the next row's).
+fn row_text(screen: &vt100::Screen, row: u16) -> String {
+    let mut text = screen.contents_between(row, 0, row + 1, 0);
+    if text.ends_with('\n') {
+        text.pop();
+    }
+    text
 }
 
 #[cfg(test)]
@@ -71,20 +139,27 @@ mod tests {
             PaneSize { rows: 10, cols: 20 },
             HistoryLimits::new(10_000, 1 << 16),
         );
+        let mut cache = TailCache::new();
         emulator.process(b"one\r\ntwo\r\nthree\x07\x1b]9;done here\x07\x1b]9;4;1;50\x07");
-        let seen = observation(&mut emulator, 2, 1);
+        let seen = observation(&mut emulator, 2, 1, &mut cache);
         assert_eq!(seen.tail, "two\nthree");
         assert_eq!(seen.bells, 1);
         assert_eq!(seen.notifications, ["done here"]);
         assert_eq!(
-            observation(&mut emulator, 2, 1).notifications,
+            observation(&mut emulator, 2, 1, &mut cache).notifications,
             Vec::<String>::new()
         );
-        assert_eq!(observation(&mut emulator, 0, 1).tail, "");
+        assert_eq!(observation(&mut emulator, 0, 1, &mut cache).tail, "");
         // Rows below the last drawn one, and blank rows above the tail,
         // are not part of it; blank rows inside it are.
         emulator.process(b"\x1b[2J\x1b[Hfirst\r\n\r\nthird");
-        assert_eq!(observation(&mut emulator, 3, 2).tail, "first\n\nthird");
-        assert_eq!(observation(&mut emulator, 9, 2).tail, "first\n\nthird");
+        assert_eq!(
+            observation(&mut emulator, 3, 2, &mut cache).tail,
+            "first\n\nthird"
+        );
+        assert_eq!(
+            observation(&mut emulator, 9, 2, &mut cache).tail,
+            "first\n\nthird"
+        );
     }
 }

@@ -65,7 +65,7 @@ impl Session {
                 // Read before the screen: the screen is at least this new.
                 let generation = *live.pane.output_changes().borrow();
                 let mut emulator = live.pane.lock_emulator();
-                observation(&mut emulator, live.rules.rows(), generation)
+                observation(&mut emulator, live.rules.rows(), generation, &mut live.tail)
             };
             let focus = match focused.contains(&key) {
                 true => Focus::Focused,

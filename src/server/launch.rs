@@ -13,7 +13,7 @@ use super::jobs::{Failed, JobOutcome, Reply, context, open_repo};
 use super::output::Throttle;
 use super::session::{Event, Session};
 use super::workspaces::{Live, PaneId, PendingPrompt};
-use crate::agent::{StatusRules, Tracker};
+use crate::agent::{StatusRules, TailCache, Tracker};
 use crate::config;
 use crate::pane::{Pane, PaneSize};
 use crate::paths::Paths;
@@ -105,6 +105,7 @@ impl Session {
                 .prompt
                 .map(|text| PendingPrompt::when_ready(text, Instant::now())),
             tracker: Tracker::new(),
+            tail: TailCache::new(),
             rules: started.rules,
             attention: started.attention,
             output,

@@ -37,6 +37,8 @@ pub struct Live {
     pub prompt: Option<PendingPrompt>,
     /// What the agent is doing, and why.
     pub tracker: crate::agent::Tracker,
+    /// The screen's rows as the tracker last read them.
+    pub tail: crate::agent::TailCache,
     pub rules: crate::agent::StatusRules,
     /// The bell and hook settings the agent was started with.
     pub attention: crate::config::AttentionConfig,
