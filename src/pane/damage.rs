@@ -128,7 +128,14 @@ pub fn pieces(bytes: &[u8]) -> Vec<Piece> {
                 at += length;
                 moves_end = at;
             }
-            None => at += 1,
+            // Only an ESC or a line feed can start a move.
+            None => {
+                at += 1;
+                at += bytes
+                    .get(at..)
+                    .and_then(|rest| rest.iter().position(|&b| matches!(b, ESC | b'\n')))
+                    .unwrap_or(bytes.len() - at);
+            }
         }
     }
     pieces.push(Piece {
@@ -226,10 +233,10 @@ const INERT_MODES: &[usize] = &[
 /// The sequence `bytes` starts with (at its ESC), if it is one of those
 /// kinds, whole.
 fn sequence(bytes: &[u8]) -> Option<Sequence> {
-    match bytes.get(1) {
-        Some(b'[') => csi(bytes),
-        Some(b']') => osc(bytes),
-        Some(_) | None => None,
+    match bytes.get(..2)? {
+        [ESC, b'['] => csi(bytes),
+        [ESC, b']'] => osc(bytes),
+        _ => None,
     }
 }
 
