@@ -79,6 +79,11 @@ pub async fn connect(paths: &Paths) -> Result<Option<ClientConn>, ConnectError> 
         {
             return Ok(None);
         }
+        // A server dying as we connect resets the connection it had
+        // queued; gone as soon as its lock is (see below).
+        Err(err) if err.kind() == ErrorKind::ConnectionReset && lock_released(paths).await => {
+            return Ok(None);
+        }
         Err(source) => {
             return Err(ConnectError::Connect {
                 path: socket,
