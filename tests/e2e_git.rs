@@ -254,3 +254,22 @@ fn the_diff_key_shows_committed_and_uncommitted_work_against_the_base() {
         !s.contains("Diff · alpha")
     });
 }
+
+#[test]
+fn a_worktree_deleted_by_hand_shows_as_missing_until_removed() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    t.use_fake_agent();
+    t.grove_ok(&["new", "gone"]);
+    wait_until("the first read", || !workspace(&t, "gone")["git"].is_null());
+    std::fs::remove_dir_all(path_of(&t, "gone")).unwrap();
+    wait_until("the watcher to see it gone", || {
+        workspace(&t, "gone")["git"]["readiness"] == "worktree_missing"
+    });
+    let dashboard = t.dashboard(&[], SIZE);
+    wait_for_text(&dashboard, "Worktree missing");
+    drop(dashboard);
+    let removed = t.grove_ok(&["rm", "gone"]);
+    assert!(removed.contains("already gone"), "{removed}");
+    assert_eq!(listing(&t)["workspaces"], serde_json::json!([]));
+}

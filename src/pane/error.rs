@@ -14,7 +14,10 @@ pub enum PaneError {
     EmptyCommand,
     /// portable-pty would silently run the program in `$HOME` instead, so a
     /// missing worktree is refused before anything starts.
-    #[error("working directory {} does not exist", path.display())]
+    #[error(
+        "working directory {} does not exist; `grove rm` the workspace to forget it",
+        path.display()
+    )]
     MissingCwd { path: PathBuf },
     #[error("working directory {} is not a directory", path.display())]
     CwdNotADirectory { path: PathBuf },

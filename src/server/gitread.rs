@@ -10,6 +10,11 @@ use crate::git::{CommitMemo, Git, GitError, StateRead, read_state};
 
 /// Reads the state of the worktree at `worktree` of the repository at `repo`.
 pub fn read(repo: &Path, worktree: &Path, base: &str, memo: &mut CommitMemo) -> ReadResult {
+    // Only the directory itself: git would fail on it with an error of its
+    // own, which tells the sidebar nothing.
+    if !worktree.is_dir() {
+        return ReadResult::Missing;
+    }
     let mut attempt = || -> Result<StateRead, GitError> {
         let git = Git::shared()?;
         let repository = git2::Repository::open(repo).map_err(|source| GitError::Library {

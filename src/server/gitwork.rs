@@ -15,9 +15,9 @@ use tokio::time::Instant;
 
 use super::watch::GitWatcher;
 use super::workspaces::WorkspaceKey;
-use crate::git::state::GitState;
+use crate::git::state::{DiffStat, GitState};
 use crate::protocol::GitSummary;
-use crate::workspace::readiness::{CheckStatus, readiness};
+use crate::workspace::readiness::{CheckStatus, Readiness, readiness};
 
 /// A commit touches HEAD, the index, logs and a ref within milliseconds;
 /// reading once after the burst is enough.
@@ -40,6 +40,8 @@ enum Flight {
 #[derive(Debug, Clone)]
 pub struct Tracked {
     pub state: Option<GitState>,
+    /// Whether the last read found the worktree's directory.
+    pub presence: Presence,
     /// The commit the workspace's branch was created at.
     pub start: Option<String>,
     /// Other workspaces of the repository that change some of the same paths.
@@ -66,7 +68,24 @@ pub enum ReadResult {
     Read(Box<GitState>),
     /// `index.lock` was held (the agent is committing): try again shortly.
     Busy,
+    /// The worktree's directory is gone (removed by hand, not by grove).
+    Missing,
     Failed(String),
+}
+
+/// Whether a workspace's worktree directory was there at the last read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    Present,
+    Missing,
+}
+
+/// What a finished read changed.
+#[derive(Debug)]
+pub enum Update<'a> {
+    State(&'a GitState),
+    /// The worktree's directory has gone.
+    Missing,
 }
 
 /// All tracked workspaces and the watcher that feeds them.
@@ -109,6 +128,7 @@ impl GitWork {
                     key.clone(),
                     Tracked {
                         state: None,
+                        presence: Presence::Present,
                         start: None,
                         overlaps: Vec::new(),
                         check: CheckStatus::NotConfigured,
@@ -131,6 +151,21 @@ impl GitWork {
     /// What `grove ls --json` and the sidebar show for `key`.
     pub fn summary(&self, key: &WorkspaceKey) -> Option<GitSummary> {
         let entry = self.entries.get(key)?;
+        if entry.presence == Presence::Missing {
+            return Some(GitSummary {
+                ahead: 0,
+                behind: 0,
+                committed: DiffStat::default(),
+                uncommitted: DiffStat::default(),
+                untracked: 0,
+                conflicts: Vec::new(),
+                overlaps: Vec::new(),
+                last_commit: None,
+                check: entry.check.clone(),
+                pr: entry.pr.clone(),
+                readiness: Readiness::WorktreeMissing,
+            });
+        }
         let state = entry.state.as_ref()?;
         Some(GitSummary {
             ahead: state.ahead,
@@ -224,13 +259,13 @@ impl GitWork {
         starting
     }
 
-    /// A read finished. Returns the new state when it differs from the last.
+    /// A read finished. Returns what changed since the last one, if anything.
     pub fn finished(
         &mut self,
         key: &WorkspaceKey,
         result: ReadResult,
         now: Instant,
-    ) -> Option<&GitState> {
+    ) -> Option<Update<'_>> {
         let entry = self.entries.get_mut(key)?;
         self.running = self.running.saturating_sub(1);
         let stale = entry.flight == Flight::RunningStale;
@@ -240,12 +275,21 @@ impl GitWork {
         }
         match result {
             ReadResult::Read(state) => {
-                if entry.state.as_ref() == Some(&*state) {
+                if entry.presence == Presence::Present && entry.state.as_ref() == Some(&*state) {
                     return None;
                 }
+                entry.presence = Presence::Present;
                 entry.state = Some(*state);
-                entry.state.as_ref()
+                entry.state.as_ref().map(Update::State)
             }
+            ReadResult::Missing => match entry.presence {
+                Presence::Missing => None,
+                Presence::Present => {
+                    entry.presence = Presence::Missing;
+                    entry.state = None;
+                    Some(Update::Missing)
+                }
+            },
             ReadResult::Busy => {
                 entry.due = Some(now + BUSY_RETRY);
                 None
@@ -321,5 +365,47 @@ mod tests {
         }
         assert_eq!(w.next_due(), Some(now + DEBOUNCE));
         assert_eq!(w.start_due(now + DEBOUNCE).len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_missing_worktree_is_shown_until_a_read_finds_it_again() {
+        let mut w = work();
+        let now = Instant::now();
+        w.sync(&[key("a")], now);
+        let clean = GitState {
+            branch: Some("grove/a".into()),
+            head: "abc".into(),
+            ahead: 0,
+            behind: 0,
+            committed: DiffStat::default(),
+            uncommitted: DiffStat::default(),
+            untracked: 0,
+            conflicts: Vec::new(),
+            changed_paths: Vec::new(),
+            merge: crate::git::state::MergeSummary::Unmerged,
+            last_commit: None,
+        };
+        let read = || ReadResult::Read(Box::new(clean.clone()));
+        assert!(matches!(
+            w.finished(&key("a"), read(), now),
+            Some(Update::State(_))
+        ));
+        assert!(w.finished(&key("a"), read(), now).is_none());
+        assert!(matches!(
+            w.finished(&key("a"), ReadResult::Missing, now),
+            Some(Update::Missing)
+        ));
+        assert!(w.finished(&key("a"), ReadResult::Missing, now).is_none());
+        let summary = w.summary(&key("a")).unwrap();
+        assert_eq!(summary.readiness, Readiness::WorktreeMissing);
+        // Back (a restore, say): the same state as before is news again.
+        assert!(matches!(
+            w.finished(&key("a"), read(), now),
+            Some(Update::State(_))
+        ));
+        assert_ne!(
+            w.summary(&key("a")).unwrap().readiness,
+            Readiness::WorktreeMissing
+        );
     }
 }

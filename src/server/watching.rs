@@ -4,7 +4,7 @@
 
 use tokio::time::Instant;
 
-use super::gitwork::ReadResult;
+use super::gitwork::{ReadResult, Update};
 use super::jobs::JobOutcome;
 use super::session::Session;
 use super::watch::WatchPlan;
@@ -105,33 +105,37 @@ impl Session {
     ) {
         self.git.put_memo(&key, memo);
         let root = key_root(&self.table, &key);
-        let changed = self
-            .git
-            .finished(&key, result, Instant::now())
-            .map(|state| {
+        let changed = match self.git.finished(&key, result, Instant::now()) {
+            None => return,
+            Some(Update::Missing) => None,
+            Some(Update::State(state)) => {
                 let dirs: Vec<std::path::PathBuf> = state
                     .changed_paths
                     .iter()
                     .filter_map(|p| p.parent().map(|d| root.join(d)))
                     .filter(|d| d.is_dir())
                     .collect();
-                (dirs, state.head.clone(), state.ahead)
-            });
-        if let Some((dirs, head, ahead)) = changed {
-            self.git.watcher.add_dirs(&key, &dirs);
-            self.git.update_overlaps(&key.repo);
-            self.commit_seen(&key, &head, ahead);
-            self.touch_repo(&key.repo.clone());
-            if let Some(summary) = self.git.summary(&key) {
-                let kind = crate::protocol::EventKind::Git {
-                    workspace: key.name.clone(),
-                    readiness: summary.readiness.key().to_owned(),
-                    ahead: summary.ahead,
-                    behind: summary.behind,
-                    uncommitted_files: summary.uncommitted.files + summary.untracked,
-                };
-                self.emit(&key.repo, kind);
+                Some((dirs, state.head.clone(), state.ahead))
             }
+        };
+        match changed {
+            Some((dirs, head, ahead)) => {
+                self.git.watcher.add_dirs(&key, &dirs);
+                self.git.update_overlaps(&key.repo);
+                self.commit_seen(&key, &head, ahead);
+            }
+            None => self.git.update_overlaps(&key.repo),
+        }
+        self.touch_repo(&key.repo.clone());
+        if let Some(summary) = self.git.summary(&key) {
+            let kind = crate::protocol::EventKind::Git {
+                workspace: key.name.clone(),
+                readiness: summary.readiness.key().to_owned(),
+                ahead: summary.ahead,
+                behind: summary.behind,
+                uncommitted_files: summary.uncommitted.files + summary.untracked,
+            };
+            self.emit(&key.repo, kind);
         }
     }
 }

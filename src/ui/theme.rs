@@ -115,7 +115,7 @@ pub fn attention() -> Style {
 pub fn readiness_style(readiness: &Readiness) -> Style {
     match readiness {
         Readiness::Ready => Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
-        Readiness::Conflicts { .. } | Readiness::CheckFailed => {
+        Readiness::Conflicts { .. } | Readiness::CheckFailed | Readiness::WorktreeMissing => {
             Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
         }
         Readiness::Uncommitted | Readiness::Behind { .. } => Style::new().fg(Color::Yellow),

@@ -46,6 +46,9 @@ pub enum Readiness {
     },
     /// Committed, clean, merges cleanly, check passed or not configured.
     Ready,
+    /// The worktree's directory is gone (removed by hand, not by grove):
+    /// nothing to read, and the agent cannot start there.
+    WorktreeMissing,
 }
 
 impl Readiness {
@@ -61,6 +64,7 @@ impl Readiness {
             Readiness::Overlaps { .. } => "overlaps",
             Readiness::Behind { .. } => "behind",
             Readiness::Ready => "ready",
+            Readiness::WorktreeMissing => "worktree_missing",
         }
     }
 
@@ -76,6 +80,7 @@ impl Readiness {
             Readiness::Overlaps { with } => format!("Overlaps ({})", with.join(", ")),
             Readiness::Behind { commits } => format!("Behind base ({commits})"),
             Readiness::Ready => "Ready".to_owned(),
+            Readiness::WorktreeMissing => "Worktree missing".to_owned(),
         }
     }
 }
