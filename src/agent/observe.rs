@@ -48,19 +48,11 @@ impl TailCache {
         let screen = emulator.screen();
         let height = screen.size().0.get();
         self.rows.resize(usize::from(height), None);
-        let mut tail: Vec<&str> = Vec::with_capacity(rows);
-        for (row, text) in (0..height).zip(self.rows.iter_mut()).rev() {
-            let text = text.get_or_insert_with(|| row_text(screen, row));
-            if tail.is_empty() && text.trim().is_empty() {
-                continue;
-            }
-            tail.push(text);
-            if tail.len() == rows {
-                break;
-            }
-        }
-        tail.reverse();
-        tail.join("\n")
+        let bottom_up = (0..height)
+            .zip(self.rows.iter_mut())
+            .rev()
+            .map(|(row, text)| &*text.get_or_insert_with(|| row_text(screen, row)));
+        lowest_rows(bottom_up, rows)
     }
 }
 
@@ -103,11 +95,18 @@ pub fn screen_tail(screen: &vt100::Screen, rows: usize) -> String {
     // From the bottom up, one row at a time: the rules read a few rows at
     // the bottom, and formatting every row of the screen was most of the
     // cost of a look (benches/status.rs).
-    let (height, _) = screen.size();
-    let mut tail: Vec<String> = Vec::with_capacity(rows);
-    for row in (0..height.get()).rev() {
-        let text = row_text(screen, row);
-        if tail.is_empty() && text.trim().is_empty() {
+    let bottom_up = (0..screen.size().0.get())
+        .rev()
+        .map(|row| row_text(screen, row));
+    lowest_rows(bottom_up, rows)
+}
+
+/// The first `rows` of `bottom_up` from the first non-blank one, top to
+/// bottom, joined with newlines; rows past those are never asked for.
+fn lowest_rows<S: AsRef<str>>(bottom_up: impl Iterator<Item = S>, rows: usize) -> String {
+    let mut tail: Vec<S> = Vec::with_capacity(rows);
+    for text in bottom_up {
+        if tail.is_empty() && text.as_ref().trim().is_empty() {
             continue;
         }
         tail.push(text);
@@ -116,7 +115,8 @@ pub fn screen_tail(screen: &vt100::Screen, rows: usize) -> String {
         }
     }
     tail.reverse();
-    tail.join("\n")
+    let lines: Vec<&str> = tail.iter().map(AsRef::as_ref).collect();
+    lines.join("\n")
 }
 
 /// One row's text (`contents_between` from its start to the next row's).
