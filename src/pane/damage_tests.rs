@@ -224,3 +224,49 @@ fn sequences_that_draw_nothing_mark_nothing() {
     emulator.process(b"\x1b[?1049h");
     assert_eq!(emulator.changed_since(seen), Changed::Everything);
 }
+
+/// The recorded sessions of the real agents (`tests/fixtures/agents/`), read
+/// by read as they arrived: no row outside the damage changes, and the
+/// sequences they wrap their redraws in leave most reads marking rows only.
+#[test]
+fn recorded_agents_change_no_row_outside_the_damage() {
+    use base64::Engine as _;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/agents");
+    for agent in ["claude", "codex", "gemini", "opencode", "aider"] {
+        let text = std::fs::read_to_string(dir.join(format!("{agent}.jsonl"))).unwrap();
+        let mut lines = text.lines();
+        let header: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+        let size = |key: &str| u16::try_from(header[key].as_u64().unwrap()).unwrap();
+        let mut emulator = emulator(size("cols"), size("rows"));
+        let (mut reads, mut whole) = (0, 0);
+        for line in lines {
+            let event: serde_json::Value = serde_json::from_str(line).unwrap();
+            let Some(out) = event["out"].as_str() else {
+                continue;
+            };
+            let chunk = base64::engine::general_purpose::STANDARD
+                .decode(out)
+                .unwrap();
+            let before = emulator.screen().clone();
+            let seen = emulator.changes();
+            emulator.process(&chunk);
+            let differ = rows_that_differ(&before, emulator.screen());
+            reads += 1;
+            match emulator.changed_since(seen) {
+                Changed::Everything => whole += 1,
+                Changed::Rows(rows) => assert!(
+                    differ.iter().all(|row| rows.contains(row)),
+                    "{agent}: rows {differ:?} changed, damage {rows:?}, read {reads}"
+                ),
+                Changed::Nothing => assert!(differ.is_empty(), "{agent}: read {reads}"),
+            }
+        }
+        // codex and opencode redraw row by row inside synchronized output.
+        if matches!(agent, "codex" | "opencode") {
+            assert!(
+                whole * 10 < reads,
+                "{agent}: {whole} of {reads} reads marked everything"
+            );
+        }
+    }
+}
