@@ -162,4 +162,48 @@ mod tests {
             "first\n\nthird"
         );
     }
+
+    #[test]
+    fn the_cached_tail_follows_echoes_resizes_and_screen_switches() {
+        let mut emulator = Emulator::new(
+            PaneSize { rows: 6, cols: 20 },
+            HistoryLimits::new(10_000, 1 << 16),
+        );
+        let mut cache = TailCache::new();
+        let steps: [&dyn Fn(&mut Emulator); 7] = [
+            &|e| {
+                let _ = e.process(b"a\r\nb\r\nc\r\n> ");
+            },
+            // An echo: one row marked.
+            &|e| {
+                let _ = e.process(b"x");
+            },
+            // A spinner two rows up, inside synchronized output.
+            &|e| {
+                let _ = e.process(b"\x1b[?2026h\x1b[2;1H\x1b[2K* busy\x1b[4;3H\x1b[?2026l");
+            },
+            &|e| {
+                let _ = e.resize(PaneSize { rows: 3, cols: 20 });
+            },
+            &|e| {
+                let _ = e.resize(PaneSize { rows: 8, cols: 12 });
+            },
+            &|e| {
+                let _ = e.process(b"\x1b[?1049h\x1b[Halt");
+            },
+            &|e| {
+                let _ = e.process(b"\x1b[?1049l\r\nlast");
+            },
+        ];
+        for (index, step) in steps.iter().enumerate() {
+            step(&mut emulator);
+            for rows in [1, 3, 10] {
+                assert_eq!(
+                    cache.tail(&emulator, rows),
+                    screen_tail(emulator.screen(), rows),
+                    "step {index}, {rows} rows"
+                );
+            }
+        }
+    }
 }
