@@ -73,14 +73,18 @@ const ESC: u8 = 0x1b;
 /// flood or a redraw, which marks everything.
 pub const SMALL_CHUNK: usize = 1024;
 
-/// Whether `bytes` holds nothing but what the pieces are made of: whole
+/// Whether `bytes` holds nothing but what the pieces are made of: valid
 /// UTF-8 text, CR, BS, BEL, LF, CSI sequences that keep to the cursor's row
 /// or only move the cursor, and sequences that change no cell ([`Kind`]).
 /// Anything else (other controls, other sequences, broken UTF-8) is parsed
 /// in one go and marks everything, so the chunk is never cut where the
 /// filter keeps state.
 pub fn plain(bytes: &[u8]) -> bool {
-    if std::str::from_utf8(bytes).is_err() {
+    // A character the read cut short at its end is fine: the filter holds
+    // it until the next read.
+    if let Err(error) = std::str::from_utf8(bytes)
+        && error.error_len().is_some()
+    {
         return false;
     }
     let mut at = 0;

@@ -270,3 +270,24 @@ fn recorded_agents_change_no_row_outside_the_damage() {
         }
     }
 }
+
+#[test]
+fn a_read_that_finishes_what_the_last_one_cut_is_judged_whole() {
+    let mut emulator = emulator(80, 12);
+    emulator.process(b"\x1b[2J\x1b[5;1Hbox \x1b[38;2;25");
+    let seen = emulator.changes();
+    emulator.process(b"5;0;0mred\x1b[0m \xc3");
+    emulator.process(b"\xa9!");
+    assert_eq!(emulator.changed_since(seen), Changed::Rows(vec![4]));
+    assert_eq!(
+        emulator.screen().contents_between(4, 0, 4, 20),
+        "box red é!"
+    );
+    let cell = emulator.screen().cell(4, 4).unwrap();
+    assert_eq!(cell.fgcolor(), vt100::Color::Rgb(255, 0, 0));
+    // Finished into something that is not row-local: everything.
+    emulator.process(b"\x1b[");
+    let seen = emulator.changes();
+    emulator.process(b"2J");
+    assert_eq!(emulator.changed_since(seen), Changed::Everything);
+}

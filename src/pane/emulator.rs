@@ -8,6 +8,8 @@
 //! thread is the only writer, so everything here is synchronous and cheap to
 //! hold under a short lock.
 
+use std::borrow::Cow;
+use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use vt100::Screen;
@@ -133,29 +135,51 @@ impl Emulator {
     }
 
     /// Parses `bytes`, piece by piece while each piece keeps to one row
-    /// (see [`damage`]), and says which rows they changed.
+    /// (see [`damage`]), and says which rows they changed. A read that
+    /// finishes a sequence the last one cut short is judged with the
+    /// bytes the filter holds of it in front (a PTY read ends anywhere,
+    /// often inside an SGR); only the read itself is fed.
     fn feed_marking(&mut self, bytes: &[u8]) -> Marked {
-        if !self.filter.at_ground() || bytes.len() >= damage::SMALL_CHUNK || !damage::plain(bytes) {
+        let mut held = Vec::new();
+        if bytes.len() >= damage::SMALL_CHUNK || !self.filter.held(&mut held) {
             self.feed(bytes);
             return Marked::Everything;
         }
+        let skip = held.len();
+        let whole: Cow<[u8]> = match skip {
+            0 => Cow::Borrowed(bytes),
+            _ => {
+                held.extend_from_slice(bytes);
+                Cow::Owned(held)
+            }
+        };
+        if !damage::plain(&whole) {
+            self.feed(bytes);
+            return Marked::Everything;
+        }
+        // The part of `range` (of `whole`) that this read brought.
+        let fresh = |range: Range<usize>| {
+            bytes
+                .get(range.start.saturating_sub(skip)..range.end.saturating_sub(skip))
+                .unwrap_or_default()
+        };
+        let end = whole.len();
         let mut rows = Vec::new();
-        for piece in damage::pieces(bytes) {
-            let moves = bytes.get(piece.moves.clone()).unwrap_or_default();
-            if let Err(fed) = self.feed_moves(moves) {
-                let rest = piece.moves.start.saturating_add(fed);
-                self.feed(bytes.get(rest..).unwrap_or_default());
+        for piece in damage::pieces(&whole) {
+            if let Err(fed) = self.feed_moves(fresh(piece.moves.clone())) {
+                let rest = piece.moves.start.max(skip).saturating_add(fed);
+                self.feed(fresh(rest..end));
                 return Marked::Everything;
             }
-            let text = bytes.get(piece.text.clone()).unwrap_or_default();
+            let text = whole.get(piece.text.clone()).unwrap_or_default();
             let (row, col) = self.parser.screen().cursor_position();
             if !damage::row_local(text, col, self.size.cols) {
-                self.feed(bytes.get(piece.text.start..).unwrap_or_default());
+                self.feed(fresh(piece.text.start..end));
                 return Marked::Everything;
             }
-            self.feed(text);
+            self.feed(fresh(piece.text.clone()));
             if self.parser.screen().cursor_position().0 != row {
-                self.feed(bytes.get(piece.text.end..).unwrap_or_default());
+                self.feed(fresh(piece.text.end..end));
                 return Marked::Everything;
             }
             if !text.is_empty() {

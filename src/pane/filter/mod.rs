@@ -113,16 +113,32 @@ impl Filter {
         Self::default()
     }
 
-    /// Whether the next byte starts afresh: not inside an escape sequence,
-    /// a string or a UTF-8 character.
-    pub fn at_ground(&self) -> bool {
+    /// The bytes the filter holds of a sequence or character a read cut
+    /// short (`ESC`, `ESC [`, `ESC [` and parameters, or the first bytes of
+    /// a UTF-8 character), put in `into`: what the next read continues.
+    /// `false` inside anything else (a string, a long CSI passed on as it
+    /// came, a character set designation), whose bytes are not held.
+    pub fn held(&self, into: &mut Vec<u8>) -> bool {
         match self.state {
             State::Ground => true,
-            State::Utf8 { .. }
-            | State::Escape
-            | State::CsiStart
-            | State::Csi
-            | State::Str(_)
+            State::Escape => {
+                into.push(ESC);
+                true
+            }
+            State::CsiStart => {
+                into.extend_from_slice(&[ESC, b'[']);
+                true
+            }
+            State::Csi => {
+                into.extend_from_slice(&[ESC, b'[']);
+                into.extend_from_slice(&self.params);
+                true
+            }
+            State::Utf8 { held, len } => {
+                into.extend_from_slice(held.get(..usize::from(len)).unwrap_or_default());
+                true
+            }
+            State::Str(_)
             | State::StrEscape
             | State::Designate(_)
             | State::EscIntermediate
