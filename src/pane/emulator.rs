@@ -140,11 +140,15 @@ impl Emulator {
     /// bytes the filter holds of it in front (a PTY read ends anywhere,
     /// often inside an SGR); only the read itself is fed.
     fn feed_marking(&mut self, bytes: &[u8]) -> Marked {
-        let mut held = Vec::new();
-        if bytes.len() >= damage::SMALL_CHUNK || !self.filter.held(&mut held) {
+        // A big read is a flood or a whole redraw: not worth cutting.
+        let held = match bytes.len() < damage::SMALL_CHUNK {
+            true => self.filter.held(),
+            false => None,
+        };
+        let Some(mut held) = held else {
             self.feed(bytes);
             return Marked::Everything;
-        }
+        };
         let skip = held.len();
         let whole: Cow<[u8]> = match skip {
             0 => Cow::Borrowed(bytes),

@@ -115,34 +115,21 @@ impl Filter {
 
     /// The bytes the filter holds of a sequence or character a read cut
     /// short (`ESC`, `ESC [`, `ESC [` and parameters, or the first bytes of
-    /// a UTF-8 character), put in `into`: what the next read continues.
-    /// `false` inside anything else (a string, a long CSI passed on as it
-    /// came, a character set designation), whose bytes are not held.
-    pub fn held(&self, into: &mut Vec<u8>) -> bool {
+    /// a UTF-8 character): what the next read continues. `None` inside
+    /// anything else (a string, a long CSI passed on as it came, a
+    /// character set designation), whose bytes are not held.
+    pub fn held(&self) -> Option<Vec<u8>> {
         match self.state {
-            State::Ground => true,
-            State::Escape => {
-                into.push(ESC);
-                true
-            }
-            State::CsiStart => {
-                into.extend_from_slice(&[ESC, b'[']);
-                true
-            }
-            State::Csi => {
-                into.extend_from_slice(&[ESC, b'[']);
-                into.extend_from_slice(&self.params);
-                true
-            }
-            State::Utf8 { held, len } => {
-                into.extend_from_slice(held.get(..usize::from(len)).unwrap_or_default());
-                true
-            }
+            State::Ground => Some(Vec::new()),
+            State::Escape => Some(vec![ESC]),
+            State::CsiStart => Some(vec![ESC, b'[']),
+            State::Csi => Some([&[ESC, b'['][..], &self.params].concat()),
+            State::Utf8 { held, len } => held.get(..usize::from(len)).map(<[u8]>::to_vec),
             State::Str(_)
             | State::StrEscape
             | State::Designate(_)
             | State::EscIntermediate
-            | State::CsiRaw => false,
+            | State::CsiRaw => None,
         }
     }
 
