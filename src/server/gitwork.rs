@@ -39,9 +39,8 @@ enum Flight {
 /// What the watcher knows about one workspace.
 #[derive(Debug, Clone)]
 pub struct Tracked {
-    pub state: Option<GitState>,
-    /// Whether the last read found the worktree's directory.
-    pub presence: Presence,
+    /// What the last read found.
+    pub found: Found,
     /// The commit the workspace's branch was created at.
     pub start: Option<String>,
     /// Other workspaces of the repository that change some of the same paths.
@@ -73,11 +72,23 @@ pub enum ReadResult {
     Failed(String),
 }
 
-/// Whether a workspace's worktree directory was there at the last read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Presence {
-    Present,
+/// What the reads of a workspace have found so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// No read has finished yet.
+    Nothing,
+    State(Box<GitState>),
+    /// The worktree's directory is gone.
     Missing,
+}
+
+impl Found {
+    pub fn state(&self) -> Option<&GitState> {
+        match self {
+            Found::State(state) => Some(state),
+            Found::Nothing | Found::Missing => None,
+        }
+    }
 }
 
 /// What a finished read changed.
@@ -127,8 +138,7 @@ impl GitWork {
                 self.entries.insert(
                     key.clone(),
                     Tracked {
-                        state: None,
-                        presence: Presence::Present,
+                        found: Found::Nothing,
                         start: None,
                         overlaps: Vec::new(),
                         check: CheckStatus::NotConfigured,
@@ -151,22 +161,25 @@ impl GitWork {
     /// What `grove ls --json` and the sidebar show for `key`.
     pub fn summary(&self, key: &WorkspaceKey) -> Option<GitSummary> {
         let entry = self.entries.get(key)?;
-        if entry.presence == Presence::Missing {
-            return Some(GitSummary {
-                ahead: 0,
-                behind: 0,
-                committed: DiffStat::default(),
-                uncommitted: DiffStat::default(),
-                untracked: 0,
-                conflicts: Vec::new(),
-                overlaps: Vec::new(),
-                last_commit: None,
-                check: entry.check.clone(),
-                pr: entry.pr.clone(),
-                readiness: Readiness::WorktreeMissing,
-            });
-        }
-        let state = entry.state.as_ref()?;
+        let state = match &entry.found {
+            Found::Nothing => return None,
+            Found::State(state) => state,
+            Found::Missing => {
+                return Some(GitSummary {
+                    ahead: 0,
+                    behind: 0,
+                    committed: DiffStat::default(),
+                    uncommitted: DiffStat::default(),
+                    untracked: 0,
+                    conflicts: Vec::new(),
+                    overlaps: Vec::new(),
+                    last_commit: None,
+                    check: entry.check.clone(),
+                    pr: entry.pr.clone(),
+                    readiness: Readiness::WorktreeMissing,
+                });
+            }
+        };
         Some(GitSummary {
             ahead: state.ahead,
             behind: state.behind,
@@ -203,7 +216,7 @@ impl GitWork {
             .entries
             .iter()
             .filter(|(k, _)| k.repo == repo)
-            .filter_map(|(k, e)| Some((k.name.clone(), e.state.as_ref()?.changed_paths.as_slice())))
+            .filter_map(|(k, e)| Some((k.name.clone(), e.found.state()?.changed_paths.as_slice())))
             .collect();
         let overlaps = crate::git::overlaps(&changed);
         for (key, entry) in self.entries.iter_mut().filter(|(k, _)| k.repo == repo) {
@@ -275,18 +288,16 @@ impl GitWork {
         }
         match result {
             ReadResult::Read(state) => {
-                if entry.presence == Presence::Present && entry.state.as_ref() == Some(&*state) {
+                if entry.found.state() == Some(&*state) {
                     return None;
                 }
-                entry.presence = Presence::Present;
-                entry.state = Some(*state);
-                entry.state.as_ref().map(Update::State)
+                entry.found = Found::State(state);
+                entry.found.state().map(Update::State)
             }
-            ReadResult::Missing => match entry.presence {
-                Presence::Missing => None,
-                Presence::Present => {
-                    entry.presence = Presence::Missing;
-                    entry.state = None;
+            ReadResult::Missing => match entry.found {
+                Found::Missing => None,
+                Found::Nothing | Found::State(_) => {
+                    entry.found = Found::Missing;
                     Some(Update::Missing)
                 }
             },
