@@ -820,10 +820,12 @@ fn events_stream_creation_status_changes_and_removal_as_json_lines() {
         "{working}"
     );
     open_gate(&gates, "second");
-    let idle = events.until("second idle", |e| {
-        is(e, "status", "second") && e["state"] == "idle"
+    // The prompt waited for the agent to be ready, so "second" may have
+    // gone from starting to idle before it worked: the idle that counts is
+    // the one after the work.
+    let idle = events.until("second idle after working", |e| {
+        is(e, "status", "second") && e["state"] == "idle" && e["from"] == "working"
     });
-    assert_eq!(idle["from"], "working", "{idle}");
     assert!(
         idle["reason"]
             .as_str()

@@ -88,7 +88,17 @@ printf '\r\033[K\033[?2004hREADY> '
 exec cat > "$1/$GROVE_WORKSPACE.in"
 "#;
 
-/// The rules of [`SLOW_AGENT`] and [`PAUSING_AGENT`].
+/// Shows its idle prompt a moment before it asks for bracketed paste, as
+/// Gemini CLI sets its "Ready" title about 100 ms before it does, then
+/// records every byte it reads.
+const LATE_PASTE_AGENT: &str = r#"stty raw -echo
+printf 'READY> '
+sleep 0.5
+printf '\033[?2004h'
+exec cat > "$1/$GROVE_WORKSPACE.in"
+"#;
+
+/// The rules of [`SLOW_AGENT`], [`PAUSING_AGENT`] and [`LATE_PASTE_AGENT`].
 const LOADING_RULES: &str = r#"    status:
       rows: 1
       working: ["esc to interrupt"]
@@ -439,6 +449,47 @@ fn a_prompt_given_to_new_waits_through_a_quiet_start() {
     );
 }
 
+/// An agent that draws its idle screen before it reads pastes gets its
+/// prompt as a paste: typed at once it would arrive as keys, Enter with it,
+/// which Gemini CLI takes without the Enter.
+#[test]
+fn a_prompt_waits_for_an_idle_agent_to_ask_for_bracketed_paste() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    let dir = use_script_agent(&t, LATE_PASTE_AGENT, LOADING_RULES, "");
+    let prompt = "add tests";
+    t.grove_ok(&["new", "late", "--prompt", prompt]);
+    assert_recorded(
+        &dir.join("late.in"),
+        &[pasted(prompt), b"\r".to_vec()].concat(),
+    );
+    // `grove send` into an agent that is still starting waits as well.
+    t.grove_ok(&["new", "early"]);
+    t.grove_ok(&["send", "early", prompt]);
+    assert_recorded(
+        &dir.join("early.in"),
+        &[pasted(prompt), b"\r".to_vec()].concat(),
+    );
+}
+
+/// `grove send` answers once the prompt is typed; into an agent that stops
+/// before it is ready, it fails and says so instead of waiting.
+#[test]
+fn send_fails_when_the_agent_stops_before_it_is_ready() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    // Quiet while it loads: starting, as far as its rules can tell.
+    use_script_agent(&t, "sleep 1; exit 3\n", LOADING_RULES, "");
+    t.grove_ok(&["new", "gone"]);
+    let out = t.grove(&t.root, &["send", "gone", "hello"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("gone's agent stopped before the prompt was typed"),
+        "{stderr}"
+    );
+}
+
 /// The agents lab: `run_agent.sh` and `mock_llm.py`.
 const LAB: &str = "/work/shared/agents-lab";
 /// Real agents start node or Python and talk to the mock: slower than a
@@ -584,11 +635,12 @@ fn expect_real(t: &TestRepo, dashboard: &Pane, state: &str, timeline: &mut Timel
 const ENTER_TAKEN: Duration = Duration::from_secs(10);
 
 /// Types `prompt` into the agent with `grove send` and waits until it has
-/// left its idle state. grove presses Enter 150 ms after the paste; on a
-/// busy machine Claude Code and Gemini CLI sometimes do not act on that
-/// Enter, and the prompt stays in their input box. Then Enter is pressed
-/// again from the dashboard, and the test says so: what is tested here is
-/// the status (`grove send` itself is tested byte for byte above).
+/// left its idle state. grove pastes once the agent is ready and presses
+/// Enter 150 ms after the paste. Before prompts waited for bracketed paste,
+/// Gemini CLI sometimes took the text without its Enter; should an agent
+/// still leave the prompt in its input box, Enter is pressed again from the
+/// dashboard, and the test says so: what is tested here is the status
+/// (`grove send` itself is tested byte for byte above).
 fn send_prompt(t: &TestRepo, dashboard: &Pane, prompt: &str, timeline: &mut Timeline) {
     t.grove_ok(&["send", "lab", prompt]);
     if poll_workspace(t, "lab", ENTER_TAKEN, timeline, |w| w["state"] != "idle").is_err() {

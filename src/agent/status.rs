@@ -162,6 +162,11 @@ impl Tracker {
         &self.status
     }
 
+    /// When the pane last printed anything.
+    pub fn last_output(&self) -> Option<Instant> {
+        self.last_output
+    }
+
     /// When the tracker wants to look at the screen again.
     pub fn due(&self) -> Option<Instant> {
         self.due

@@ -96,7 +96,7 @@ impl Session {
                     self.start_ticket(id, repo.as_deref(), ticket)
                 }
                 Effect::Send { name, text } => {
-                    let enter = super::workspaces::SendEnter::Press;
+                    let enter = super::prompts::SendEnter::Press;
                     if let Err(error) = self.send(repo.as_deref(), &name, text, enter)
                         && let Some(client) = self.clients.get_mut(&id)
                     {

@@ -10,6 +10,7 @@ use tokio::sync::oneshot;
 
 use super::client::ClientId;
 use super::launch::{Started, create_and_start};
+use super::prompts::PromptWaiter;
 use super::session::{Event, Lifecycle, Session};
 use super::workspaces::Live;
 use crate::config;
@@ -216,14 +217,16 @@ impl Session {
                 text,
                 enter,
             } => {
-                let response = match self.send(Some(&repo), &name, text, enter) {
-                    Ok(()) => Response::Sent { name },
-                    Err(error) => Response::Failed {
-                        kind: error.kind(),
-                        message: error.to_string(),
-                    },
-                };
-                let _ = reply.send(response);
+                match self.send(Some(&repo), &name, text, enter) {
+                    // The reply waits in the prompt until it is typed.
+                    Ok(prompt) => prompt.waiter = Some(PromptWaiter { name, reply }),
+                    Err(error) => {
+                        let _ = reply.send(Response::Failed {
+                            kind: error.kind(),
+                            message: error.to_string(),
+                        });
+                    }
+                }
             }
             Request::Remove { repo, name, force } => {
                 self.remove(repo, name, force, Reply::Cli(reply));

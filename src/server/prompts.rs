@@ -6,16 +6,188 @@
 //! paste as part of it, and every agent treats a newline inside a paste as
 //! text, so a multi-line prompt stays one prompt. A program that did not ask
 //! gets the text typed, Enter with it.
+//!
+//! "Ready" is more than the status saying idle. An agent draws its idle
+//! screen a moment before it reads its input: Gemini CLI sets its "Ready"
+//! title about 100 ms before it turns on bracketed paste, and takes text
+//! typed in between without its Enter, or drops it. So a prompt for an idle
+//! agent waits until the screen has been still for [`PROMPT_SETTLE`] and the
+//! program has asked for bracketed paste (or [`PROMPT_PASTE_GRACE`] has
+//! passed without it asking).
 
 use std::path::Path;
+use std::time::Duration;
 
+use tokio::sync::oneshot;
 use tokio::time::Instant;
 
-use super::session::{PROMPT_ENTER_DELAY, PROMPT_ENTER_LATEST, Session};
-use super::workspaces::{PendingPrompt, PromptStage, SendEnter};
 use crate::agent::State;
 use crate::pane::keys::{PasteMode, encode_paste};
-use crate::protocol::{AgentStatus, FailureKind};
+use crate::protocol::{AgentStatus, FailureKind, Response};
+
+pub use crate::protocol::SendEnter;
+
+use super::session::Session;
+
+/// The quiet between a pasted prompt's echo and its Enter: Codex treats an
+/// Enter that arrives with the paste as part of it, and Gemini turns an Enter
+/// within 40 ms of a paste into a new line.
+pub const PROMPT_ENTER_DELAY: Duration = Duration::from_millis(150);
+/// The longest Enter waits for an agent that keeps printing.
+pub const PROMPT_ENTER_LATEST: Duration = Duration::from_millis(1500);
+/// How long an idle agent's screen must be still before a prompt is typed.
+pub const PROMPT_SETTLE: Duration = Duration::from_millis(300);
+/// How long an idle, quiet agent that has not asked for bracketed paste is
+/// waited for before its prompt is typed as keys (a shell, a REPL).
+pub const PROMPT_PASTE_GRACE: Duration = Duration::from_secs(2);
+/// The longest a prompt waits for its agent to be ready: an agent whose
+/// screen no rule recognises still gets it.
+const PROMPT_MAX_WAIT: Duration = Duration::from_secs(30);
+
+/// A prompt on its way into an agent: pasted once the agent is ready for
+/// it (or at its deadline), then Enter a moment later.
+#[derive(Debug)]
+pub struct PendingPrompt {
+    pub text: String,
+    pub enter: SendEnter,
+    pub stage: PromptStage,
+    /// Who waits for it to be typed (`grove send`), told when it is, or
+    /// why it never will be.
+    pub waiter: Option<PromptWaiter>,
+}
+
+/// A `grove send` waiting for its prompt to be typed.
+#[derive(Debug)]
+pub struct PromptWaiter {
+    /// The workspace, for the answer.
+    pub name: String,
+    pub reply: oneshot::Sender<Response>,
+}
+
+impl PendingPrompt {
+    /// The prompt is in: its waiter is told.
+    fn typed(&mut self) {
+        if let Some(waiter) = self.waiter.take() {
+            let _ = waiter.reply.send(Response::Sent { name: waiter.name });
+        }
+    }
+}
+
+impl Drop for PendingPrompt {
+    /// A prompt dropped before it was typed (its agent stopped or was
+    /// restarted): its waiter hears why instead of waiting for ever.
+    fn drop(&mut self) {
+        if let Some(waiter) = self.waiter.take() {
+            let _ = waiter.reply.send(Response::Failed {
+                message: format!(
+                    "{}'s agent stopped before the prompt was typed",
+                    waiter.name
+                ),
+                kind: FailureKind::Failure,
+            });
+        }
+    }
+}
+
+/// What the prompt waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptStage {
+    /// The agent to be ready ([`paste_at`]), but no later than `deadline`;
+    /// `check` is when to look again, `idle_since` when it was first seen
+    /// idle.
+    Paste {
+        deadline: Instant,
+        check: Instant,
+        idle_since: Option<Instant>,
+    },
+    /// Enter once the pasted text has stopped echoing (`due`, pushed back
+    /// by output), but no later than `latest`.
+    Enter { due: Instant, latest: Instant },
+}
+
+/// What a prompt needs to know of its agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgentNow {
+    pub state: State,
+    /// When the pane last printed.
+    pub last_output: Option<Instant>,
+    /// Since when the prompt has seen it idle.
+    pub idle_since: Option<Instant>,
+    pub paste: PasteMode,
+}
+
+impl PendingPrompt {
+    /// A prompt for an agent that is starting: typed when it is ready.
+    pub fn when_ready(text: String, now: Instant) -> Self {
+        Self::within(text, SendEnter::Press, now, now + PROMPT_MAX_WAIT)
+    }
+
+    /// A prompt for a running agent (`grove send`): one that is starting
+    /// or has just gone idle gets it once it is ready, one that is busy or
+    /// asking gets it at once (it queues it, or it answers the question).
+    pub fn now(text: String, enter: SendEnter, state: State, now: Instant) -> Self {
+        let deadline = match state {
+            State::Starting => now + PROMPT_MAX_WAIT,
+            State::Idle { .. } => now + PROMPT_PASTE_GRACE,
+            State::Working | State::WaitingForInput | State::Exited { .. } => now,
+        };
+        Self::within(text, enter, now, deadline)
+    }
+
+    /// A prompt looked at `now` (the session's next turn), typed by
+    /// `deadline`.
+    fn within(text: String, enter: SendEnter, now: Instant, deadline: Instant) -> Self {
+        Self {
+            text,
+            enter,
+            waiter: None,
+            stage: PromptStage::Paste {
+                deadline,
+                check: now,
+                idle_since: None,
+            },
+        }
+    }
+
+    /// The agent printed (the paste's echo, a redraw): Enter waits for it
+    /// to be quiet again, up to its latest time.
+    pub fn output_seen(&mut self, now: Instant) {
+        if let PromptStage::Enter { due, latest } = &mut self.stage {
+            *due = (now + PROMPT_ENTER_DELAY).min(*latest);
+        }
+    }
+
+    pub fn due(&self) -> Instant {
+        match self.stage {
+            PromptStage::Paste { check, .. } => check,
+            PromptStage::Enter { due, .. } => due,
+        }
+    }
+}
+
+/// When a prompt waiting for `agent` may be pasted: once the agent is idle,
+/// its screen has been still for [`PROMPT_SETTLE`] and it has asked for
+/// bracketed paste (or been still for [`PROMPT_PASTE_GRACE`]); an agent
+/// that keeps drawing while idle (a clock, an animation) gets it
+/// [`PROMPT_PASTE_GRACE`] after it went idle; and in any case at `deadline`.
+pub fn paste_at(deadline: Instant, agent: AgentNow, now: Instant) -> Instant {
+    let still_for = match agent.paste {
+        PasteMode::Bracketed => PROMPT_SETTLE,
+        PasteMode::Plain => PROMPT_PASTE_GRACE,
+    };
+    let ready = match agent.state {
+        // Nothing printed yet: nothing is still drawing.
+        State::Idle { .. } => {
+            let still = agent.last_output.map_or(now, |at| at + still_for);
+            let idle_since = agent.idle_since.unwrap_or(now);
+            still.min(idle_since + PROMPT_PASTE_GRACE)
+        }
+        State::Starting | State::Working | State::WaitingForInput | State::Exited { .. } => {
+            deadline
+        }
+    };
+    ready.min(deadline)
+}
 
 /// Why a prompt could not be queued.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -46,14 +218,15 @@ impl SendError {
 }
 
 impl Session {
-    /// Queues `text` to be typed into `name`'s agent now.
+    /// Queues `text` to be typed into `name`'s agent; the prompt is
+    /// returned for a waiter to be set on it.
     pub(super) fn send(
         &mut self,
         repo: Option<&Path>,
         name: &str,
         text: String,
         enter: SendEnter,
-    ) -> Result<(), SendError> {
+    ) -> Result<&mut PendingPrompt, SendError> {
         if text.is_empty() {
             return Err(SendError::Empty);
         }
@@ -77,8 +250,10 @@ impl Session {
                 name: name.to_owned(),
             });
         }
-        live.prompt = Some(PendingPrompt::now(text, enter, Instant::now()));
-        Ok(())
+        let state = live.tracker.status().state;
+        Ok(live
+            .prompt
+            .insert(PendingPrompt::now(text, enter, state, Instant::now())))
     }
 
     /// `grove send --key`: presses keys, encoded as the program asked
@@ -113,7 +288,8 @@ impl Session {
         })
     }
 
-    /// Types due prompts: the paste first, Enter a moment later.
+    /// Types due prompts: the paste once the agent is ready, Enter a moment
+    /// later.
     pub(super) fn type_prompts(&mut self, now: Instant) {
         for workspace in self.table.all_mut() {
             let Some(live) = workspace.live.as_mut() else {
@@ -122,10 +298,36 @@ impl Session {
             let Some(prompt) = live.prompt.as_mut() else {
                 continue;
             };
-            let ready = matches!(live.tracker.status().state, State::Idle { .. });
             match prompt.stage {
-                PromptStage::Paste { deadline } if ready || deadline <= now => {
+                PromptStage::Paste {
+                    deadline,
+                    idle_since,
+                    ..
+                } => {
                     let modes = live.pane.input_modes();
+                    let state = live.tracker.status().state;
+                    let idle_since = match state {
+                        State::Idle { .. } => Some(idle_since.unwrap_or(now)),
+                        State::Starting
+                        | State::Working
+                        | State::WaitingForInput
+                        | State::Exited { .. } => None,
+                    };
+                    let agent = AgentNow {
+                        state,
+                        last_output: live.tracker.last_output().map(Instant::from_std),
+                        idle_since,
+                        paste: modes.paste,
+                    };
+                    let at = paste_at(deadline, agent, now);
+                    if at > now {
+                        prompt.stage = PromptStage::Paste {
+                            deadline,
+                            check: at,
+                            idle_since,
+                        };
+                        continue;
+                    }
                     let mut bytes = encode_paste(&prompt.text, &modes);
                     match (prompt.enter, modes.paste) {
                         // A program that did not ask for bracketed paste
@@ -135,6 +337,7 @@ impl Session {
                         // the agent to take it in before Enter.
                         (SendEnter::Press, PasteMode::Plain) => {
                             bytes.push(b'\r');
+                            prompt.typed();
                             live.prompt = None;
                         }
                         (SendEnter::Press, PasteMode::Bracketed) => {
@@ -144,6 +347,7 @@ impl Session {
                             };
                         }
                         (SendEnter::Skip, PasteMode::Plain | PasteMode::Bracketed) => {
+                            prompt.typed();
                             live.prompt = None;
                         }
                     }
@@ -155,10 +359,15 @@ impl Session {
                     if let Err(error) = live.pane.write(b"\r") {
                         tracing::warn!(workspace = workspace.record.name, %error, "sending Enter after a prompt");
                     }
+                    prompt.typed();
                     live.prompt = None;
                 }
-                PromptStage::Paste { .. } | PromptStage::Enter { .. } => {}
+                PromptStage::Enter { .. } => {}
             }
         }
     }
 }
+
+#[cfg(test)]
+#[path = "prompts_tests.rs"]
+mod tests;

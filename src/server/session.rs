@@ -47,13 +47,6 @@ pub(super) struct EchoAwaited {
     pub since: Instant,
 }
 
-/// The quiet between a pasted prompt's echo and its Enter: Codex treats an
-/// Enter that arrives with the paste as part of it, and Gemini turns an Enter
-/// within 40 ms of a paste into a new line.
-pub const PROMPT_ENTER_DELAY: Duration = Duration::from_millis(150);
-/// The longest Enter waits for an agent that keeps printing.
-pub const PROMPT_ENTER_LATEST: Duration = Duration::from_millis(1500);
-
 /// Everything the session reacts to.
 pub enum Event {
     Attach {
@@ -343,7 +336,7 @@ impl Session {
         let prompts = self
             .table
             .all()
-            .filter_map(|w| w.live.as_ref()?.prompt.as_ref()?.due());
+            .filter_map(|w| Some(w.live.as_ref()?.prompt.as_ref()?.due()));
         prompts
             .chain(self.frame_due)
             .chain(self.git.next_due())

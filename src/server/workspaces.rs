@@ -5,9 +5,6 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
-
-use tokio::time::Instant;
 
 use crate::pane::{Pane, PaneSize};
 use crate::protocol::{AgentStatus, WorkspaceInfo};
@@ -34,7 +31,7 @@ pub struct Live {
     /// The size last given to the PTY.
     pub size: PaneSize,
     /// A prompt to type once the agent has started and gone quiet.
-    pub prompt: Option<PendingPrompt>,
+    pub prompt: Option<super::prompts::PendingPrompt>,
     /// What the agent is doing, and why.
     pub tracker: crate::agent::Tracker,
     /// The screen's rows as the tracker last read them.
@@ -44,68 +41,6 @@ pub struct Live {
     pub attention: crate::config::AttentionConfig,
     /// How its output reaches the session.
     pub output: super::output::Throttle,
-}
-
-/// The longest a prompt waits for its agent to be ready: an agent whose
-/// screen no rule recognises still gets it.
-const PROMPT_MAX_WAIT: Duration = Duration::from_secs(30);
-
-/// A prompt on its way into an agent: pasted once the agent's status says
-/// it is idle (or after [`PROMPT_MAX_WAIT`]), then Enter a moment later.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PendingPrompt {
-    pub text: String,
-    pub enter: SendEnter,
-    pub stage: PromptStage,
-}
-
-pub use crate::protocol::SendEnter;
-
-/// What the prompt waits for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PromptStage {
-    /// The agent to be idle, or `deadline`.
-    Paste { deadline: Instant },
-    /// Enter once the pasted text has stopped echoing (`due`, pushed back
-    /// by output), but no later than `latest`.
-    Enter { due: Instant, latest: Instant },
-}
-
-impl PendingPrompt {
-    /// A prompt for an agent that is starting: typed when it is ready.
-    pub fn when_ready(text: String, now: Instant) -> Self {
-        Self {
-            text,
-            enter: SendEnter::Press,
-            stage: PromptStage::Paste {
-                deadline: now + PROMPT_MAX_WAIT,
-            },
-        }
-    }
-
-    /// A prompt typed now (`grove send`): the agent is already running.
-    pub fn now(text: String, enter: SendEnter, now: Instant) -> Self {
-        Self {
-            text,
-            enter,
-            stage: PromptStage::Paste { deadline: now },
-        }
-    }
-
-    /// The agent printed (the paste's echo, a redraw): Enter waits for it
-    /// to be quiet again, up to its latest time.
-    pub fn output_seen(&mut self, now: Instant) {
-        if let PromptStage::Enter { due, latest } = &mut self.stage {
-            *due = (now + super::session::PROMPT_ENTER_DELAY).min(*latest);
-        }
-    }
-
-    pub fn due(&self) -> Option<Instant> {
-        match self.stage {
-            PromptStage::Paste { deadline } => Some(deadline),
-            PromptStage::Enter { due, .. } => Some(due),
-        }
-    }
 }
 
 /// One workspace as the server knows it.

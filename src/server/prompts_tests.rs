@@ -1,0 +1,128 @@
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::*;
+use crate::agent::Seen;
+
+const IDLE: State = State::Idle { seen: Seen::Unseen };
+
+fn agent(state: State, quiet_for: Option<Duration>, paste: PasteMode, now: Instant) -> AgentNow {
+    AgentNow {
+        state,
+        last_output: quiet_for.map(|q| now - q),
+        idle_since: None,
+        paste,
+    }
+}
+
+fn deadline_of(prompt: &PendingPrompt) -> Instant {
+    match prompt.stage {
+        PromptStage::Paste { deadline, .. } => deadline,
+        PromptStage::Enter { .. } => panic!("not waiting to paste"),
+    }
+}
+
+#[test]
+fn an_agent_that_is_not_idle_gets_its_prompt_at_the_deadline() {
+    let now = Instant::now();
+    let deadline = now + Duration::from_secs(30);
+    for state in [
+        State::Starting,
+        State::Working,
+        State::WaitingForInput,
+        State::Exited { code: Some(0) },
+    ] {
+        let quiet = Some(Duration::from_secs(60));
+        let at = paste_at(
+            deadline,
+            agent(state, quiet, PasteMode::Bracketed, now),
+            now,
+        );
+        assert_eq!(at, deadline, "{state:?}");
+    }
+}
+
+#[test]
+fn an_idle_agent_gets_it_once_its_screen_is_still_and_it_reads_pastes() {
+    let now = Instant::now();
+    let deadline = now + Duration::from_secs(30);
+    let ms = Duration::from_millis;
+    // Still drawing: wait until it has been still for the settle time.
+    let drawing = agent(IDLE, Some(ms(100)), PasteMode::Bracketed, now);
+    assert_eq!(paste_at(deadline, drawing, now), now + ms(200));
+    // Still, and it asked for bracketed paste: now (or before).
+    let still = agent(IDLE, Some(PROMPT_SETTLE), PasteMode::Bracketed, now);
+    assert!(paste_at(deadline, still, now) <= now);
+    // Never printed: nothing is drawing.
+    let silent = agent(IDLE, None, PasteMode::Plain, now);
+    assert_eq!(paste_at(deadline, silent, now), now);
+    // It has not asked for bracketed paste yet (Gemini's "Ready" title
+    // comes first): it gets the grace time to ask.
+    let asking = agent(IDLE, Some(ms(500)), PasteMode::Plain, now);
+    assert_eq!(
+        paste_at(deadline, asking, now),
+        now - ms(500) + PROMPT_PASTE_GRACE
+    );
+    // A program that never asks (a REPL) gets it as keys after that.
+    let plain = agent(IDLE, Some(PROMPT_PASTE_GRACE), PasteMode::Plain, now);
+    assert!(paste_at(deadline, plain, now) <= now);
+    // One that keeps drawing while idle gets it a grace time after it
+    // went idle.
+    let animating = AgentNow {
+        idle_since: Some(now - ms(1900)),
+        ..drawing
+    };
+    assert_eq!(paste_at(deadline, animating, now), now + ms(100));
+    // Never after the deadline.
+    assert_eq!(paste_at(now + ms(50), drawing, now), now + ms(50));
+}
+
+#[test]
+fn send_waits_for_a_starting_or_idle_agent_and_not_for_a_busy_one() {
+    let now = Instant::now();
+    let text = || "fix it".to_owned();
+    let send = |state| deadline_of(&PendingPrompt::now(text(), SendEnter::Press, state, now));
+    assert_eq!(send(State::Starting), now + PROMPT_MAX_WAIT);
+    assert_eq!(send(IDLE), now + PROMPT_PASTE_GRACE);
+    // A busy agent queues what it is sent; a question is answered now.
+    assert_eq!(send(State::Working), now);
+    assert_eq!(send(State::WaitingForInput), now);
+    let new = PendingPrompt::when_ready(text(), now);
+    assert_eq!(deadline_of(&new), now + PROMPT_MAX_WAIT);
+    // Both are looked at on the session's next turn.
+    assert_eq!(new.due(), now);
+}
+
+#[test]
+fn a_waiter_hears_when_its_prompt_is_typed_or_dropped() {
+    let now = Instant::now();
+    let waiting = |name: &str| {
+        let (reply, answer) = oneshot::channel();
+        let mut prompt = PendingPrompt::when_ready("fix it".to_owned(), now);
+        prompt.waiter = Some(PromptWaiter {
+            name: name.to_owned(),
+            reply,
+        });
+        (prompt, answer)
+    };
+    let (mut prompt, mut answer) = waiting("auth");
+    prompt.typed();
+    assert_eq!(
+        answer.try_recv().unwrap(),
+        Response::Sent {
+            name: "auth".to_owned()
+        }
+    );
+    drop(prompt);
+
+    let (prompt, mut answer) = waiting("api");
+    drop(prompt);
+    assert_eq!(
+        answer.try_recv().unwrap(),
+        Response::Failed {
+            message: "api's agent stopped before the prompt was typed".to_owned(),
+            kind: FailureKind::Failure,
+        }
+    );
+}
