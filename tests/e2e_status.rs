@@ -362,6 +362,32 @@ fn finished_work_in_another_pane_is_marked_rings_and_is_one_key_away() {
     assert_eq!(t.workspace_json("alpha")["state"], "idle");
 }
 
+/// `prefix t` types a prompt into the focused agent; the dashboard says so
+/// until it is in, and no longer.
+#[test]
+fn prefix_t_types_a_prompt_into_the_focused_agent() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    use_script_agent(&t, TURN_AGENT, TURN_RULES, "");
+    t.grove_ok(&["new", "alpha"]);
+    let dashboard = t.dashboard(&[], SIZE);
+    let mut timeline = Timeline::default();
+    state(&t, "alpha", "idle", &mut timeline);
+    dashboard.write(PREFIX).unwrap();
+    dashboard.write(b"t").unwrap();
+    wait_for_screen(&dashboard, "the prompt box", |s| {
+        s.contains("Prompt for alpha")
+    });
+    dashboard.write(b"build it\r").unwrap();
+    let w = state(&t, "alpha", "working", &mut timeline);
+    assert!(reason(&w).contains("working rule 1"), "{w:#}");
+    wait_for_screen(
+        &dashboard,
+        "the prompt typed, and the line saying so gone",
+        |s| s.contains("build it") && !s.contains("typing the prompt"),
+    );
+}
+
 #[test]
 fn the_attention_hook_runs_when_an_agent_waits_and_when_it_is_done() {
     let t = TestRepo::new();

@@ -5,6 +5,7 @@
 //! until the pane echoes it.
 
 use super::client::{ClientId, Dirty, Effect};
+use super::prompts::PromptWaiter;
 use super::session::Session;
 use crate::protocol::DetachReason;
 
@@ -97,10 +98,13 @@ impl Session {
                 }
                 Effect::Send { name, text } => {
                     let enter = super::prompts::SendEnter::Press;
-                    if let Err(error) = self.send(repo.as_deref(), &name, text, enter)
-                        && let Some(client) = self.clients.get_mut(&id)
-                    {
-                        client.message = Some(error.to_string());
+                    match self.send(repo.as_deref(), &name, text, enter) {
+                        Ok(prompt) => prompt.waiter = Some(PromptWaiter::Dashboard { client: id }),
+                        Err(error) => {
+                            if let Some(client) = self.clients.get_mut(&id) {
+                                client.message = Some(error.to_string());
+                            }
+                        }
                     }
                 }
             }

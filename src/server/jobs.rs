@@ -219,7 +219,7 @@ impl Session {
             } => {
                 match self.send(Some(&repo), &name, text, enter) {
                     // The reply waits in the prompt until it is typed.
-                    Ok(prompt) => prompt.waiter = Some(PromptWaiter { name, reply }),
+                    Ok(prompt) => prompt.waiter = Some(PromptWaiter::Command { name, reply }),
                     Err(error) => {
                         let _ = reply.send(Response::Failed {
                             kind: error.kind(),

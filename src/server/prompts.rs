@@ -27,6 +27,7 @@ use crate::protocol::{AgentStatus, FailureKind, Response};
 
 pub use crate::protocol::SendEnter;
 
+use super::client::ClientId;
 use super::session::Session;
 
 /// The quiet between a pasted prompt's echo and its Enter: Codex treats an
@@ -51,40 +52,52 @@ pub struct PendingPrompt {
     pub text: String,
     pub enter: SendEnter,
     pub stage: PromptStage,
-    /// Who waits for it to be typed (`grove send`), told when it is, or
-    /// why it never will be.
+    /// Who waits for it to be typed, told when it is.
     pub waiter: Option<PromptWaiter>,
 }
 
-/// A `grove send` waiting for its prompt to be typed.
+/// Who waits for a prompt to be typed.
 #[derive(Debug)]
-pub struct PromptWaiter {
-    /// The workspace, for the answer.
-    pub name: String,
-    pub reply: oneshot::Sender<Response>,
+pub enum PromptWaiter {
+    /// `grove send`: answered once it is typed, or told why it never will
+    /// be.
+    Command {
+        /// The workspace, for the answer.
+        name: String,
+        reply: oneshot::Sender<Response>,
+    },
+    /// A dashboard's `prefix t`: its "typing the prompt…" line goes once
+    /// it is typed.
+    Dashboard { client: ClientId },
 }
 
 impl PendingPrompt {
-    /// The prompt is in: its waiter is told.
-    fn typed(&mut self) {
-        if let Some(waiter) = self.waiter.take() {
-            let _ = waiter.reply.send(Response::Sent { name: waiter.name });
+    /// The prompt is in: a command is answered; a dashboard to tell is
+    /// returned.
+    fn typed(&mut self) -> Option<ClientId> {
+        match self.waiter.take()? {
+            PromptWaiter::Command { name, reply } => {
+                let _ = reply.send(Response::Sent { name });
+                None
+            }
+            PromptWaiter::Dashboard { client } => Some(client),
         }
     }
 }
 
 impl Drop for PendingPrompt {
     /// A prompt dropped before it was typed (its agent stopped or was
-    /// restarted): its waiter hears why instead of waiting for ever.
+    /// restarted): a command waiting for it hears why instead of waiting
+    /// for ever. (A dashboard sees the agent stop.)
     fn drop(&mut self) {
-        if let Some(waiter) = self.waiter.take() {
-            let _ = waiter.reply.send(Response::Failed {
-                message: format!(
-                    "{}'s agent stopped before the prompt was typed",
-                    waiter.name
-                ),
-                kind: FailureKind::Failure,
-            });
+        match self.waiter.take() {
+            Some(PromptWaiter::Command { name, reply }) => {
+                let _ = reply.send(Response::Failed {
+                    message: format!("{name}'s agent stopped before the prompt was typed"),
+                    kind: FailureKind::Failure,
+                });
+            }
+            Some(PromptWaiter::Dashboard { .. }) | None => {}
         }
     }
 }
@@ -291,6 +304,7 @@ impl Session {
     /// Types due prompts: the paste once the agent is ready, Enter a moment
     /// later.
     pub(super) fn type_prompts(&mut self, now: Instant) {
+        let mut typed = Vec::new();
         for workspace in self.table.all_mut() {
             let Some(live) = workspace.live.as_mut() else {
                 continue;
@@ -337,7 +351,7 @@ impl Session {
                         // the agent to take it in before Enter.
                         (SendEnter::Press, PasteMode::Plain) => {
                             bytes.push(b'\r');
-                            prompt.typed();
+                            typed.extend(prompt.typed());
                             live.prompt = None;
                         }
                         (SendEnter::Press, PasteMode::Bracketed) => {
@@ -347,7 +361,7 @@ impl Session {
                             };
                         }
                         (SendEnter::Skip, PasteMode::Plain | PasteMode::Bracketed) => {
-                            prompt.typed();
+                            typed.extend(prompt.typed());
                             live.prompt = None;
                         }
                     }
@@ -359,11 +373,17 @@ impl Session {
                     if let Err(error) = live.pane.write(b"\r") {
                         tracing::warn!(workspace = workspace.record.name, %error, "sending Enter after a prompt");
                     }
-                    prompt.typed();
+                    typed.extend(prompt.typed());
                     live.prompt = None;
                 }
                 PromptStage::Enter { .. } => {}
             }
+        }
+        for id in typed {
+            if let Some(client) = self.clients.get_mut(&id) {
+                client.message = None;
+            }
+            self.mark_dirty(|c| c.id == id);
         }
     }
 }

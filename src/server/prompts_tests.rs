@@ -100,14 +100,14 @@ fn a_waiter_hears_when_its_prompt_is_typed_or_dropped() {
     let waiting = |name: &str| {
         let (reply, answer) = oneshot::channel();
         let mut prompt = PendingPrompt::when_ready("fix it".to_owned(), now);
-        prompt.waiter = Some(PromptWaiter {
+        prompt.waiter = Some(PromptWaiter::Command {
             name: name.to_owned(),
             reply,
         });
         (prompt, answer)
     };
     let (mut prompt, mut answer) = waiting("auth");
-    prompt.typed();
+    assert_eq!(prompt.typed(), None);
     assert_eq!(
         answer.try_recv().unwrap(),
         Response::Sent {
@@ -118,6 +118,12 @@ fn a_waiter_hears_when_its_prompt_is_typed_or_dropped() {
 
     let (prompt, mut answer) = waiting("api");
     drop(prompt);
+    // A dashboard is handed back, to clear its "typing…" line.
+    let mut prompt = PendingPrompt::when_ready("fix it".to_owned(), now);
+    prompt.waiter = Some(PromptWaiter::Dashboard {
+        client: ClientId(7),
+    });
+    assert_eq!(prompt.typed(), Some(ClientId(7)));
     assert_eq!(
         answer.try_recv().unwrap(),
         Response::Failed {
