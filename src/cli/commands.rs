@@ -356,7 +356,9 @@ fn kill_server() -> anyhow::Result<()> {
             if let Some(pid) = server {
                 wait_gone(pid);
             }
-            println!("stopped the grove server and its agents; `grove` resumes them");
+            println!(
+                "stopped the grove server and its agents; their workspaces stay, and Enter on one in `grove` starts its agent again"
+            );
             Ok(())
         }
         None => anyhow::bail!("no grove server is running"),
