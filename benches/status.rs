@@ -32,7 +32,9 @@
 //! `StatusRules::matches`) split out, and beside them `screen_tail`, the
 //! tail read afresh as every look did before `TailCache`; those split-out
 //! calls are made a second time beside the real ones, so they do not
-//! disturb the ratio.
+//! disturb the ratio. A second table shows how precise the damage is at
+//! those looks: the rows it marks (which the tail cache reads again)
+//! against the rows whose text really changed.
 
 // A benchmark reports its tables on stderr, next to criterion's output.
 #![allow(clippy::print_stderr, clippy::unwrap_used, clippy::expect_used)]
@@ -51,7 +53,7 @@ use criterion::{
 use grove::agent::observe::screen_tail;
 use grove::agent::{Focus, StatusRules, TailCache, Tracker, observation};
 use grove::config::Config;
-use grove::pane::{Emulator, HistoryLimits, PaneSize};
+use grove::pane::{Changed, Emulator, HistoryLimits, PaneSize};
 use redraws::redraws;
 
 /// The synthetic streams' size and the gemini repetition's target.
@@ -364,6 +366,68 @@ fn table(inputs: &[Input], scrollback: HistoryLimits) {
     );
 }
 
+/// How precise the damage is at the looks of `detect`: rows it marks (that
+/// the tail cache must read again) against rows whose text really changed
+/// since the last look. Rows the damage marks but that read the same are
+/// what a look spends on redraws of unchanged text.
+fn damage_precision(inputs: &[Input], scrollback: HistoryLimits) {
+    eprintln!(
+        "damage at the looks (whole screen): {:<11} {:>6} {:>8} {:>8} {:>8}",
+        "input", "looks", "marked", "changed", "everything"
+    );
+    for input in inputs {
+        let rules = rules(&input.agent);
+        let start = Instant::now();
+        let mut emulator = Emulator::new(input.size, scrollback);
+        let mut tracker = Tracker::new();
+        let mut cache = TailCache::new();
+        let mut seen = emulator.changes();
+        let mut before: Vec<String> = Vec::new();
+        let (mut looks, mut marked, mut changed, mut everything) = (0, 0, 0, 0);
+        let chunks = input
+            .chunks
+            .iter()
+            .map(|(at, chunk)| (start + *at, Some(chunk)));
+        let end = start + input.span() + Duration::from_secs(5);
+        for (now, chunk) in chunks.chain([(end, None)]) {
+            while let Some(due) = tracker.due().filter(|d| *d <= now) {
+                let rows: Vec<u16> = match emulator.changed_since(seen) {
+                    Changed::Nothing => Vec::new(),
+                    Changed::Rows(rows) => rows.into_iter().collect(),
+                    Changed::Everything => {
+                        everything += 1;
+                        (0..input.size.rows).collect()
+                    }
+                };
+                seen = emulator.changes();
+                let after: Vec<String> = emulator.screen().rows(0, input.size.cols).collect();
+                for row in rows.into_iter().map(usize::from) {
+                    marked += 1;
+                    if before.get(row) != after.get(row) {
+                        changed += 1;
+                    }
+                }
+                before = after;
+                let look = observation(&mut emulator, rules.rows(), 0, &mut cache);
+                tracker.observe(due, &look, &rules, Focus::Unfocused);
+                looks += 1;
+            }
+            if let Some(chunk) = chunk {
+                emulator.process(chunk);
+                tracker.output(now);
+            }
+        }
+        eprintln!(
+            "{:>34} {:<11} {looks:>6} {marked:>8} {changed:>8} {everything:>8}",
+            "", input.name
+        );
+    }
+    eprintln!(
+        "  marked: rows the damage marked since the last look, summed over the looks; changed: of those, \
+         rows whose text differs from the last look's; everything: looks after a whole-screen mark"
+    );
+}
+
 fn bench(c: &mut Criterion) {
     let scrollback = history_limits();
     let mut inputs: Vec<Input> = ["claude", "codex", "gemini", "opencode", "aider"]
@@ -374,6 +438,7 @@ fn bench(c: &mut Criterion) {
     inputs.push(heavy);
     inputs.push(synthetic());
     table(&inputs, scrollback);
+    damage_precision(&inputs, scrollback);
 
     let mut group = c.benchmark_group("status");
     group.sampling_mode(SamplingMode::Flat);
