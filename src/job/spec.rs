@@ -201,6 +201,19 @@ pub enum JobFileError {
     },
 }
 
+/// `items:` written as anything but a mapping (`items: [a, b]`, a bare
+/// glob) gets the three forms it can take.
+fn with_items_hint(mut error: crate::config::ConfigError) -> crate::config::ConfigError {
+    if let crate::config::ConfigError::Parse { key, message, .. } = &mut error
+        && key == "items"
+        && message.starts_with("invalid type")
+    {
+        message
+            .push_str("; write { list: [a, b] }, { glob: \"src/**/*.rs\" } or { command: \"…\" }");
+    }
+    error
+}
+
 fn line_suffix(line: Option<usize>) -> String {
     line.map(|l| format!(":{l}")).unwrap_or_default()
 }
@@ -218,7 +231,8 @@ pub struct Item {
 impl JobSpec {
     /// Reads and checks a job file.
     pub fn load(path: &Path) -> Result<JobSpec, JobFileError> {
-        let (spec, text): (JobSpec, String) = crate::config::parse_file(path)?;
+        let (spec, text): (JobSpec, String) =
+            crate::config::parse_file(path).map_err(with_items_hint)?;
         spec.check(path, &text)?;
         Ok(spec)
     }

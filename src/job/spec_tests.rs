@@ -69,6 +69,10 @@ fn errors_point_at_the_line() {
             "name: a\nprompt: p\nconcurency: 2\n",
             ":3:1: concurency: unknown key",
         ),
+        (
+            "name: a\nitems: [x, y]\nprompt: p\n",
+            ":2:8: items: invalid type: sequence, expected a mapping; write { list: [a, b] }",
+        ),
     ];
     for (text, expected) in cases {
         let path = write(dir.path(), text);
