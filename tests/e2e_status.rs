@@ -362,6 +362,41 @@ fn finished_work_in_another_pane_is_marked_rings_and_is_one_key_away() {
     assert_eq!(t.workspace_json("alpha")["state"], "idle");
 }
 
+/// `grove send` into an idle agent answers once the agent has taken the
+/// prompt up, so a `grove wait --until idle` after it waits for the turn.
+#[test]
+fn send_then_wait_waits_for_the_turn() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    let gates = use_script_agent(&t, TURN_AGENT, TURN_RULES, "");
+    t.grove_ok(&["new", "alpha"]);
+    let mut timeline = Timeline::default();
+    state(&t, "alpha", "idle", &mut timeline);
+    t.grove_ok(&["send", "alpha", "build it"]);
+    let w = t.workspace_json("alpha");
+    assert_eq!(w["state"], "working", "{w:#}");
+    let waiting = std::thread::spawn({
+        let root = t.root.clone();
+        let env = t.grove_env();
+        move || {
+            std::process::Command::new(support::grove::GROVE)
+                .args(["wait", "alpha", "--until", "idle"])
+                .current_dir(root)
+                .envs(env)
+                .output()
+                .unwrap()
+        }
+    });
+    open_gate(&gates, "alpha", 1);
+    let out = waiting.join().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        t.grove_ok(&["capture", "alpha"]).contains("done: build it"),
+        "{stdout}"
+    );
+}
+
 /// `prefix t` types a prompt into the focused agent; the dashboard says so
 /// until it is in, and no longer.
 #[test]

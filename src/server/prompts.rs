@@ -41,6 +41,10 @@ pub const PROMPT_SETTLE: Duration = Duration::from_millis(300);
 /// How long an idle, quiet agent that has not asked for bracketed paste is
 /// waited for before its prompt is typed as keys (a shell, a REPL).
 pub const PROMPT_PASTE_GRACE: Duration = Duration::from_secs(2);
+/// How long `grove send` waits, after Enter, for an idle agent to take the
+/// prompt up (to leave idle), so that a `grove wait --until idle` after it
+/// waits for the turn, not for the screen from before it.
+pub const PROMPT_TAKEN: Duration = Duration::from_secs(3);
 /// The longest a prompt waits for its agent to be ready: an agent whose
 /// screen no rule recognises still gets it.
 const PROMPT_MAX_WAIT: Duration = Duration::from_secs(30);
@@ -88,16 +92,23 @@ impl PendingPrompt {
 impl Drop for PendingPrompt {
     /// A prompt dropped before it was typed (its agent stopped or was
     /// restarted): a command waiting for it hears why instead of waiting
-    /// for ever. (A dashboard sees the agent stop.)
+    /// for ever. One dropped after its Enter was typed (the agent quit on
+    /// it) was typed. (A dashboard sees the agent stop.)
     fn drop(&mut self) {
-        match self.waiter.take() {
-            Some(PromptWaiter::Command { name, reply }) => {
+        match (self.waiter.take(), self.stage) {
+            (Some(PromptWaiter::Command { name, reply }), PromptStage::Taken { .. }) => {
+                let _ = reply.send(Response::Sent { name });
+            }
+            (
+                Some(PromptWaiter::Command { name, reply }),
+                PromptStage::Paste { .. } | PromptStage::Enter { .. },
+            ) => {
                 let _ = reply.send(Response::Failed {
                     message: format!("{name}'s agent stopped before the prompt was typed"),
                     kind: FailureKind::Failure,
                 });
             }
-            Some(PromptWaiter::Dashboard { .. }) | None => {}
+            (Some(PromptWaiter::Dashboard { .. }) | None, _) => {}
         }
     }
 }
@@ -116,6 +127,9 @@ pub enum PromptStage {
     /// Enter once the pasted text has stopped echoing (`due`, pushed back
     /// by output), but no later than `latest`.
     Enter { due: Instant, latest: Instant },
+    /// Entered; a command waits for the agent to leave idle, but no later
+    /// than `deadline`.
+    Taken { deadline: Instant },
 }
 
 /// What a prompt needs to know of its agent.
@@ -174,7 +188,34 @@ impl PendingPrompt {
         match self.stage {
             PromptStage::Paste { check, .. } => check,
             PromptStage::Enter { due, .. } => due,
+            PromptStage::Taken { deadline } => deadline,
         }
+    }
+}
+
+/// Enter was pressed on the prompt in `slot`. A command whose agent was
+/// idle (or starting) waits on until the agent takes the prompt up; anyone
+/// else is told now: a dashboard to tell is returned.
+fn entered(slot: &mut Option<PendingPrompt>, state: State, now: Instant) -> Option<ClientId> {
+    let prompt = slot.as_mut()?;
+    let command = matches!(prompt.waiter, Some(PromptWaiter::Command { .. }));
+    if command && !took_up(state) {
+        prompt.stage = PromptStage::Taken {
+            deadline: now + PROMPT_TAKEN,
+        };
+        return None;
+    }
+    let client = prompt.typed();
+    *slot = None;
+    client
+}
+
+/// Whether an agent in `state` has taken a prompt up: it works, asks, or
+/// ended.
+fn took_up(state: State) -> bool {
+    match state {
+        State::Starting | State::Idle { .. } => false,
+        State::Working | State::WaitingForInput | State::Exited { .. } => true,
     }
 }
 
@@ -351,8 +392,8 @@ impl Session {
                         // the agent to take it in before Enter.
                         (SendEnter::Press, PasteMode::Plain) => {
                             bytes.push(b'\r');
-                            typed.extend(prompt.typed());
-                            live.prompt = None;
+                            let state = live.tracker.status().state;
+                            typed.extend(entered(&mut live.prompt, state, now));
                         }
                         (SendEnter::Press, PasteMode::Bracketed) => {
                             prompt.stage = PromptStage::Enter {
@@ -373,8 +414,14 @@ impl Session {
                     if let Err(error) = live.pane.write(b"\r") {
                         tracing::warn!(workspace = workspace.record.name, %error, "sending Enter after a prompt");
                     }
-                    typed.extend(prompt.typed());
-                    live.prompt = None;
+                    let state = live.tracker.status().state;
+                    typed.extend(entered(&mut live.prompt, state, now));
+                }
+                PromptStage::Taken { deadline } => {
+                    if took_up(live.tracker.status().state) || deadline <= now {
+                        typed.extend(prompt.typed());
+                        live.prompt = None;
+                    }
                 }
                 PromptStage::Enter { .. } => {}
             }

@@ -19,7 +19,7 @@ fn agent(state: State, quiet_for: Option<Duration>, paste: PasteMode, now: Insta
 fn deadline_of(prompt: &PendingPrompt) -> Instant {
     match prompt.stage {
         PromptStage::Paste { deadline, .. } => deadline,
-        PromptStage::Enter { .. } => panic!("not waiting to paste"),
+        PromptStage::Enter { .. } | PromptStage::Taken { .. } => panic!("not waiting to paste"),
     }
 }
 
@@ -131,4 +131,49 @@ fn a_waiter_hears_when_its_prompt_is_typed_or_dropped() {
             kind: FailureKind::Failure,
         }
     );
+}
+
+#[test]
+fn after_enter_a_command_waits_for_an_idle_agent_to_take_the_prompt_up() {
+    let now = Instant::now();
+    let command = || {
+        let (reply, answer) = oneshot::channel();
+        let mut prompt = PendingPrompt::when_ready("fix it".to_owned(), now);
+        prompt.waiter = Some(PromptWaiter::Command {
+            name: "auth".to_owned(),
+            reply,
+        });
+        (Some(prompt), answer)
+    };
+    // Idle (or starting) when Enter went in: it waits on.
+    for state in [IDLE, State::Starting] {
+        let (mut slot, mut answer) = command();
+        assert_eq!(entered(&mut slot, state, now), None);
+        let stage = slot.as_ref().map(|p| p.stage);
+        assert_eq!(
+            stage,
+            Some(PromptStage::Taken {
+                deadline: now + PROMPT_TAKEN
+            })
+        );
+        assert!(answer.try_recv().is_err(), "not answered yet");
+        // The agent quits on it: it was typed all the same.
+        drop(slot);
+        assert!(matches!(answer.try_recv(), Ok(Response::Sent { .. })));
+    }
+    // Busy or asking: it has the prompt; the command is answered now.
+    for state in [State::Working, State::WaitingForInput] {
+        let (mut slot, mut answer) = command();
+        assert_eq!(entered(&mut slot, state, now), None);
+        assert!(slot.is_none());
+        assert!(matches!(answer.try_recv(), Ok(Response::Sent { .. })));
+    }
+    // A dashboard is not kept waiting.
+    let mut prompt = PendingPrompt::when_ready("fix it".to_owned(), now);
+    prompt.waiter = Some(PromptWaiter::Dashboard {
+        client: ClientId(3),
+    });
+    let mut slot = Some(prompt);
+    assert_eq!(entered(&mut slot, IDLE, now), Some(ClientId(3)));
+    assert!(slot.is_none());
 }
