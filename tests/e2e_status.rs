@@ -362,6 +362,27 @@ fn finished_work_in_another_pane_is_marked_rings_and_is_one_key_away() {
     assert_eq!(t.workspace_json("alpha")["state"], "idle");
 }
 
+/// Prompts sent while another waits queue behind it and go in one at a
+/// time, in order: `new --prompt` and a `grove send` right after it.
+#[test]
+fn prompts_sent_together_go_in_one_after_the_other() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    let dir = use_script_agent(&t, LATE_PASTE_AGENT, LOADING_RULES, "");
+    t.grove_ok(&["new", "both", "--prompt", "first"]);
+    t.grove_ok(&["send", "both", "second"]);
+    assert_recorded(
+        &dir.join("both.in"),
+        &[
+            pasted("first"),
+            b"\r".to_vec(),
+            pasted("second"),
+            b"\r".to_vec(),
+        ]
+        .concat(),
+    );
+}
+
 /// `grove send` into an idle agent answers once the agent has taken the
 /// prompt up, so a `grove wait --until idle` after it waits for the turn.
 #[test]

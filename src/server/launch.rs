@@ -11,7 +11,7 @@ use super::agent::{self, Launch};
 use super::client::ClientId;
 use super::jobs::{Failed, JobOutcome, Reply, context, open_repo};
 use super::output::Throttle;
-use super::prompts::PendingPrompt;
+use super::prompts::{PendingPrompt, PromptQueue};
 use super::session::{Event, Session};
 use super::workspaces::{Live, PaneId};
 use crate::agent::{StatusRules, TailCache, Tracker};
@@ -102,9 +102,11 @@ impl Session {
             pane: Arc::clone(&pane),
             status: AgentStatus::Running,
             size: started.size,
-            prompt: started
-                .prompt
-                .map(|text| PendingPrompt::when_ready(text, Instant::now())),
+            prompts: PromptQueue::new(
+                started
+                    .prompt
+                    .map(|text| PendingPrompt::when_ready(text, Instant::now())),
+            ),
             tracker: Tracker::new(),
             tail: TailCache::new(),
             rules: started.rules,

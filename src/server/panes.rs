@@ -124,7 +124,7 @@ impl Session {
             .table
             .by_pane_mut(pane)
             .and_then(|w| w.live.as_mut())
-            .and_then(|l| l.prompt.as_mut())
+            .and_then(|l| l.prompts.first_mut())
         {
             prompt.output_seen(Instant::now());
         }

@@ -193,21 +193,76 @@ impl PendingPrompt {
     }
 }
 
-/// Enter was pressed on the prompt in `slot`. A command whose agent was
-/// idle (or starting) waits on until the agent takes the prompt up; anyone
-/// else is told now: a dashboard to tell is returned.
-fn entered(slot: &mut Option<PendingPrompt>, state: State, now: Instant) -> Option<ClientId> {
-    let prompt = slot.as_mut()?;
+/// Enter was pressed on `prompt`. A command whose agent was idle (or
+/// starting) waits on until the agent takes the prompt up; otherwise the
+/// prompt is finished (true).
+fn entered(prompt: &mut PendingPrompt, state: State, now: Instant) -> bool {
     let command = matches!(prompt.waiter, Some(PromptWaiter::Command { .. }));
     if command && !took_up(state) {
         prompt.stage = PromptStage::Taken {
             deadline: now + PROMPT_TAKEN,
         };
-        return None;
+        return false;
     }
-    let client = prompt.typed();
-    *slot = None;
-    client
+    true
+}
+
+/// The most prompts that may wait for one agent.
+pub const MAX_QUEUED_PROMPTS: usize = 8;
+
+/// The prompts on their way into one agent, typed one at a time in the
+/// order they were sent: only the first is being typed.
+#[derive(Debug, Default)]
+pub struct PromptQueue {
+    prompts: std::collections::VecDeque<PendingPrompt>,
+}
+
+impl PromptQueue {
+    pub fn new(first: Option<PendingPrompt>) -> Self {
+        Self {
+            prompts: first.into_iter().collect(),
+        }
+    }
+
+    /// Queues `prompt`; `None` when the queue is full.
+    pub fn push(&mut self, prompt: PendingPrompt) -> Option<&mut PendingPrompt> {
+        if self.prompts.len() >= MAX_QUEUED_PROMPTS {
+            return None;
+        }
+        self.prompts.push_back(prompt);
+        self.prompts.back_mut()
+    }
+
+    pub fn first_mut(&mut self) -> Option<&mut PendingPrompt> {
+        self.prompts.front_mut()
+    }
+
+    /// When the first prompt wants to be looked at again.
+    pub fn due(&self) -> Option<Instant> {
+        self.prompts.front().map(PendingPrompt::due)
+    }
+
+    /// The first prompt is in: its waiter is told (a dashboard to tell is
+    /// returned) and the next one is looked at on the session's next turn.
+    fn finish_first(&mut self, now: Instant) -> Option<ClientId> {
+        let client = self.prompts.pop_front()?.typed();
+        if let Some(PromptStage::Paste { check, .. }) =
+            self.prompts.front_mut().map(|next| &mut next.stage)
+        {
+            *check = now;
+        }
+        client
+    }
+
+    /// The agent stopped: every waiting prompt is dropped, and its waiter
+    /// told.
+    pub fn clear(&mut self) {
+        self.prompts.clear();
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.prompts.is_empty()
+    }
 }
 
 /// Whether an agent in `state` has taken a prompt up: it works, asks, or
@@ -250,8 +305,10 @@ pub enum SendError {
     NoWorkspace { name: String },
     #[error("{name} has no running agent; start it from the dashboard (Enter on its pane)")]
     NotRunning { name: String },
-    #[error("an earlier prompt is still being typed into {name}; try again in a moment")]
-    Busy { name: String },
+    #[error(
+        "{name} already has {MAX_QUEUED_PROMPTS} prompts waiting to be typed; wait for them (`grove wait {name} --until idle`)"
+    )]
+    Full { name: String },
     #[error("the prompt is empty")]
     Empty,
     #[error("{key:?} is not a key; write e.g. Enter, Esc, y, C-c, S-Tab, Up")]
@@ -266,7 +323,7 @@ impl SendError {
             SendError::Empty | SendError::BadKey { .. } => FailureKind::Usage,
             SendError::NoWorkspace { .. }
             | SendError::NotRunning { .. }
-            | SendError::Busy { .. } => FailureKind::Failure,
+            | SendError::Full { .. } => FailureKind::Failure,
         }
     }
 }
@@ -299,15 +356,12 @@ impl Session {
                 });
             }
         };
-        if live.prompt.is_some() {
-            return Err(SendError::Busy {
-                name: name.to_owned(),
-            });
-        }
         let state = live.tracker.status().state;
-        Ok(live
-            .prompt
-            .insert(PendingPrompt::now(text, enter, state, Instant::now())))
+        live.prompts
+            .push(PendingPrompt::now(text, enter, state, Instant::now()))
+            .ok_or_else(|| SendError::Full {
+                name: name.to_owned(),
+            })
     }
 
     /// `grove send --key`: presses keys, encoded as the program asked
@@ -350,17 +404,18 @@ impl Session {
             let Some(live) = workspace.live.as_mut() else {
                 continue;
             };
-            let Some(prompt) = live.prompt.as_mut() else {
+            let state = live.tracker.status().state;
+            let last_output = live.tracker.last_output().map(Instant::from_std);
+            let Some(prompt) = live.prompts.first_mut() else {
                 continue;
             };
-            match prompt.stage {
+            let finished = match prompt.stage {
                 PromptStage::Paste {
                     deadline,
                     idle_since,
                     ..
                 } => {
                     let modes = live.pane.input_modes();
-                    let state = live.tracker.status().state;
                     let idle_since = match state {
                         State::Idle { .. } => Some(idle_since.unwrap_or(now)),
                         State::Starting
@@ -370,7 +425,7 @@ impl Session {
                     };
                     let agent = AgentNow {
                         state,
-                        last_output: live.tracker.last_output().map(Instant::from_std),
+                        last_output,
                         idle_since,
                         paste: modes.paste,
                     };
@@ -384,7 +439,7 @@ impl Session {
                         continue;
                     }
                     let mut bytes = encode_paste(&prompt.text, &modes);
-                    match (prompt.enter, modes.paste) {
+                    let finished = match (prompt.enter, modes.paste) {
                         // A program that did not ask for bracketed paste
                         // reads the text as typed keys, its line ends
                         // included, so Enter is one more key, as with
@@ -392,38 +447,33 @@ impl Session {
                         // the agent to take it in before Enter.
                         (SendEnter::Press, PasteMode::Plain) => {
                             bytes.push(b'\r');
-                            let state = live.tracker.status().state;
-                            typed.extend(entered(&mut live.prompt, state, now));
+                            entered(prompt, state, now)
                         }
                         (SendEnter::Press, PasteMode::Bracketed) => {
                             prompt.stage = PromptStage::Enter {
                                 due: now + PROMPT_ENTER_DELAY,
                                 latest: now + PROMPT_ENTER_LATEST,
                             };
+                            false
                         }
-                        (SendEnter::Skip, PasteMode::Plain | PasteMode::Bracketed) => {
-                            typed.extend(prompt.typed());
-                            live.prompt = None;
-                        }
-                    }
+                        (SendEnter::Skip, PasteMode::Plain | PasteMode::Bracketed) => true,
+                    };
                     if let Err(error) = live.pane.write(&bytes) {
                         tracing::warn!(workspace = workspace.record.name, %error, "typing a prompt");
                     }
+                    finished
                 }
                 PromptStage::Enter { due, .. } if due <= now => {
                     if let Err(error) = live.pane.write(b"\r") {
                         tracing::warn!(workspace = workspace.record.name, %error, "sending Enter after a prompt");
                     }
-                    let state = live.tracker.status().state;
-                    typed.extend(entered(&mut live.prompt, state, now));
+                    entered(prompt, state, now)
                 }
-                PromptStage::Taken { deadline } => {
-                    if took_up(live.tracker.status().state) || deadline <= now {
-                        typed.extend(prompt.typed());
-                        live.prompt = None;
-                    }
-                }
-                PromptStage::Enter { .. } => {}
+                PromptStage::Taken { deadline } => took_up(state) || deadline <= now,
+                PromptStage::Enter { .. } => false,
+            };
+            if finished {
+                typed.extend(live.prompts.finish_first(now));
             }
         }
         for id in typed {

@@ -143,37 +143,78 @@ fn after_enter_a_command_waits_for_an_idle_agent_to_take_the_prompt_up() {
             name: "auth".to_owned(),
             reply,
         });
-        (Some(prompt), answer)
+        (prompt, answer)
     };
     // Idle (or starting) when Enter went in: it waits on.
     for state in [IDLE, State::Starting] {
-        let (mut slot, mut answer) = command();
-        assert_eq!(entered(&mut slot, state, now), None);
-        let stage = slot.as_ref().map(|p| p.stage);
+        let (mut prompt, mut answer) = command();
+        assert!(!entered(&mut prompt, state, now));
         assert_eq!(
-            stage,
-            Some(PromptStage::Taken {
+            prompt.stage,
+            PromptStage::Taken {
                 deadline: now + PROMPT_TAKEN
-            })
+            }
         );
         assert!(answer.try_recv().is_err(), "not answered yet");
         // The agent quits on it: it was typed all the same.
-        drop(slot);
+        drop(prompt);
         assert!(matches!(answer.try_recv(), Ok(Response::Sent { .. })));
     }
-    // Busy or asking: it has the prompt; the command is answered now.
+    // Busy or asking: it has the prompt.
     for state in [State::Working, State::WaitingForInput] {
-        let (mut slot, mut answer) = command();
-        assert_eq!(entered(&mut slot, state, now), None);
-        assert!(slot.is_none());
-        assert!(matches!(answer.try_recv(), Ok(Response::Sent { .. })));
+        let (mut prompt, _answer) = command();
+        assert!(entered(&mut prompt, state, now));
     }
     // A dashboard is not kept waiting.
     let mut prompt = PendingPrompt::when_ready("fix it".to_owned(), now);
     prompt.waiter = Some(PromptWaiter::Dashboard {
         client: ClientId(3),
     });
-    let mut slot = Some(prompt);
-    assert_eq!(entered(&mut slot, IDLE, now), Some(ClientId(3)));
-    assert!(slot.is_none());
+    assert!(entered(&mut prompt, IDLE, now));
+}
+
+#[test]
+fn prompts_queue_and_go_in_one_at_a_time() {
+    let now = Instant::now();
+    let later = now + Duration::from_secs(1);
+    let mut queue = PromptQueue::new(None);
+    assert_eq!(queue.due(), None);
+    let mut answers = Vec::new();
+    for n in 0..MAX_QUEUED_PROMPTS {
+        let (reply, answer) = oneshot::channel();
+        let prompt = queue
+            .push(PendingPrompt::now(
+                format!("p{n}"),
+                SendEnter::Press,
+                State::Working,
+                now,
+            ))
+            .unwrap();
+        prompt.waiter = Some(PromptWaiter::Command {
+            name: "auth".to_owned(),
+            reply,
+        });
+        answers.push(answer);
+    }
+    let extra = PendingPrompt::now("one too many".to_owned(), SendEnter::Press, IDLE, now);
+    assert!(queue.push(extra).is_none(), "the queue is bounded");
+    // The first goes in; the next is looked at on the next turn.
+    assert_eq!(queue.finish_first(later), None);
+    assert_eq!(
+        answers[0].try_recv().unwrap(),
+        Response::Sent {
+            name: "auth".to_owned()
+        }
+    );
+    assert_eq!(
+        queue.first_mut().map(|p| p.text.clone()),
+        Some("p1".to_owned())
+    );
+    assert_eq!(queue.due(), Some(later));
+    // The agent stops: every one still waiting hears it.
+    queue.clear();
+    assert!(queue.is_empty());
+    for answer in &mut answers[1..] {
+        assert!(matches!(answer.try_recv(), Ok(Response::Failed { .. })));
+    }
 }

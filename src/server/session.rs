@@ -215,7 +215,7 @@ impl Session {
                     live.status = AgentStatus::Exited {
                         how: exit.to_string(),
                     };
-                    live.prompt = None;
+                    live.prompts.clear();
                     let repo = workspace.record.repo.clone();
                     self.touch_repo(&repo);
                 }
@@ -336,7 +336,7 @@ impl Session {
         let prompts = self
             .table
             .all()
-            .filter_map(|w| Some(w.live.as_ref()?.prompt.as_ref()?.due()));
+            .filter_map(|w| w.live.as_ref()?.prompts.due());
         prompts
             .chain(self.frame_due)
             .chain(self.git.next_due())

@@ -30,8 +30,8 @@ pub struct Live {
     pub status: AgentStatus,
     /// The size last given to the PTY.
     pub size: PaneSize,
-    /// A prompt to type once the agent has started and gone quiet.
-    pub prompt: Option<super::prompts::PendingPrompt>,
+    /// Prompts to type, one at a time, once the agent is ready for each.
+    pub prompts: super::prompts::PromptQueue,
     /// What the agent is doing, and why.
     pub tracker: crate::agent::Tracker,
     /// The screen's rows as the tracker last read them.

@@ -50,7 +50,7 @@ impl Session {
             .table
             .find(repo, name)
             .and_then(|w| w.live.as_ref())
-            .is_some_and(|l| l.prompt.is_none());
+            .is_some_and(|l| l.prompts.is_empty());
         let run = &self.jobs[j];
         let idle_after_work = matches!(change.to, State::Idle { .. })
             && (run.worked.contains(&index) || change.from == State::Working);
