@@ -429,6 +429,11 @@ fn prefix_t_types_a_prompt_into_the_focused_agent() {
     let dashboard = t.dashboard(&[], SIZE);
     let mut timeline = Timeline::default();
     state(&t, "alpha", "idle", &mut timeline);
+    // Keys typed before the dashboard is up are lost with the terminal's
+    // pending input when it goes raw.
+    wait_for_screen(&dashboard, "alpha's pane, idle", |s| {
+        s.contains("READY>") && s.contains("alpha · fake · idle")
+    });
     dashboard.write(PREFIX).unwrap();
     dashboard.write(b"t").unwrap();
     wait_for_screen(&dashboard, "the prompt box", |s| {
