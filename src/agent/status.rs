@@ -28,6 +28,12 @@ pub const QUIET: Duration = Duration::from_millis(700);
 /// the spinner for a moment, and a false "done" is the worst lie.
 pub const IDLE_SETTLE: Duration = Duration::from_millis(300);
 
+/// A rule saying "working" about an idle or starting agent must still say
+/// so this much later: Codex's title flashes a spinner for a few
+/// milliseconds while it starts, and a look that caught it made an agent
+/// that had done nothing "working", then "done".
+pub const WORK_SETTLE: Duration = Duration::from_millis(100);
+
 /// Whether the user has looked at an agent since it finished.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Seen {
@@ -125,6 +131,9 @@ pub struct Tracker {
     due: Option<Instant>,
     /// When a rule first said "idle" while the agent was working.
     idle_since: Option<Instant>,
+    /// When a rule first said "working" while the agent was idle or
+    /// starting.
+    working_since: Option<Instant>,
     /// The BEL count at the last look.
     bells: Option<u64>,
     /// Worked since it was last idle: finishing makes it "unseen".
@@ -152,6 +161,7 @@ impl Tracker {
             last_look: None,
             due: None,
             idle_since: None,
+            working_since: None,
             bells: None,
             worked: false,
             signal: None,
@@ -206,14 +216,18 @@ impl Tracker {
         let quiet_for = self.last_output.map(|at| now.saturating_duration_since(at));
         let active = quiet_for.is_some_and(|q| q < QUIET);
         if let Some(found) = rules.matches(&seen.tail, &seen.title) {
+            if found.kind != RuleKind::Working {
+                self.working_since = None;
+            }
             let settled = match found.kind {
                 RuleKind::Waiting => Some(State::WaitingForInput),
-                RuleKind::Working => Some(State::Working),
+                RuleKind::Working => self.settle_working(now),
                 RuleKind::Idle => self.settle_idle(now),
             };
             return settled.and_then(|state| self.set(state, found.reason(), focus));
         }
         self.idle_since = None;
+        self.working_since = None;
         // A bell or a notification is the program asking for the user. It
         // holds until the pane prints something after it: the output that
         // carried it (or reached the session after it) is not a new turn.
@@ -304,6 +318,28 @@ impl Tracker {
         }
     }
 
+    /// A rule says working: believe it at once unless the agent was idle or
+    /// starting, in which case it must still say so [`WORK_SETTLE`] later.
+    fn settle_working(&mut self, now: Instant) -> Option<State> {
+        match self.status.state {
+            State::Idle { .. } | State::Starting => match self.working_since {
+                Some(since) if now.saturating_duration_since(since) >= WORK_SETTLE => {
+                    Some(State::Working)
+                }
+                Some(since) => {
+                    self.due = Some(since + WORK_SETTLE);
+                    None
+                }
+                None => {
+                    self.working_since = Some(now);
+                    self.due = Some(now + WORK_SETTLE);
+                    None
+                }
+            },
+            State::Working | State::WaitingForInput | State::Exited { .. } => Some(State::Working),
+        }
+    }
+
     /// Moves to `state` (an idle state's `seen` is decided here); returns
     /// the change when the state differs.
     fn set(&mut self, state: State, reason: String, focus: Focus) -> Option<Change> {
@@ -331,6 +367,7 @@ impl Tracker {
             State::Starting | State::WaitingForInput | State::Exited { .. } => {}
         }
         self.idle_since = None;
+        self.working_since = None;
         if state == self.status.state {
             // Same state, fresher evidence.
             self.status.reason = reason;

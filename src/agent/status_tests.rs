@@ -41,33 +41,36 @@ fn rules_drive_a_turn_and_finishing_unfocused_is_unseen() {
     // Output is throttled: the next look is EVAL_INTERVAL after the last.
     tracker.output(t.at(10));
     assert_eq!(tracker.due(), Some(t.at(100)));
-    tracker.observe(
-        t.at(100),
-        &screen("thinking (esc to interrupt)\n> "),
-        &r,
-        Focus::Unfocused,
+    let busy = screen("thinking (esc to interrupt)\n> ");
+    // Working only once a second look still says so.
+    assert_eq!(
+        tracker.observe(t.at(100), &busy, &r, Focus::Unfocused),
+        None
     );
+    assert_eq!(tracker.due(), Some(t.at(100) + WORK_SETTLE));
+    tracker.observe(t.at(200), &busy, &r, Focus::Unfocused);
     assert_eq!(tracker.status().state, State::Working);
     assert_eq!(
         tracker.status().reason,
         "screen shows \"esc to interrupt\" (working rule 1)"
     );
-    tracker.output(t.at(150));
-    tracker.observe(t.at(200), &screen("Allow?"), &r, Focus::Unfocused);
+    tracker.output(t.at(250));
+    tracker.observe(t.at(300), &screen("Allow?"), &r, Focus::Unfocused);
     assert_eq!(tracker.status().state, State::WaitingForInput);
     assert!(tracker.status().state.needs_attention());
-    tracker.output(t.at(250));
-    tracker.observe(t.at(300), &screen("esc to interrupt"), &r, Focus::Unfocused);
+    // An answered question: working at once (it was not idle).
+    tracker.output(t.at(350));
+    tracker.observe(t.at(400), &screen("esc to interrupt"), &r, Focus::Unfocused);
     assert_eq!(tracker.status().state, State::Working);
     // The spinner is gone: idle only once that holds for IDLE_SETTLE.
-    tracker.output(t.at(400));
+    tracker.output(t.at(500));
     assert_eq!(
-        tracker.observe(t.at(400), &screen("> "), &r, Focus::Unfocused),
+        tracker.observe(t.at(500), &screen("> "), &r, Focus::Unfocused),
         None
     );
     assert_eq!(tracker.status().state, State::Working);
-    assert_eq!(tracker.due(), Some(t.at(400) + IDLE_SETTLE));
-    let done = t.at(400) + IDLE_SETTLE;
+    assert_eq!(tracker.due(), Some(t.at(500) + IDLE_SETTLE));
+    let done = t.at(500) + IDLE_SETTLE;
     let change = tracker.observe(done, &screen("> "), &r, Focus::Unfocused);
     assert_eq!(
         change,
@@ -91,16 +94,49 @@ fn a_spinner_missing_for_one_redraw_is_not_done() {
     let mut tracker = Tracker::new();
     tracker.output(t.at(0));
     tracker.observe(t.at(0), &screen("esc to interrupt"), &r, Focus::Focused);
-    tracker.output(t.at(100));
-    tracker.observe(t.at(100), &screen("> "), &r, Focus::Focused);
-    tracker.output(t.at(200));
-    tracker.observe(t.at(200), &screen("esc to interrupt"), &r, Focus::Focused);
-    // Past the settle time since the first idle look, but it was interrupted.
-    tracker.observe(t.at(500), &screen("> "), &r, Focus::Focused);
+    tracker.observe(t.at(100), &screen("esc to interrupt"), &r, Focus::Focused);
     assert_eq!(tracker.status().state, State::Working);
-    let change = tracker.observe(t.at(800), &screen("> "), &r, Focus::Focused);
+    tracker.output(t.at(200));
+    tracker.observe(t.at(200), &screen("> "), &r, Focus::Focused);
+    tracker.output(t.at(300));
+    tracker.observe(t.at(300), &screen("esc to interrupt"), &r, Focus::Focused);
+    // Past the settle time since the first idle look, but it was interrupted.
+    tracker.observe(t.at(600), &screen("> "), &r, Focus::Focused);
+    assert_eq!(tracker.status().state, State::Working);
+    let change = tracker.observe(t.at(900), &screen("> "), &r, Focus::Focused);
     // Watching it finish: seen.
     assert_eq!(change.map(|c| c.to), Some(State::Idle { seen: Seen::Seen }));
+}
+
+/// Codex's title flashes a spinner for a few milliseconds while it starts:
+/// a look that catches it is not a turn, and what follows is not "done".
+#[test]
+fn a_spinner_seen_at_one_look_only_is_not_a_turn() {
+    let t = Clock(Instant::now());
+    let r = rules();
+    let mut tracker = Tracker::new();
+    tracker.output(t.at(0));
+    tracker.observe(t.at(0), &screen("> "), &r, Focus::Unfocused);
+    assert_eq!(tracker.status().state, State::Idle { seen: Seen::Seen });
+    tracker.output(t.at(500));
+    let flash = screen("starting (esc to interrupt)\n> ");
+    assert_eq!(
+        tracker.observe(t.at(500), &flash, &r, Focus::Unfocused),
+        None
+    );
+    assert_eq!(tracker.due(), Some(t.at(500) + WORK_SETTLE));
+    assert_eq!(
+        tracker.observe(t.at(600), &screen("> "), &r, Focus::Unfocused),
+        None
+    );
+    assert_eq!(tracker.status().state, State::Idle { seen: Seen::Seen });
+    // A later spinner is judged afresh: one look is not enough.
+    tracker.output(t.at(900));
+    assert_eq!(
+        tracker.observe(t.at(900), &flash, &r, Focus::Unfocused),
+        None
+    );
+    assert_eq!(tracker.status().state, State::Idle { seen: Seen::Seen });
 }
 
 #[test]
