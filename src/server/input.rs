@@ -5,7 +5,7 @@
 //! until the pane echoes it.
 
 use super::client::{ClientId, Dirty, Effect};
-use super::prompts::PromptWaiter;
+use super::pending::PromptWaiter;
 use super::session::Session;
 use crate::protocol::DetachReason;
 
@@ -97,7 +97,7 @@ impl Session {
                     self.start_ticket(id, repo.as_deref(), ticket)
                 }
                 Effect::Send { name, text } => {
-                    let enter = super::prompts::SendEnter::Press;
+                    let enter = super::pending::SendEnter::Press;
                     match self.send(repo.as_deref(), &name, text, enter) {
                         Ok(prompt) => prompt.waiter = Some(PromptWaiter::Dashboard { client: id }),
                         Err(error) => {

@@ -10,7 +10,7 @@ use tokio::sync::oneshot;
 
 use super::client::ClientId;
 use super::launch::{Started, create_and_start};
-use super::prompts::PromptWaiter;
+use super::pending::PromptWaiter;
 use super::session::{Event, Lifecycle, Session};
 use super::workspaces::Live;
 use crate::config;

@@ -11,7 +11,7 @@ use super::agent::{self, Launch};
 use super::client::ClientId;
 use super::jobs::{Failed, JobOutcome, Reply, context, open_repo};
 use super::output::Throttle;
-use super::prompts::{PendingPrompt, PromptQueue};
+use super::pending::{PendingPrompt, PromptQueue};
 use super::session::{Event, Session};
 use super::workspaces::{Live, PaneId};
 use crate::agent::{StatusRules, TailCache, Tracker};

@@ -29,6 +29,7 @@ mod outbox;
 mod output;
 mod panes;
 mod patch;
+mod pending;
 mod prompts;
 mod render;
 mod reuse;

@@ -31,7 +31,7 @@ pub struct Live {
     /// The size last given to the PTY.
     pub size: PaneSize,
     /// Prompts to type, one at a time, once the agent is ready for each.
-    pub prompts: super::prompts::PromptQueue,
+    pub prompts: super::pending::PromptQueue,
     /// What the agent is doing, and why.
     pub tracker: crate::agent::Tracker,
     /// The screen's rows as the tracker last read them.
