@@ -241,6 +241,29 @@ mod tests {
         assert_eq!(m.reason(), "title is \"⠋\" (title working rule 1)");
     }
 
+    /// opencode in an 80-column pane wraps its footer, with the directory
+    /// between `ctrl+p` and `commands`: its idle rule still sees it, and
+    /// the working footer is still working.
+    #[test]
+    fn opencode_is_idle_with_its_footer_wrapped() {
+        let config = crate::config::Config::builtin().unwrap();
+        let r = StatusRules::compile(&config.agents["opencode"].status).unwrap();
+        let idle = "   /root/src/repo-e696d280/p-       74 ctrl+p          \n   opencode-1721                                                commands        ";
+        assert_eq!(r.matches(idle, "").map(|m| m.kind), Some(RuleKind::Idle));
+        // Unwrapped, the reason quotes the whole hint.
+        let wide = "  ~/src/repo   74  ctrl+p commands";
+        let m = r.matches(wide, "").unwrap();
+        assert_eq!(
+            (m.kind, m.text.as_str()),
+            (RuleKind::Idle, "ctrl+p commands")
+        );
+        let working = "   ■■■⬝⬝⬝⬝⬝  esc interrupt          tab agents  ctrl+p commands";
+        assert_eq!(
+            r.matches(working, "").map(|m| m.kind),
+            Some(RuleKind::Working)
+        );
+    }
+
     #[test]
     fn a_bad_pattern_names_its_list_and_index() {
         let error = StatusRules::compile(&StatusConfig {
