@@ -299,18 +299,9 @@ impl Tracker {
     fn settle_idle(&mut self, now: Instant) -> Option<State> {
         let idle = State::Idle { seen: Seen::Seen };
         match self.status.state {
-            State::Working => match self.idle_since {
-                Some(since) if now.saturating_duration_since(since) >= IDLE_SETTLE => Some(idle),
-                Some(since) => {
-                    self.due = Some(since + IDLE_SETTLE);
-                    None
-                }
-                None => {
-                    self.idle_since = Some(now);
-                    self.due = Some(now + IDLE_SETTLE);
-                    None
-                }
-            },
+            State::Working => {
+                held(&mut self.idle_since, &mut self.due, now, IDLE_SETTLE).then_some(idle)
+            }
             State::Starting
             | State::WaitingForInput
             | State::Idle { .. }
@@ -322,20 +313,10 @@ impl Tracker {
     /// starting, in which case it must still say so [`WORK_SETTLE`] later.
     fn settle_working(&mut self, now: Instant) -> Option<State> {
         match self.status.state {
-            State::Idle { .. } | State::Starting => match self.working_since {
-                Some(since) if now.saturating_duration_since(since) >= WORK_SETTLE => {
-                    Some(State::Working)
-                }
-                Some(since) => {
-                    self.due = Some(since + WORK_SETTLE);
-                    None
-                }
-                None => {
-                    self.working_since = Some(now);
-                    self.due = Some(now + WORK_SETTLE);
-                    None
-                }
-            },
+            State::Idle { .. } | State::Starting => {
+                held(&mut self.working_since, &mut self.due, now, WORK_SETTLE)
+                    .then_some(State::Working)
+            }
             State::Working | State::WaitingForInput | State::Exited { .. } => Some(State::Working),
         }
     }
@@ -406,6 +387,22 @@ impl Tracker {
         };
         Some(Change { from, to: state })
     }
+}
+
+/// Whether evidence first seen at `since` (now, if not yet) has held for
+/// `hold`; until it has, the tracker is due to look again when it will have.
+fn held(
+    since: &mut Option<Instant>,
+    due: &mut Option<Instant>,
+    now: Instant,
+    hold: Duration,
+) -> bool {
+    let first = *since.get_or_insert(now);
+    if now.saturating_duration_since(first) >= hold {
+        return true;
+    }
+    *due = Some(first + hold);
+    false
 }
 
 impl Default for Tracker {
