@@ -238,13 +238,17 @@ impl PromptQueue {
     }
 
     /// The first prompt is in: its waiter is told (a dashboard to tell is
-    /// returned) and the next one is looked at on the session's next turn.
+    /// returned). The next one waited behind it, whatever the agent was
+    /// doing when it was sent: it goes once the agent is ready again, as
+    /// `new --prompt` does, looked at on the session's next turn.
     pub(super) fn finish_first(&mut self, now: Instant) -> Option<ClientId> {
         let client = self.prompts.pop_front()?.typed();
-        if let Some(PromptStage::Paste { check, .. }) =
-            self.prompts.front_mut().map(|next| &mut next.stage)
-        {
-            *check = now;
+        if let Some(next) = self.prompts.front_mut() {
+            next.stage = PromptStage::Paste {
+                deadline: now + PROMPT_MAX_WAIT,
+                check: now,
+                idle_since: None,
+            };
         }
         client
     }

@@ -211,6 +211,12 @@ fn prompts_queue_and_go_in_one_at_a_time() {
         Some("p1".to_owned())
     );
     assert_eq!(queue.due(), Some(later));
+    // It waited behind the first: it waits for the agent to be ready again.
+    let next = queue.first_mut().map(|p| p.stage);
+    assert!(
+        matches!(next, Some(PromptStage::Paste { deadline, .. }) if deadline == later + PROMPT_MAX_WAIT),
+        "{next:?}"
+    );
     // The agent stops: every one still waiting hears it.
     queue.clear();
     assert!(queue.is_empty());
