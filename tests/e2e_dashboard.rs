@@ -223,3 +223,64 @@ fn killing_the_client_only_detaches() {
     again.write(b"and again\r").unwrap();
     wait_for_text(&again, "alpha got: and again");
 }
+
+/// Two repositories with the same directory name are two groups in the
+/// sidebar, each under a label that tells it apart, not one group that
+/// mixes their workspaces (and their two `alpha`s).
+#[test]
+fn repositories_of_one_name_are_told_apart_in_the_sidebar() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    t.use_fake_agent();
+    let other = t.dir.path().join("other").join("my repo");
+    std::fs::create_dir_all(&other).unwrap();
+    let other = other.canonicalize().unwrap();
+    t.git(&other, &["init", "--quiet", "--initial-branch=main"]);
+    support::repo::write_in(&other, "README.md", b"other\n");
+    t.commit_all(&other, "first commit");
+    std::fs::copy(t.root.join(".grove.yaml"), other.join(".grove.yaml")).unwrap();
+    for name in ["alpha", "beta"] {
+        let output = t.grove(&other, &["new", name]);
+        assert!(output.status.success(), "{output:?}");
+    }
+    t.grove_ok(&["new", "alpha"]);
+
+    let dashboard = t.dashboard(&[], SIZE);
+    let mine = format!(
+        "{}/my repo",
+        t.root
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+    );
+    let sidebar = |screen: &str| -> Vec<String> {
+        screen
+            .lines()
+            .map(|l| l.split('│').next().unwrap_or("").trim().to_owned())
+            .filter(|l| !l.is_empty())
+            .collect()
+    };
+    let screen = wait_for_screen(&dashboard, "both repositories in the sidebar", |s| {
+        s.contains("fake agent in alpha ready") && s.contains("other/my repo")
+    });
+    let lines = sidebar(&screen);
+    let at = |text: &str| {
+        lines
+            .iter()
+            .position(|l| l.starts_with(text))
+            .unwrap_or_else(|| panic!("no {text:?} in the sidebar:\n{screen}"))
+    };
+    let (here, there) = (at(&mine), at("other/my repo"));
+    assert!(here < there, "this repository comes first:\n{screen}");
+    let names = |from: usize, to: usize| -> Vec<&str> {
+        lines[from..to]
+            .iter()
+            .filter_map(|l| l.split_whitespace().nth(1))
+            .filter(|n| ["alpha", "beta"].contains(n))
+            .collect()
+    };
+    assert_eq!(names(here, there), ["alpha"], "{screen}");
+    assert_eq!(names(there, lines.len()), ["alpha", "beta"], "{screen}");
+}

@@ -22,7 +22,7 @@ impl Session {
                 .table
                 .all()
                 .map(|w| super::client::SidebarSlot {
-                    repo: w.repo_label(),
+                    repo: w.record.repo.clone(),
                     name: w.record.name.clone(),
                 })
                 .collect(),

@@ -95,7 +95,7 @@ fn sidebar_source(table: &Table, git: &GitWork) -> Vec<SidebarSource> {
     table
         .all()
         .map(|w| SidebarSource {
-            repo: w.repo_label(),
+            repo: w.record.repo.clone(),
             name: w.record.name.clone(),
             branch: w.record.branch.clone(),
             status: w.status(),
@@ -199,16 +199,25 @@ fn full_frame(
         .and_then(|f| panes.iter().position(|p| p.name == f))
         .or(if panes.is_empty() { None } else { Some(0) });
     let focused_name = focus.and_then(|i| panes.get(i)).map(|p| p.name);
+    let labels = super::workspaces::repo_labels(
+        sidebar_source
+            .iter()
+            .map(|s| s.repo.as_path())
+            .chain(client_repo.as_deref()),
+    );
+    let label = |repo: &std::path::Path| labels.get(repo).map_or("", String::as_str);
+    let repo_name = client_repo.as_deref().map_or(repo_name.as_str(), label);
     let sidebar: Vec<SidebarEntry<'_>> = sidebar_source
         .iter()
         .map(|source| SidebarEntry {
-            repo: &source.repo,
+            repo: label(&source.repo),
             name: &source.name,
             branch: &source.branch,
             status: &source.status,
             state: source.state,
             git: source.git.as_ref(),
-            focused: Some(source.name.as_str()) == focused_name && *repo_name == source.repo,
+            focused: Some(source.name.as_str()) == focused_name
+                && client_repo.as_ref() == Some(&source.repo),
         })
         .collect();
     let question;
@@ -387,7 +396,7 @@ fn scroll_view<'w>(
 
 /// What the sidebar shows of one workspace, gathered once per frame.
 struct SidebarSource {
-    repo: String,
+    repo: std::path::PathBuf,
     name: String,
     branch: String,
     status: AgentStatus,

@@ -3,7 +3,8 @@
 //! command line may also change; the table is reloaded from it whenever the
 //! session needs the current list, and live panes are kept across reloads.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::pane::{Pane, PaneSize};
@@ -51,15 +52,6 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// Its repository's directory name, as the sidebar labels it.
-    pub fn repo_label(&self) -> String {
-        self.record
-            .repo
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    }
-
     pub fn key(&self) -> WorkspaceKey {
         WorkspaceKey {
             repo: self.record.repo.clone(),
@@ -200,5 +192,84 @@ impl Table {
             .iter_mut()
             .filter_map(|w| w.live.take())
             .collect()
+    }
+}
+
+/// What the dashboard calls each repository: its directory name, with as
+/// many parent directories in front as it takes to tell it from another
+/// repository of the same name (`work/app` and `clones/app`). Two
+/// repositories under one label would share a sidebar group, and a click
+/// on one's `claude-1` would focus the other's.
+pub fn repo_labels<'a>(repos: impl IntoIterator<Item = &'a Path>) -> HashMap<PathBuf, String> {
+    let mut depths: HashMap<&Path, usize> = repos.into_iter().map(|r| (r, 1)).collect();
+    loop {
+        let labels: HashMap<&Path, String> = depths
+            .iter()
+            .map(|(repo, depth)| (*repo, label(repo, *depth)))
+            .collect();
+        let mut grown = false;
+        for (repo, depth) in &mut depths {
+            let mine = labels.get(repo);
+            let shared = labels.values().filter(|l| Some(*l) == mine).count() > 1;
+            if shared && *depth < repo.components().count() {
+                *depth += 1;
+                grown = true;
+            }
+        }
+        if !grown {
+            return labels
+                .into_iter()
+                .map(|(repo, label)| (repo.to_path_buf(), label))
+                .collect();
+        }
+    }
+}
+
+/// The last `depth` components of `repo`, joined with `/`; all of them,
+/// root and all, once `depth` reaches them.
+fn label(repo: &Path, depth: usize) -> String {
+    let count = repo.components().count();
+    if depth >= count {
+        return repo.display().to_string();
+    }
+    let names: Vec<_> = repo
+        .components()
+        .skip(count - depth)
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
+    names.join("/")
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+
+    #[test]
+    fn repositories_of_one_name_get_the_parent_directories_that_tell_them_apart() {
+        let repos = [
+            Path::new("/tmp/h5/repo"),
+            Path::new("/tmp/hand/repo"),
+            Path::new("/src/a/x/app"),
+            Path::new("/src/b/x/app"),
+            Path::new("/home/me/grove"),
+        ];
+        let labels = repo_labels(repos);
+        let of = |r: &str| labels.get(Path::new(r)).map(String::as_str);
+        assert_eq!(of("/tmp/h5/repo"), Some("h5/repo"));
+        assert_eq!(of("/tmp/hand/repo"), Some("hand/repo"));
+        assert_eq!(of("/src/a/x/app"), Some("a/x/app"));
+        assert_eq!(of("/src/b/x/app"), Some("b/x/app"));
+        assert_eq!(of("/home/me/grove"), Some("grove"));
+        // The root itself, and a repository inside another's name.
+        let labels = repo_labels([Path::new("/"), Path::new("/work/repo"), Path::new("/repo")]);
+        assert_eq!(labels.get(Path::new("/")).map(String::as_str), Some("/"));
+        assert_eq!(
+            labels.get(Path::new("/repo")).map(String::as_str),
+            Some("/repo")
+        );
+        assert_eq!(
+            labels.get(Path::new("/work/repo")).map(String::as_str),
+            Some("work/repo")
+        );
     }
 }

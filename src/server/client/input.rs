@@ -398,23 +398,27 @@ impl Client {
             .focus_index(panes)
             .and_then(|i| panes.get(i))
             .map(|p| p.name.as_str());
+        // Grouped under the same labels as the view draws.
+        let labels = crate::server::workspaces::repo_labels(
+            sidebar
+                .iter()
+                .map(|s| s.repo.as_path())
+                .chain(self.repo.as_deref()),
+        );
+        let label = |repo: &std::path::Path| labels.get(repo).map_or("", String::as_str);
+        let mine = |slot: &SidebarSlot| self.repo.as_ref() == Some(&slot.repo);
         let slots: Vec<(&str, bool)> = sidebar
             .iter()
-            .map(|s| {
-                (
-                    s.repo.as_str(),
-                    s.repo == self.repo_name && Some(s.name.as_str()) == focused,
-                )
-            })
+            .map(|s| (label(&s.repo), mine(s) && Some(s.name.as_str()) == focused))
             .collect();
-        let Some(index) = crate::ui::sidebar_entry_at(&slots, &self.repo_name, layout.sidebar, row)
-        else {
+        let current = self.repo.as_deref().map_or(self.repo_name.as_str(), label);
+        let Some(index) = crate::ui::sidebar_entry_at(&slots, current, layout.sidebar, row) else {
             return Vec::new();
         };
         match sidebar.get(index) {
             Some(slot)
                 if panes.iter().any(|p| p.name == slot.name)
-                    && (self.repo.is_none() || slot.repo == self.repo_name) =>
+                    && (self.repo.is_none() || mine(slot)) =>
             {
                 self.set_focus(slot.name.clone())
             }

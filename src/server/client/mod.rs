@@ -129,8 +129,8 @@ pub struct PaneFacts {
 /// One sidebar entry, for clicks: which repository's which workspace.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SidebarSlot {
-    /// The repository's directory name, as the sidebar groups by it.
-    pub repo: String,
+    /// The repository, which the sidebar groups by.
+    pub repo: PathBuf,
     pub name: String,
 }
 

@@ -173,24 +173,26 @@ fn detach_is_an_effect() {
 fn a_click_on_a_sidebar_entry_focuses_its_pane() {
     let mut c = client();
     let panes = [pane("a", Running::Yes), pane("b", Running::Yes)];
-    let sidebar = [
-        SidebarSlot {
-            repo: "r".into(),
-            name: "a".into(),
-        },
-        SidebarSlot {
-            repo: "r".into(),
-            name: "b".into(),
-        },
-    ];
-    // Row 0 is the repository's heading, rows 1-2 entry a, rows 3-4 entry b.
-    let click = Event::Mouse(MouseEvent {
-        kind: MouseEventKind::Down(MouseButton::Left),
-        column: 3,
-        row: 4,
-        modifiers: KeyModifiers::NONE,
-    });
-    assert_eq!(c.handle(&click, &panes, &sidebar), [Effect::Relayout]);
+    let slot = |repo: &str, name: &str| SidebarSlot {
+        repo: repo.into(),
+        name: name.into(),
+    };
+    // Another repository of the same name, listed first, with its own `a`.
+    let sidebar = [slot("/x/r", "a"), slot("/r", "a"), slot("/r", "b")];
+    let click = |row| {
+        Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 3,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    // This repository comes first: row 0 is its heading, rows 1-2 entry
+    // a, rows 3-4 entry b; row 5 is blank, row 6 the other's heading and
+    // rows 7-8 its a.
+    assert_eq!(c.handle(&click(4), &panes, &sidebar), [Effect::Relayout]);
+    assert_eq!(c.focus.as_deref(), Some("b"));
+    assert_eq!(c.handle(&click(7), &panes, &sidebar), []);
     assert_eq!(c.focus.as_deref(), Some("b"));
 }
 
