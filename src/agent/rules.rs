@@ -264,6 +264,25 @@ mod tests {
         );
     }
 
+    /// Under ~55 columns opencode lays its footer out in columns and
+    /// `esc interrupt` breaks over rows; `ctrl+p` alone then said "idle"
+    /// about a working agent: a false "done". These are its footers at 50
+    /// and 46 columns, working, and at 46 idle.
+    #[test]
+    fn opencode_is_working_with_its_footer_in_columns() {
+        let config = crate::config::Config::builtin().unwrap();
+        let r = StatusRules::compile(&config.agents["opencode"].status).unwrap();
+        for working in [
+            "   ■■■■⬝⬝⬝⬝  esc       tab agentsctrl+p\n             interrupt           commands",
+            "   ⬝⬝⬝⬝⬝⬝⬝⬝  esc    tab      ctrl+p\n             interrupagents   commands\n             t",
+        ] {
+            let m = r.matches(working, "").unwrap();
+            assert_eq!((m.kind, m.index), (RuleKind::Working, 1), "{working}");
+        }
+        let idle = "  ╹▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀\n           tab agents  ctrl+p commands\n  /tmp/h5/repo:master          1.18.33";
+        assert_eq!(r.matches(idle, "").map(|m| m.kind), Some(RuleKind::Idle));
+    }
+
     #[test]
     fn a_bad_pattern_names_its_list_and_index() {
         let error = StatusRules::compile(&StatusConfig {
