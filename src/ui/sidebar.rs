@@ -84,8 +84,13 @@ fn entry_lines<'a>(entry: &SidebarEntry<'a>, width: usize) -> [Line<'a>; 2] {
         .git
         .map_or_else(Style::new, |g| theme::readiness_style(&g.readiness));
     let glyph = theme::status_glyph(entry.status, entry.state);
-    // "  ● " then the name, then the badge right-aligned.
-    let room = width.saturating_sub(4 + badge.chars().count() + 1);
+    // "  ● " then the name, then the badge right-aligned. The name keeps
+    // at least half the row: a badge as long as `Overlaps (api, web, …)`
+    // is cut, not the name it belongs to.
+    let text = width.saturating_sub(4);
+    let kept = entry.name.chars().count().min(text / 2);
+    let badge = theme::fit(&badge, text.saturating_sub(kept + 1));
+    let room = text.saturating_sub(badge.chars().count() + 1);
     let name = theme::fit(entry.name, room);
     let pad = width.saturating_sub(4 + name.chars().count() + badge.chars().count());
     let mut numbers = String::new();
@@ -170,6 +175,54 @@ pub fn entry_at(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_badge_is_cut_and_the_name_stays() {
+        use crate::git::state::DiffStat;
+        use crate::protocol::{AgentStatus, GitSummary};
+        use crate::workspace::readiness::{CheckStatus, Readiness};
+        let none = DiffStat {
+            files: 0,
+            insertions: 0,
+            deletions: 0,
+        };
+        let git = GitSummary {
+            ahead: 1,
+            behind: 0,
+            committed: none,
+            uncommitted: none,
+            untracked: 0,
+            conflicts: Vec::new(),
+            overlaps: Vec::new(),
+            last_commit: None,
+            check: CheckStatus::NotConfigured,
+            pr: None,
+            readiness: Readiness::Overlaps {
+                with: vec!["m10-codex".into(), "m3-gemini".into(), "m4-opencode".into()],
+            },
+        };
+        let entry = SidebarEntry {
+            repo: "repo",
+            name: "m2-codex",
+            branch: "grove/m2-codex",
+            status: &AgentStatus::Running,
+            state: None,
+            git: Some(&git),
+            focused: false,
+        };
+        let [first, _] = entry_lines(&entry, 30);
+        let text: String = first.spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(text.chars().count(), 30, "{text:?}");
+        assert_eq!(text, "  ● m2-codex Overlaps (m10-co…");
+        // A long name still leaves the badge half the row.
+        let long = SidebarEntry {
+            name: "a-very-long-workspace-name-indeed",
+            ..entry
+        };
+        let [first, _] = entry_lines(&long, 30);
+        let text: String = first.spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(text, "  ● a-very-long-… Overlaps (m…");
+    }
 
     #[test]
     fn clicks_land_on_the_entry_drawn_there() {

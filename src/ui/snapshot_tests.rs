@@ -205,6 +205,32 @@ fn agents_that_need_you_are_marked_and_counted() {
     insta::assert_snapshot!(draw(&view, 100, 16).backend());
 }
 
+/// An agent of another repository that needs the user is named with its
+/// repository: its name may be no pane here, or the same as one that is.
+#[test]
+fn one_that_needs_you_in_another_repository_says_which() {
+    use crate::agent::State;
+    let panes = Panes::new(120, 12, 1, LayoutMode::Tiled, 0);
+    let mut view = view(panes.views(), LayoutMode::Tiled, Some(0));
+    let running = AgentStatus::Running;
+    view.sidebar.push(SidebarEntry {
+        repo: "shop",
+        name: "pane-0",
+        branch: "grove/pane-0",
+        status: &running,
+        state: Some(State::WaitingForInput),
+        git: None,
+        focused: false,
+    });
+    let screen = draw(&view, 120, 12).backend().to_string();
+    let status = screen
+        .lines()
+        .rev()
+        .find(|l| l.contains("need"))
+        .unwrap_or("");
+    assert!(status.contains("pane-0 (shop) needs you"), "{screen}");
+}
+
 #[test]
 fn stopped_pane_without_a_screen() {
     let mut panes = Panes::new(80, 14, 2, LayoutMode::Tiled, 0);

@@ -90,14 +90,19 @@ fn job_line(job: &super::JobView<'_>) -> String {
     line
 }
 
-/// `2 need you: api, web` when agents wait for input or finished unseen.
+/// `2 need you: api, web` when agents wait for input or finished unseen;
+/// one of another repository says which (`web (shop)`), as its name may
+/// be no pane of this dashboard.
 fn needing_you(view: &DashboardView<'_>) -> Option<String> {
-    let names: Vec<&str> = view
+    let names: Vec<String> = view
         .sidebar
         .iter()
         .filter(|e| matches!(e.status, AgentStatus::Running))
         .filter(|e| e.state.is_some_and(|s| s.needs_attention()))
-        .map(|e| e.name)
+        .map(|e| match e.repo == view.repo {
+            true => e.name.to_owned(),
+            false => format!("{} ({})", e.name, e.repo),
+        })
         .collect();
     match names.as_slice() {
         [] => None,
