@@ -664,3 +664,61 @@ fn a_bad_job_file_exits_2() {
         );
     }
 }
+
+/// An item whose agent asks the user something says so while it waits:
+/// the ledger, `grove run`'s progress and `grove job status` show it
+/// waiting for you, with what the agent's status says; once answered it
+/// finishes and merges, and says so no more.
+#[test]
+fn an_item_whose_agent_asks_shows_it_waits_for_you_until_answered() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    t.add_sources(&[("src/a.rs".to_owned(), "pub fn a() {}\n".to_owned())]);
+    t.use_job_agent(
+        r#"src/a.rs) printf 'Allow the edit? \a'; IFS= read -r answer; echo "got $answer" ;;"#,
+    );
+    let job = t.write_job(&job_yaml("asking", r#"{ glob: "src/*.rs" }"#, 1, ""));
+    let run_err = t.outside().join("run.err");
+    let mut run = Command::new(GROVE)
+        .args(["run", job.to_str().unwrap()])
+        .current_dir(&t.root)
+        .envs(t.grove_env())
+        .env_remove("GROVE_LOG")
+        .env_remove("GROVE_PANE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&run_err).unwrap())
+        .spawn()
+        .unwrap();
+
+    let ledger = t.wait_for_ledger("asking", "the item waiting for the user", |l| {
+        l.counts().waiting == 1
+    });
+    let record = &ledger.items[0];
+    assert_eq!(record.state, ItemState::Running);
+    assert_eq!(record.asks.as_deref(), Some("rang the bell"), "{record:#?}");
+    let status = t.grove_ok(&["job", "status", "asking"]);
+    assert!(
+        status.contains("waiting for you: rang the bell"),
+        "{status}"
+    );
+
+    let workspace = record.workspace.clone().unwrap();
+    t.grove_ok(&["send", &workspace, "yes"]);
+    let ledger = t.wait_for_ledger("asking", "the item merged", |l| {
+        l.items[0].state == ItemState::Merged
+    });
+    assert_eq!(ledger.items[0].asks, None);
+    assert_eq!(ledger.counts().waiting, 0);
+    let deadline = Instant::now() + support::jobs::JOB_TIMEOUT;
+    while run.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "grove run did not end");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let progress = std::fs::read_to_string(&run_err).unwrap();
+    assert!(
+        progress.contains("1 running (1 waiting for you)"),
+        "{progress}"
+    );
+    assert!(progress.contains("1/1 done · 1 merged"), "{progress}");
+}

@@ -403,8 +403,12 @@ fn progress_line(ledger: &Ledger) -> String {
     let c = ledger.counts();
     let total = c.total().max(1);
     let filled = c.finished() * WIDTH / total;
+    let waiting = match c.waiting {
+        0 => String::new(),
+        n => format!(" ({n} waiting for you)"),
+    };
     format!(
-        "[{}{}] {}/{} done · {} merged · {} running · {} checking · {} queued · {} failed · {} conflict",
+        "[{}{}] {}/{} done · {} merged · {} running{waiting} · {} checking · {} queued · {} failed · {} conflict",
         "#".repeat(filled),
         "-".repeat(WIDTH - filled),
         c.finished(),
@@ -469,6 +473,9 @@ fn print_summary(ledger: &Ledger, json: bool) -> anyhow::Result<()> {
         let item: String = r.item.chars().take(width).collect();
         let reason = match r.state {
             ItemState::Merged => r.diffstat.clone().unwrap_or_default(),
+            ItemState::Running if r.asks.is_some() => {
+                format!("waiting for you: {}", r.asks.as_deref().unwrap_or_default())
+            }
             ItemState::Queued
             | ItemState::Starting
             | ItemState::Running

@@ -113,6 +113,11 @@ pub struct ItemRecord {
     /// The snapshot ref taken before its workspace was removed or kept.
     #[serde(default)]
     pub snapshot: Option<String>,
+    /// While its agent waits for the user (an approval, a question), what
+    /// the agent's status says: an unattended run is stuck there until
+    /// someone answers, and must say so.
+    #[serde(default)]
+    pub asks: Option<String>,
 }
 
 /// A run's record.
@@ -165,6 +170,7 @@ impl Ledger {
                     check: None,
                     check_output: None,
                     snapshot: None,
+                    asks: None,
                 })
                 .collect(),
         }
@@ -197,7 +203,12 @@ impl Ledger {
         for item in &self.items {
             match item.state {
                 ItemState::Queued => counts.queued += 1,
-                ItemState::Starting | ItemState::Running => counts.running += 1,
+                ItemState::Starting | ItemState::Running => {
+                    counts.running += 1;
+                    if item.asks.is_some() {
+                        counts.waiting += 1;
+                    }
+                }
                 ItemState::Checking | ItemState::Merging => counts.checking += 1,
                 ItemState::Merged => counts.merged += 1,
                 ItemState::Failed | ItemState::OutOfBounds => counts.failed += 1,
@@ -217,6 +228,9 @@ impl Ledger {
 pub struct Counts {
     pub queued: usize,
     pub running: usize,
+    /// Of `running`, those whose agent waits for the user.
+    #[serde(default)]
+    pub waiting: usize,
     pub checking: usize,
     pub merged: usize,
     pub failed: usize,

@@ -340,6 +340,7 @@ fn a_job_runs_in_the_status_bar() {
         counts: crate::job::ledger::Counts {
             queued: 4,
             running: 3,
+            waiting: 1,
             checking: 1,
             merged: 3,
             failed: 1,

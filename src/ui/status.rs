@@ -79,6 +79,7 @@ fn job_line(job: &super::JobView<'_>) -> String {
     );
     for (count, word) in [
         (c.running, "running"),
+        (c.waiting, "waiting for you"),
         (c.checking, "checking"),
         (c.failed, "failed"),
         (c.conflict, "conflict"),

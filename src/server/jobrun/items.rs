@@ -34,6 +34,7 @@ impl Session {
         let Some((j, index)) = self.job_item_of(repo, name) else {
             return;
         };
+        self.note_asking(j, index, repo, name, change.to);
         match change.to {
             State::Working => {
                 self.jobs[j].worked.insert(index);
@@ -57,6 +58,31 @@ impl Session {
         if run.spec.done_when() == DoneWhen::Idle && idle_after_work && prompt_typed {
             self.item_done(j, index);
         }
+    }
+
+    /// Records what an item's agent asks while it waits for the user (its
+    /// status's reason), and clears it once it does anything else, so the
+    /// run's progress says it is stuck on a question.
+    fn note_asking(&mut self, j: usize, index: usize, repo: &Path, name: &str, to: State) {
+        let asks = match to {
+            State::WaitingForInput => Some(
+                self.table
+                    .find(repo, name)
+                    .and_then(|w| w.live.as_ref())
+                    .map_or_else(String::new, |l| l.tracker.status().reason.clone()),
+            ),
+            State::Starting | State::Working | State::Idle { .. } | State::Exited { .. } => None,
+        };
+        let run = &mut self.jobs[j];
+        let Some(record) = run.record_mut(index) else {
+            return;
+        };
+        if record.asks == asks {
+            return;
+        }
+        record.asks = asks;
+        run.save_atomic();
+        self.emit_item(j, index);
     }
 
     /// An agent exited: done when it exited cleanly, otherwise a failure.
