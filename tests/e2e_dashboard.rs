@@ -136,14 +136,34 @@ fn two_clients_and_the_most_recent_one_sizes_the_panes() {
     let small = t.dashboard(&["attach"], small_size);
     wait_for_text(&small, "fake agent in solo ready");
 
-    small.write(b"size\r").unwrap();
     let expected = one_pane_size(small_size);
-    wait_for_text(&small, &expected);
+    ask_size_until(&small, &expected);
     // The other client shows the same pane, cropped or padded.
     wait_for_text(&big, &expected);
 
-    big.write(b"size\r").unwrap();
-    wait_for_text(&big, &one_pane_size(SIZE));
+    ask_size_until(&big, &one_pane_size(SIZE));
+}
+
+/// Types `size` into the focused fake agent until it answers `expected`:
+/// a pane resized less than `RESIZE_SPACING` (250 ms) ago gets its next
+/// size when that is up, so the first answer may still be the old one.
+fn ask_size_until(dashboard: &Pane, expected: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        dashboard.write(b"size\r").unwrap();
+        let asked = std::time::Instant::now();
+        while asked.elapsed() < std::time::Duration::from_millis(500) {
+            if dashboard.contents().contains(expected) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the agent never answered {expected:?}:\n{}",
+            dashboard.contents()
+        );
+    }
 }
 
 #[test]
@@ -283,4 +303,48 @@ fn repositories_of_one_name_are_told_apart_in_the_sidebar() {
     };
     assert_eq!(names(here, there), ["alpha"], "{screen}");
     assert_eq!(names(there, lines.len()), ["alpha", "beta"], "{screen}");
+}
+
+/// Workspaces made one after another while a dashboard shows them change
+/// every tile each time; resizes closer than `RESIZE_SPACING` wait their
+/// turn, and every pane still ends at its tile's size.
+#[test]
+fn panes_resized_in_a_burst_end_at_their_tiles_size() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    t.use_fake_agent();
+    t.grove_ok(&["new", "w1"]);
+    let dashboard = t.dashboard(&[], SIZE);
+    wait_for_text(&dashboard, "fake agent in w1 ready");
+    let names = ["w1", "w2", "w3", "w4", "w5", "w6"];
+    for name in &names[1..] {
+        t.grove_ok(&["new", name]);
+    }
+    wait_for_screen(&dashboard, "six ready agents", |s| {
+        names
+            .iter()
+            .all(|n| s.contains(&format!("fake agent in {n} ready")))
+    });
+    let area = ratatui::layout::Rect::new(0, 0, SIZE.cols, SIZE.rows);
+    for (index, name) in names.iter().enumerate() {
+        let layout = grove::ui::layout::compute(area, names.len(), LayoutMode::Tiled, Some(index));
+        let inner = layout.panes[index].inner;
+        dashboard.write(PREFIX).unwrap();
+        dashboard
+            .write(format!("{}", index + 1).as_bytes())
+            .unwrap();
+        wait_for_text(&dashboard, &format!("{} {name} ·", index + 1));
+        // Read back from this pane alone: the tiles may share a size.
+        let expected = format!("size {} {}", inner.height, inner.width);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !t.grove_ok(&["capture", name]).contains(&expected) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{name} never answered {expected:?}:\n{}",
+                t.grove_ok(&["capture", name])
+            );
+            dashboard.write(b"size\r").unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
+    }
 }

@@ -102,6 +102,8 @@ impl Session {
             pane: Arc::clone(&pane),
             status: AgentStatus::Running,
             size: started.size,
+            resized: None,
+            resize_to: None,
             prompts: PromptQueue::new(
                 started
                     .prompt

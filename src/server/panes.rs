@@ -174,6 +174,8 @@ impl Session {
     /// Sizes every live pane to its rectangle in the layout of the most
     /// recently active client that shows it (tmux's `window-size latest`).
     /// Panes no client shows, or that are hidden (zoom), keep their size.
+    /// A pane resized less than [`RESIZE_SPACING`] ago gets its new size
+    /// when that is up ([`Session::resize_due`]).
     pub(super) fn resize_panes(&mut self) {
         let mut sizes: Vec<(PaneId, PaneSize)> = Vec::new();
         let mut clients: Vec<&Client> = self.clients.values().collect();
@@ -196,23 +198,82 @@ impl Session {
                 }
                 decided.push(live.id);
                 if slot.visible == Visibility::Visible {
-                    let size = PaneSize {
-                        rows: slot.inner.height,
-                        cols: slot.inner.width,
-                    };
-                    if size != live.size {
-                        sizes.push((live.id, size));
-                    }
+                    sizes.push((
+                        live.id,
+                        PaneSize {
+                            rows: slot.inner.height,
+                            cols: slot.inner.width,
+                        },
+                    ));
                 }
+            }
+        }
+        let now = Instant::now();
+        for workspace in self.table.all_mut() {
+            if let Some(live) = workspace.live.as_mut() {
+                live.resize_to = None;
             }
         }
         for (id, size) in sizes {
-            if let Some(live) = self.table.by_pane_mut(id).and_then(|w| w.live.as_mut()) {
-                match live.pane.resize(size) {
-                    Ok(used) => live.size = used,
-                    Err(error) => tracing::warn!(pane = id.0, %error, "resizing a pane"),
-                }
+            let Some(live) = self.table.by_pane_mut(id).and_then(|w| w.live.as_mut()) else {
+                continue;
+            };
+            if size == live.size {
+                continue;
+            }
+            match live.resized.is_some_and(|at| now < at + RESIZE_SPACING) {
+                true => live.resize_to = Some(size),
+                false => resize(live, size, now),
             }
         }
     }
+
+    /// Gives the panes whose spacing is up the size they were waiting for.
+    pub(super) fn resize_due(&mut self, now: Instant) {
+        let mut resized = false;
+        for workspace in self.table.all_mut() {
+            let Some(live) = workspace.live.as_mut() else {
+                continue;
+            };
+            let due = live.resized.map_or(now, |at| at + RESIZE_SPACING);
+            if let Some(size) = live.resize_to.filter(|_| due <= now) {
+                live.resize_to = None;
+                resize(live, size, now);
+                resized = true;
+            }
+        }
+        if resized {
+            self.mark_dirty(|_| true);
+        }
+    }
+
+    /// When the next waiting resize is due.
+    pub(super) fn resizes_due(&self) -> Option<Instant> {
+        self.table
+            .all()
+            .filter_map(|w| w.live.as_ref())
+            .filter(|live| live.resize_to.is_some())
+            .map(|live| {
+                live.resized
+                    .map_or_else(Instant::now, |at| at + RESIZE_SPACING)
+            })
+            .min()
+    }
+}
+
+/// The least time between two resizes of one pane's PTY; tmux spaces its
+/// panes' resizes the same way. Each resize makes the program redraw its
+/// whole screen (Claude Code and Gemini CLI: kilobytes), and one that lands
+/// in the middle of a redraw can leave garbage on the program's own screen;
+/// a new workspace changes every tile, and a dragged border sends a size
+/// per mouse move. The first resize goes at once, the last of those that
+/// follow within the spacing when it is up.
+pub(super) const RESIZE_SPACING: std::time::Duration = std::time::Duration::from_millis(250);
+
+fn resize(live: &mut super::workspaces::Live, size: PaneSize, now: Instant) {
+    match live.pane.resize(size) {
+        Ok(used) => live.size = used,
+        Err(error) => tracing::warn!(pane = live.id.0, %error, "resizing a pane"),
+    }
+    live.resized = Some(now);
 }

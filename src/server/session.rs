@@ -331,7 +331,8 @@ impl Session {
         }
     }
 
-    /// The next moment something is due: a frame, or a prompt to type.
+    /// The next moment something is due: a frame, a prompt to type, a
+    /// resize that waited its turn.
     fn next_deadline(&self) -> Option<Instant> {
         let prompts = self
             .table
@@ -343,11 +344,13 @@ impl Session {
             .chain(self.status_due())
             .chain(self.jobs_due())
             .chain(self.outputs_due())
+            .chain(self.resizes_due())
             .min()
     }
 
     fn on_time(&mut self, now: Instant) {
         self.rearm_outputs(now);
+        self.resize_due(now);
         self.observe_agents(now);
         self.type_prompts(now);
         self.pump_jobs(now);

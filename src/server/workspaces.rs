@@ -31,6 +31,10 @@ pub struct Live {
     pub status: AgentStatus,
     /// The size last given to the PTY.
     pub size: PaneSize,
+    /// When the PTY was last resized, and the size it gets next once
+    /// [`RESIZE_SPACING`](super::panes::RESIZE_SPACING) has passed since.
+    pub resized: Option<tokio::time::Instant>,
+    pub resize_to: Option<PaneSize>,
     /// Prompts to type, one at a time, once the agent is ready for each.
     pub prompts: super::pending::PromptQueue,
     /// What the agent is doing, and why.
