@@ -264,6 +264,9 @@ pub struct Stats {
     pub status_looks: u64,
     /// Agent status changes.
     pub status_changes: u64,
+    /// Resizes given to panes' PTYs (each one a SIGWINCH for the program).
+    #[serde(default)]
+    pub pane_resizes: u64,
 }
 
 /// How a failed request maps onto the command line's exit codes.

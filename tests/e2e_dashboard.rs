@@ -348,3 +348,19 @@ fn panes_resized_in_a_burst_end_at_their_tiles_size() {
         }
     }
 }
+
+/// An agent started while a dashboard shows its repository starts at its
+/// tile's size and gets no resize; it used to start at 80×24 and be
+/// resized at once, drawing its first screen for the wrong terminal.
+#[test]
+fn a_new_agent_starts_at_its_tiles_size() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    t.use_fake_agent();
+    let dashboard = t.dashboard(&[], SIZE);
+    wait_for_text(&dashboard, "No workspaces in");
+    t.grove_ok(&["new", "solo"]);
+    wait_for_text(&dashboard, "fake agent in solo ready");
+    ask_size_until(&dashboard, &one_pane_size(SIZE));
+    assert_eq!(t.stats().pane_resizes, 0);
+}

@@ -56,6 +56,7 @@ impl Session {
             return;
         };
         let paths = self.paths.clone();
+        let size = self.start_size(&repo, None);
         self.spawn_job(move || {
             let result = (|| {
                 let (_, found) = open_repo(&repo)?;
@@ -63,8 +64,15 @@ impl Session {
                 let tickets = store.load()?;
                 let ticket = tickets.ready_to_start(id)?;
                 let name = ticket.workspace_name();
-                let started =
-                    create_and_start(&paths, &repo, &name, None, None, Some(ticket.prompt()))?;
+                let started = create_and_start(
+                    &paths,
+                    &repo,
+                    &name,
+                    None,
+                    None,
+                    Some(ticket.prompt()),
+                    size,
+                )?;
                 store.update(|tickets| {
                     if let Some(ticket) = tickets.get_mut(id) {
                         ticket.state = TicketState::InProgress;

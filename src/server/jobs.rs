@@ -146,9 +146,10 @@ impl Session {
                 base,
             } => {
                 let paths = self.paths.clone();
+                let size = self.start_size_in(&cwd);
                 self.spawn_job(move || {
                     let result =
-                        create_and_start(&paths, &cwd, &name, agent.as_deref(), base, prompt);
+                        create_and_start(&paths, &cwd, &name, agent.as_deref(), base, prompt, size);
                     JobOutcome::Started {
                         result: result.map(Box::new).map_err(Failed::from),
                         reply: Reply::Cli(reply),
@@ -266,8 +267,10 @@ impl Session {
         let base = optional(&form.base);
         let prompt = optional(&form.prompt);
         let name = form.name.trim().to_owned();
+        let size = self.start_size(&repo, None);
         self.spawn_job(move || {
-            let result = create_and_start(&paths, &repo, &name, agent.as_deref(), base, prompt);
+            let result =
+                create_and_start(&paths, &repo, &name, agent.as_deref(), base, prompt, size);
             JobOutcome::Started {
                 result: result.map(Box::new).map_err(Failed::from),
                 reply: Reply::Client(client),

@@ -53,8 +53,8 @@ fn rules_of(agent: &str, profile: &config::AgentProfile) -> anyhow::Result<Statu
     })
 }
 
-/// The size a new agent starts at before the layout gives it its own.
-const START_SIZE: PaneSize = PaneSize { rows: 24, cols: 80 };
+/// The size an agent starts at when no dashboard shows its workspace.
+pub(super) const START_SIZE: PaneSize = PaneSize { rows: 24, cols: 80 };
 
 impl Session {
     /// Starts (or resumes) the agent of a stopped or exited workspace.
@@ -71,8 +71,9 @@ impl Session {
             }
         };
         let paths = self.paths.clone();
+        let size = self.start_size(&record.repo, Some(&record.name));
         self.spawn_job(move || JobOutcome::Started {
-            result: start_in(&paths, &record, None, launch, None)
+            result: start_in(&paths, &record, None, launch, None, size)
                 .map(Box::new)
                 .map_err(Failed::from),
             reply: Reply::Client(client),
@@ -159,6 +160,7 @@ pub(super) fn start_in(
     agent: Option<&str>,
     launch: Launch,
     prompt: Option<String>,
+    size: PaneSize,
 ) -> anyhow::Result<Started> {
     let (_, repo) = open_repo(&record.repo)?;
     let config = config::load(paths, Some(&repo.root))?.config;
@@ -166,13 +168,13 @@ pub(super) fn start_in(
     let argv = agent::argv(agent_name, profile, launch, |v| std::env::var_os(v))?;
     let rules = rules_of(agent_name, profile)?;
     let (argv, prompt) = agent::with_prompt(profile, argv, prompt);
-    let spec = agent::pane_spec(&config, record, profile, argv, START_SIZE);
+    let spec = agent::pane_spec(&config, record, profile, argv, size);
     Ok(Started {
         repo: record.repo.clone(),
         name: record.name.clone(),
         agent: agent_name.to_owned(),
         pane: Pane::spawn(spec)?,
-        size: START_SIZE,
+        size,
         rules,
         prompt,
         attention: config.attention.clone(),
@@ -180,7 +182,7 @@ pub(super) fn start_in(
 }
 
 /// `grove new`: checks the agent can run before creating anything, creates
-/// the workspace, then starts the agent in it.
+/// the workspace, then starts the agent in it at `size`.
 pub(super) fn create_and_start(
     paths: &Paths,
     cwd: &Path,
@@ -188,6 +190,7 @@ pub(super) fn create_and_start(
     agent: Option<&str>,
     base: Option<String>,
     prompt: Option<String>,
+    size: PaneSize,
 ) -> anyhow::Result<Started> {
     let name = WorkspaceName::parse(name)?;
     let ctx = context(paths, cwd)?;
@@ -202,14 +205,14 @@ pub(super) fn create_and_start(
         agent: Some(agent_name.to_owned()),
     };
     let record = workspace::create(&ctx, &request)?;
-    let spec = agent::pane_spec(&ctx.config, &record, profile, argv, START_SIZE);
+    let spec = agent::pane_spec(&ctx.config, &record, profile, argv, size);
     let pane = Pane::spawn(spec)?;
     Ok(Started {
         repo: record.repo.clone(),
         name: record.name.clone(),
         agent: agent_name.to_owned(),
         pane,
-        size: START_SIZE,
+        size,
         rules,
         prompt,
         attention: ctx.config.attention.clone(),

@@ -3,6 +3,7 @@
 //! the size each PTY should have.
 
 use super::client::{Client, ClientId, PaneFacts, Running};
+use super::launch::START_SIZE;
 use super::output::Unheard;
 use super::session::{ECHO_WINDOW, EchoAwaited, Session};
 use super::workspaces::PaneId;
@@ -223,14 +224,76 @@ impl Session {
             }
             match live.resized.is_some_and(|at| now < at + RESIZE_SPACING) {
                 true => live.resize_to = Some(size),
-                false => resize(live, size, now),
+                false => {
+                    resize(live, size, now);
+                    self.stats.pane_resizes += 1;
+                }
             }
+        }
+    }
+
+    /// The size an agent should start at: its tile in the layout of the most
+    /// recently active client that shows `repo`, with a new workspace
+    /// (`name` `None`) counted in at the end. Started at 80×24 instead, every
+    /// agent got a resize straight away, and a program that read its size
+    /// first drew its first screen for a terminal it was not in.
+    pub(super) fn start_size(&self, repo: &std::path::Path, name: Option<&str>) -> PaneSize {
+        let mut clients: Vec<&Client> = self
+            .clients
+            .values()
+            .filter(|c| c.repo.as_deref().is_none_or(|r| r == repo))
+            .collect();
+        clients.sort_by_key(|c| std::cmp::Reverse(c.activity));
+        let Some(client) = clients.first() else {
+            return START_SIZE;
+        };
+        let mut names: Vec<&str> = self
+            .shown(client.repo.as_deref())
+            .map(|w| w.record.name.as_str())
+            .collect();
+        let index = match name.and_then(|n| names.iter().position(|shown| *shown == n)) {
+            Some(index) => index,
+            None => {
+                names.push(name.unwrap_or_default());
+                names.len() - 1
+            }
+        };
+        let focus = client
+            .focus
+            .as_deref()
+            .and_then(|f| names.iter().position(|n| *n == f))
+            .or(Some(0));
+        client
+            .layout_for(names.len(), focus)
+            .panes
+            .get(index)
+            .filter(|slot| slot.visible == Visibility::Visible)
+            .map(|slot| PaneSize {
+                rows: slot.inner.height,
+                cols: slot.inner.width,
+            })
+            .filter(|size| size.rows >= 2 && size.cols >= 2)
+            .unwrap_or(START_SIZE)
+    }
+
+    /// [`Session::start_size`] for a new workspace made from `cwd`: in the
+    /// repository of a client whose root holds it.
+    pub(super) fn start_size_in(&self, cwd: &std::path::Path) -> PaneSize {
+        let repo = self
+            .clients
+            .values()
+            .filter_map(|c| c.repo.as_deref())
+            .filter(|root| cwd.starts_with(root))
+            .max_by_key(|root| root.as_os_str().len());
+        match repo {
+            Some(repo) => self.start_size(repo, None),
+            None => START_SIZE,
         }
     }
 
     /// Gives the panes whose spacing is up the size they were waiting for.
     pub(super) fn resize_due(&mut self, now: Instant) {
-        let mut resized = false;
+        let mut resized = 0;
         for workspace in self.table.all_mut() {
             let Some(live) = workspace.live.as_mut() else {
                 continue;
@@ -239,10 +302,11 @@ impl Session {
             if let Some(size) = live.resize_to.filter(|_| due <= now) {
                 live.resize_to = None;
                 resize(live, size, now);
-                resized = true;
+                resized += 1;
             }
         }
-        if resized {
+        if resized > 0 {
+            self.stats.pane_resizes += resized;
             self.mark_dirty(|_| true);
         }
     }

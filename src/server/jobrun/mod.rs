@@ -265,6 +265,7 @@ impl Session {
         run.worked.remove(&index);
         run.save();
         self.emit_item(j, index);
+        let size = self.start_size(&repo, existing.as_ref().map(|r| r.name.as_str()));
         self.jobs[j].after_save.push(Box::new(move || {
             let result = match existing {
                 Some(record) => start_in(
@@ -273,6 +274,7 @@ impl Session {
                     agent.as_deref(),
                     super::agent::Launch::Start,
                     Some(prompt),
+                    size,
                 ),
                 None => create_and_start(
                     &paths,
@@ -281,6 +283,7 @@ impl Session {
                     agent.as_deref(),
                     Some(branch),
                     Some(prompt),
+                    size,
                 ),
             };
             JobOutcome::JobItemStarted {
