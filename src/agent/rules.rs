@@ -264,6 +264,22 @@ mod tests {
         );
     }
 
+    /// Claude's renderer can leave an old footer row on screen after
+    /// resizes (its own bytes draw it; tmux shows the same). Only the last
+    /// row's footer says whether it works: this screen, seen in a grove
+    /// pane after a burst of new workspaces, is idle.
+    #[test]
+    fn claude_is_idle_under_an_old_footer_left_on_screen() {
+        let config = crate::config::Config::builtin().unwrap();
+        let r = StatusRules::compile(&config.agents["claude"].status).unwrap();
+        let garbled = "●─The mock tool ran. Done - back to you.\n  esc to interrupt · ← for agents   ● high · /effort\n✻ Worked for 4s\n\n\n❯  \n──────────────────────\n  ? for shortcuts · ← for agents";
+        assert_eq!(r.matches(garbled, "").map(|m| m.kind), Some(RuleKind::Idle));
+        let working = "✢ Harmonizing… (1s · ↓ 7 tokens)\n\n──────────────────────\n❯  \n──────────────────────\n  esc to interrupt · ← for agents";
+        let m = r.matches(working, "").unwrap();
+        assert_eq!(m.kind, RuleKind::Working);
+        assert_eq!(m.text, "esc to interrupt · ← for agents");
+    }
+
     /// Under ~55 columns opencode lays its footer out in columns and
     /// `esc interrupt` breaks over rows; `ctrl+p` alone then said "idle"
     /// about a working agent: a false "done". These are its footers at 50
