@@ -80,7 +80,9 @@ mod tests {
         assert!(
             text.contains("| `workspace.branch_prefix` | `\"grove/\"` | A workspace named NAME")
         );
-        assert!(text.contains("| `agents.claude.status.working` | `[\"esc to interrupt\"]` |"));
+        assert!(text.contains(
+            "| `agents.claude.status.working` | `[\"esc to interrupt[^\\\\n]*$\"]` | On the last row only"
+        ));
         assert!(text.contains("| `keys.bindings.m` | `merge` |"));
     }
 }
