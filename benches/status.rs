@@ -317,7 +317,7 @@ fn median_by(passes: &[Timed], key: impl Fn(&Timed) -> f64) -> f64 {
 fn table(inputs: &[Input], scrollback: HistoryLimits) {
     eprintln!(
         "status detection, timed directly (median of {TABLE_PASSES} passes; % of parse time):\n\
-         {:<11} {:>8} {:>6} {:>6} {:>9} {:>7} {:>8} {:>9} {:>8} {:>7} {:>7} {:>8} {:>11}",
+         {:<11} {:>8} {:>6} {:>6} {:>9} {:>7} {:>8} {:>9} {:>8} {:>7} {:>7} {:>8} {:>11} {:>8}",
         "input",
         "KiB",
         "chunks",
@@ -330,7 +330,8 @@ fn table(inputs: &[Input], scrollback: HistoryLimits) {
         "obs µs",
         "match",
         "µs/chunk",
-        "every chunk"
+        "every chunk",
+        "det µs/s"
     );
     for input in inputs {
         let rules = rules(&input.agent);
@@ -342,7 +343,7 @@ fn table(inputs: &[Input], scrollback: HistoryLimits) {
         let us = |key: fn(&Timed) -> Duration| median_by(&passes, |t| key(t).as_secs_f64()) * 1e6;
         let pct = |t: &Timed, d: Duration| 100.0 * d.as_secs_f64() / t.parse.as_secs_f64();
         eprintln!(
-            "{:<11} {:>8.0} {:>6} {:>6} {:>9.2} {:>7.1} {:>7.2}% {:>9.1} {:>8.1} {:>7.1} {:>7.1} {:>8.2} {:>10.1}%",
+            "{:<11} {:>8.0} {:>6} {:>6} {:>9.2} {:>7.1} {:>7.2}% {:>9.1} {:>8.1} {:>7.1} {:>7.1} {:>8.2} {:>10.1}% {:>8.1}",
             input.name,
             input.bytes as f64 / 1024.0,
             input.chunks.len(),
@@ -356,13 +357,15 @@ fn table(inputs: &[Input], scrollback: HistoryLimits) {
             us(|t| t.matches) / looks,
             parse * 1e6 / input.chunks.len() as f64,
             median_by(&passes, |t| pct(t, t.every_chunk)),
+            us(|t| t.detect) / input.span().as_secs_f64().max(1e-3),
         );
     }
     eprintln!(
         "  detect: output() after every chunk and the throttled looks, as % of parse time; \
          µs/look: one look (observation + observe);\n  fresh: screen_tail alone (the tail read afresh, as looks did before TailCache), obs: \
          Tracker::observe (rules, reason), match: StatusRules::matches alone, per look; \
-         µs/chunk: parse time per chunk;\n  every chunk: a look after every chunk, as % of parse time"
+         µs/chunk: parse time per chunk;\n  every chunk: a look after every chunk, as % of parse time; det µs/s: detection's CPU per second of the \
+         input's own clock (one pane of that agent, at the pace it printed)"
     );
 }
 
