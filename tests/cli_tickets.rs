@@ -196,3 +196,38 @@ fn github_issues_are_imported_once_and_a_missing_gh_says_what_to_do() {
     );
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
 }
+
+/// With no agent configured the default profile is the shell, which takes
+/// no prompt: a ticket typed into it would run as commands (and an
+/// imported ticket is other people's text). Starting one, or `grove new
+/// --prompt`, is refused with what to do, and nothing is made.
+#[test]
+fn a_shell_is_never_given_a_ticket_or_a_prompt() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    let marker = t.dir.path().join("ran");
+    let body = format!("touch {}", marker.display());
+    t.grove_ok(&["ticket", "add", "Danger", "--body", &body]);
+    for args in [
+        vec!["ticket", "start", "1"],
+        vec!["new", "w", "--prompt", body.as_str()],
+    ] {
+        let output = t.grove(&t.root, &args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?} succeeded: {stderr}");
+        assert!(
+            stderr.contains("agent \"shell\" takes no prompt") && stderr.contains("--agent NAME"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(!marker.exists(), "the shell ran the ticket");
+    let listing = t.grove_ok(&["ls", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&listing).unwrap();
+    assert_eq!(
+        json["workspaces"].as_array().map(Vec::len),
+        Some(0),
+        "{listing}"
+    );
+    let table = t.grove_ok(&["ticket", "ls"]);
+    assert!(table.contains("   1  open"), "{table}");
+}

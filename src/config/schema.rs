@@ -114,13 +114,16 @@ pub struct PromptConfig {
     pub args: Vec<String>,
 }
 
-/// Typed into the agent once it is ready, or given on its command line.
+/// Typed into the agent once it is ready, given on its command line, or
+/// refused: a shell would run a prompt typed into it as commands (and a
+/// ticket imported from GitHub is other people's text).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PromptVia {
     #[default]
     Paste,
     Argument,
+    None,
 }
 
 /// Regular expressions over the lowest `rows` non-blank rows of the screen,

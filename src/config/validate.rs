@@ -156,7 +156,7 @@ fn check_profile_prompt(name: &str, profile: &AgentProfile) -> Result<(), Proble
     let prompt = &profile.prompt;
     let path = ["agents", name, "prompt", "args"];
     match prompt.via {
-        PromptVia::Paste => Ok(()),
+        PromptVia::Paste | PromptVia::None => Ok(()),
         PromptVia::Argument if !prompt.args.iter().any(|a| a.contains("{prompt}")) => {
             let message = "needs an argument containing {prompt} when prompt.via is argument, \
                            e.g. [\"{prompt}\"]"

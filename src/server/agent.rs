@@ -80,19 +80,21 @@ pub fn argv(
     Ok(argv)
 }
 
-/// Hands an initial prompt to the agent as its profile says: appended to
+/// Hands an initial prompt to agent `name` as its profile says: appended to
 /// `argv` (`via: argument`), or returned to be typed once the agent is ready
-/// (`via: paste`).
+/// (`via: paste`). A profile that takes none (`via: none`, the shell) is an
+/// error before anything is made: typed into a shell, a prompt runs.
 pub fn with_prompt(
+    name: &str,
     profile: &AgentProfile,
     mut argv: Vec<OsString>,
     prompt: Option<String>,
-) -> (Vec<OsString>, Option<String>) {
+) -> anyhow::Result<(Vec<OsString>, Option<String>)> {
     let Some(prompt) = prompt else {
-        return (argv, None);
+        return Ok((argv, None));
     };
     match profile.prompt.via {
-        PromptVia::Paste => (argv, Some(prompt)),
+        PromptVia::Paste => Ok((argv, Some(prompt))),
         PromptVia::Argument => {
             argv.extend(
                 profile
@@ -101,8 +103,13 @@ pub fn with_prompt(
                     .iter()
                     .map(|arg| OsString::from(arg.replace("{prompt}", &prompt))),
             );
-            (argv, None)
+            Ok((argv, None))
         }
+        PromptVia::None => anyhow::bail!(
+            "agent {name:?} takes no prompt (its prompt.via is none): typed into it, a prompt \
+             would run as commands; choose another agent: --agent NAME, or `agent:` in .grove.yaml \
+             (or in the job file)"
+        ),
     }
 }
 
@@ -237,15 +244,30 @@ mod tests {
         let base = vec![OsString::from("agent")];
         let text = "fix \"it\"; rm -rf /".to_owned();
         assert_eq!(
-            with_prompt(&p, base.clone(), Some(text.clone())),
+            with_prompt("a", &p, base.clone(), Some(text.clone())).unwrap(),
             (base.clone(), Some(text.clone()))
         );
         p.prompt.via = PromptVia::Argument;
         p.prompt.args = vec!["-i".into(), "{prompt}".into()];
-        let (argv, typed) = with_prompt(&p, base.clone(), Some(text.clone()));
+        let (argv, typed) = with_prompt("a", &p, base.clone(), Some(text.clone())).unwrap();
         assert_eq!(argv, ["agent", "-i", text.as_str()]);
         assert_eq!(typed, None);
-        assert_eq!(with_prompt(&p, base.clone(), None), (base, None));
+        assert_eq!(
+            with_prompt("a", &p, base.clone(), None).unwrap(),
+            (base.clone(), None)
+        );
+        // A shell takes none: the prompt would run.
+        p.prompt.via = PromptVia::None;
+        let err = with_prompt("shell", &p, base.clone(), Some(text)).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("agent \"shell\" takes no prompt"),
+            "{err}"
+        );
+        assert_eq!(
+            with_prompt("shell", &p, base.clone(), None).unwrap(),
+            (base, None)
+        );
     }
 
     #[test]

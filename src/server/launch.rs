@@ -167,7 +167,7 @@ pub(super) fn start_in(
     let (agent_name, profile) = agent::profile(&config, agent.or(record.agent.as_deref()))?;
     let argv = agent::argv(agent_name, profile, launch, |v| std::env::var_os(v))?;
     let rules = rules_of(agent_name, profile)?;
-    let (argv, prompt) = agent::with_prompt(profile, argv, prompt);
+    let (argv, prompt) = agent::with_prompt(agent_name, profile, argv, prompt)?;
     let spec = agent::pane_spec(&config, record, profile, argv, size);
     Ok(Started {
         repo: record.repo.clone(),
@@ -197,7 +197,7 @@ pub(super) fn create_and_start(
     let (agent_name, profile) = agent::profile(&ctx.config, agent)?;
     let argv = agent::argv(agent_name, profile, Launch::Start, |v| std::env::var_os(v))?;
     let rules = rules_of(agent_name, profile)?;
-    let (argv, prompt) = agent::with_prompt(profile, argv, prompt);
+    let (argv, prompt) = agent::with_prompt(agent_name, profile, argv, prompt)?;
     let request = CreateRequest {
         name,
         base,
