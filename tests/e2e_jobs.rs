@@ -178,6 +178,15 @@ src/c.rs|src/d.rs)
 
     let json = summary(&output);
     assert_eq!(json["counts"]["merged"], 3, "{json:#}");
+    assert_eq!(json["counts"]["failed"], 1, "{json:#}");
+    assert_eq!(json["counts"]["out_of_bounds"], 1, "{json:#}");
+    let status = t.grove_ok(&["job", "status", "bounds"]);
+    assert!(
+        status.contains(
+            "3 of 5 merged into grove/job/bounds; 1 failed (1 out of bounds), 1 conflict"
+        ),
+        "{status}"
+    );
     let stray = summary_item(&json, "src/b.rs");
     assert_eq!(stray["state"], "out_of_bounds", "{json:#}");
     let reason = stray["reason"].as_str().unwrap();

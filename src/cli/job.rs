@@ -174,6 +174,7 @@ pub fn job(cwd: &Path, command: JobCommand) -> anyhow::Result<()> {
                         "finished": ledger.finished.is_some(),
                         "counts": {
                             "total": c.total(), "merged": c.merged, "failed": c.failed,
+                            "out_of_bounds": c.out_of_bounds,
                             "conflict": c.conflict, "running": c.running, "checking": c.checking,
                             "queued": c.queued,
                         },
@@ -200,10 +201,10 @@ pub fn job(cwd: &Path, command: JobCommand) -> anyhow::Result<()> {
                     "not finished"
                 };
                 println!(
-                    "{name}  {}/{} merged, {} failed, {} conflict  ({state}; branch {})",
+                    "{name}  {}/{} merged, {}, {} conflict  ({state}; branch {})",
                     c.merged,
                     c.total(),
-                    c.failed,
+                    failed(&c),
                     c.conflict,
                     ledger.branch
                 );
@@ -408,7 +409,7 @@ fn progress_line(ledger: &Ledger) -> String {
         n => format!(" ({n} waiting for you)"),
     };
     format!(
-        "[{}{}] {}/{} done · {} merged · {} running{waiting} · {} checking · {} queued · {} failed · {} conflict",
+        "[{}{}] {}/{} done · {} merged · {} running{waiting} · {} checking · {} queued · {} · {} conflict",
         "#".repeat(filled),
         "-".repeat(WIDTH - filled),
         c.finished(),
@@ -417,7 +418,7 @@ fn progress_line(ledger: &Ledger) -> String {
         c.running,
         c.checking,
         c.queued,
-        c.failed,
+        failed(&c),
         c.conflict
     )
 }
@@ -453,6 +454,7 @@ fn print_summary(ledger: &Ledger, json: bool) -> anyhow::Result<()> {
             "finished": ledger.finished.is_some(),
             "counts": {
                 "total": c.total(), "merged": c.merged, "failed": c.failed,
+                "out_of_bounds": c.out_of_bounds,
                 "conflict": c.conflict, "running": c.running, "checking": c.checking,
                 "queued": c.queued,
             },
@@ -493,12 +495,21 @@ fn print_summary(ledger: &Ledger, json: bool) -> anyhow::Result<()> {
     }
     let c = ledger.counts();
     println!(
-        "{} of {} merged into {}; {} failed, {} conflict",
+        "{} of {} merged into {}; {}, {} conflict",
         c.merged,
         c.total(),
         ledger.branch,
-        c.failed,
+        failed(&c),
         c.conflict
     );
     Ok(())
+}
+
+/// `3 failed`, or `3 failed (2 out of bounds)`: an item kept out of bounds
+/// counts as failed, but no agent failed there and the table says so.
+fn failed(c: &ledger::Counts) -> String {
+    match c.out_of_bounds {
+        0 => format!("{} failed", c.failed),
+        n => format!("{} failed ({n} out of bounds)", c.failed),
+    }
 }

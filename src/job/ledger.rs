@@ -211,7 +211,11 @@ impl Ledger {
                 }
                 ItemState::Checking | ItemState::Merging => counts.checking += 1,
                 ItemState::Merged => counts.merged += 1,
-                ItemState::Failed | ItemState::OutOfBounds => counts.failed += 1,
+                ItemState::Failed => counts.failed += 1,
+                ItemState::OutOfBounds => {
+                    counts.failed += 1;
+                    counts.out_of_bounds += 1;
+                }
                 ItemState::Conflict => counts.conflict += 1,
             }
         }
@@ -234,6 +238,10 @@ pub struct Counts {
     pub checking: usize,
     pub merged: usize,
     pub failed: usize,
+    /// Of `failed`, those kept for changing paths they do not own: no
+    /// agent failed there, and the fix is a decision, not a retry.
+    #[serde(default)]
+    pub out_of_bounds: usize,
     pub conflict: usize,
 }
 

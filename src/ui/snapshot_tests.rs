@@ -344,6 +344,7 @@ fn a_job_runs_in_the_status_bar() {
             checking: 1,
             merged: 3,
             failed: 1,
+            out_of_bounds: 0,
             conflict: 0,
         },
     });
