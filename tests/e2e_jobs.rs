@@ -11,11 +11,10 @@
 
 mod support;
 
-use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use grove::job::ledger::{CheckResult, ItemState};
-use support::grove::{GROVE, Server};
+use support::grove::Server;
 use support::jobs::{
     JOB_TIMEOUT, job_yaml, most_at_once, numbered_sources, summary, summary_item, with_header,
 };
@@ -325,19 +324,7 @@ fn a_job_resumes_after_its_server_is_killed_without_redoing_merged_items() {
         &format!("check: \"sh {}\"\n", check.display()),
     ));
 
-    let run_out = t.outside().join("run.out");
-    let run_err = t.outside().join("run.err");
-    let mut run = Command::new(GROVE)
-        .args(["run", job.to_str().unwrap()])
-        .current_dir(&t.root)
-        .envs(t.grove_env())
-        .env_remove("GROVE_LOG")
-        .env_remove("GROVE_PANE")
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&run_out).unwrap())
-        .stderr(std::fs::File::create(&run_err).unwrap())
-        .spawn()
-        .unwrap();
+    let mut run = t.spawn_run(&job);
 
     let workspace = |n: usize| format!("resume-{n}-src-f{n:02}-rs");
     let state = |l: &grove::job::ledger::Ledger, n: usize| l.items[n - 1].state;
@@ -367,18 +354,8 @@ fn a_job_resumes_after_its_server_is_killed_without_redoing_merged_items() {
         nix::sys::signal::Signal::SIGKILL,
     )
     .unwrap();
-    let deadline = Instant::now() + JOB_TIMEOUT;
-    let status = loop {
-        if let Some(status) = run.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "grove run did not notice the server died"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    };
-    let stderr = std::fs::read_to_string(&run_err).unwrap();
+    let status = t.wait_run(&mut run, "grove run did not notice the server died");
+    let stderr = t.run_stderr();
     assert!(!status.success(), "{stderr}");
     assert!(
         stderr.contains("`grove job resume resume` continues it"),
@@ -687,18 +664,7 @@ fn an_item_whose_agent_asks_shows_it_waits_for_you_until_answered() {
         r#"src/a.rs) printf 'Allow the edit? \a'; IFS= read -r answer; echo "got $answer" ;;"#,
     );
     let job = t.write_job(&job_yaml("asking", r#"{ glob: "src/*.rs" }"#, 1, ""));
-    let run_err = t.outside().join("run.err");
-    let mut run = Command::new(GROVE)
-        .args(["run", job.to_str().unwrap()])
-        .current_dir(&t.root)
-        .envs(t.grove_env())
-        .env_remove("GROVE_LOG")
-        .env_remove("GROVE_PANE")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&run_err).unwrap())
-        .spawn()
-        .unwrap();
+    let mut run = t.spawn_run(&job);
 
     let ledger = t.wait_for_ledger("asking", "the item waiting for the user", |l| {
         l.counts().waiting == 1
@@ -719,12 +685,8 @@ fn an_item_whose_agent_asks_shows_it_waits_for_you_until_answered() {
     });
     assert_eq!(ledger.items[0].asks, None);
     assert_eq!(ledger.counts().waiting, 0);
-    let deadline = Instant::now() + support::jobs::JOB_TIMEOUT;
-    while run.try_wait().unwrap().is_none() {
-        assert!(Instant::now() < deadline, "grove run did not end");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let progress = std::fs::read_to_string(&run_err).unwrap();
+    t.wait_run(&mut run, "grove run did not end");
+    let progress = t.run_stderr();
     assert!(
         progress.contains("1 running (1 waiting for you)"),
         "{progress}"

@@ -5,7 +5,7 @@
 //! the worktrees and the snapshots.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use grove::job::ledger::{self, Ledger};
@@ -94,6 +94,40 @@ impl TestRepo {
         let path = self.outside().join("job.yaml");
         std::fs::write(&path, yaml).unwrap();
         path
+    }
+
+    /// `grove run FILE` in the repository, in the background, its output
+    /// going to `run.out` and `run.err` outside it ([`Self::run_stderr`]).
+    pub fn spawn_run(&self, file: &Path) -> Child {
+        let out = |name: &str| std::fs::File::create(self.outside().join(name)).unwrap();
+        Command::new(super::grove::GROVE)
+            .args(["run", file.to_str().unwrap()])
+            .current_dir(&self.root)
+            .envs(self.grove_env())
+            .env_remove("GROVE_LOG")
+            .env_remove("GROVE_PANE")
+            .stdin(Stdio::null())
+            .stdout(out("run.out"))
+            .stderr(out("run.err"))
+            .spawn()
+            .unwrap()
+    }
+
+    /// Waits for a [`Self::spawn_run`] to end, for at most `JOB_TIMEOUT`.
+    pub fn wait_run(&self, run: &mut Child, what: &str) -> ExitStatus {
+        let deadline = Instant::now() + JOB_TIMEOUT;
+        loop {
+            if let Some(status) = run.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "{what}:\n{}", self.run_stderr());
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// What a [`Self::spawn_run`] printed on stderr so far.
+    pub fn run_stderr(&self) -> String {
+        std::fs::read_to_string(self.outside().join("run.err")).unwrap_or_default()
     }
 
     /// `grove run FILE args…` in the repository, waited for.
