@@ -9,7 +9,7 @@ use super::session::{ECHO_WINDOW, EchoAwaited, Session};
 use super::workspaces::PaneId;
 use crate::pane::PaneSize;
 use crate::protocol::AgentStatus;
-use crate::ui::layout::Visibility;
+use crate::ui::layout::{DashboardLayout, PaneSlot, Visibility};
 use tokio::time::Instant;
 
 impl Session {
@@ -153,23 +153,36 @@ impl Session {
     }
 
     fn is_visible(&self, client: &Client, name: &str) -> bool {
-        let names: Vec<&str> = self
+        let (names, layout) = self.tiles(client, None);
+        names
+            .iter()
+            .position(|n| *n == name)
+            .and_then(|index| layout.panes.get(index))
+            .is_some_and(|slot| slot.visible == Visibility::Visible)
+    }
+
+    /// The workspaces `client`'s dashboard shows, in pane order, with `new`
+    /// (one about to be made) counted in at the end unless it is there
+    /// already, and their layout.
+    fn tiles<'a>(
+        &'a self,
+        client: &'a Client,
+        new: Option<&'a str>,
+    ) -> (Vec<&'a str>, DashboardLayout) {
+        let mut names: Vec<&str> = self
             .shown(client.repo.as_deref())
             .map(|w| w.record.name.as_str())
             .collect();
-        let Some(index) = names.iter().position(|n| *n == name) else {
-            return false;
-        };
+        if let Some(new) = new.filter(|n| !names.contains(n)) {
+            names.push(new);
+        }
         let focus = client
             .focus
             .as_deref()
             .and_then(|f| names.iter().position(|n| *n == f))
-            .or(Some(0));
+            .or(if names.is_empty() { None } else { Some(0) });
         let layout = client.layout_for(names.len(), focus);
-        layout
-            .panes
-            .get(index)
-            .is_some_and(|slot| slot.visible == Visibility::Visible)
+        (names, layout)
     }
 
     /// Sizes every live pane to its rectangle in the layout of the most
@@ -183,14 +196,8 @@ impl Session {
         clients.sort_by_key(|c| std::cmp::Reverse(c.activity));
         let mut decided: Vec<PaneId> = Vec::new();
         for client in clients {
-            let shown: Vec<_> = self.shown(client.repo.as_deref()).collect();
-            let focus = client
-                .focus
-                .as_deref()
-                .and_then(|f| shown.iter().position(|w| w.record.name == f))
-                .or(if shown.is_empty() { None } else { Some(0) });
-            let layout = client.layout_for(shown.len(), focus);
-            for (workspace, slot) in shown.iter().zip(&layout.panes) {
+            let (_, layout) = self.tiles(client, None);
+            for (workspace, slot) in self.shown(client.repo.as_deref()).zip(&layout.panes) {
                 let Some(live) = workspace.live.as_ref() else {
                     continue;
                 };
@@ -198,14 +205,8 @@ impl Session {
                     continue;
                 }
                 decided.push(live.id);
-                if slot.visible == Visibility::Visible {
-                    sizes.push((
-                        live.id,
-                        PaneSize {
-                            rows: slot.inner.height,
-                            cols: slot.inner.width,
-                        },
-                    ));
+                if let Some(size) = visible_size(slot) {
+                    sizes.push((live.id, size));
                 }
             }
         }
@@ -238,40 +239,22 @@ impl Session {
     /// agent got a resize straight away, and a program that read its size
     /// first drew its first screen for a terminal it was not in.
     pub(super) fn start_size(&self, repo: &std::path::Path, name: Option<&str>) -> PaneSize {
-        let mut clients: Vec<&Client> = self
+        let latest = self
             .clients
             .values()
             .filter(|c| c.repo.as_deref().is_none_or(|r| r == repo))
-            .collect();
-        clients.sort_by_key(|c| std::cmp::Reverse(c.activity));
-        let Some(client) = clients.first() else {
+            .max_by_key(|c| c.activity);
+        let Some(client) = latest else {
             return START_SIZE;
         };
-        let mut names: Vec<&str> = self
-            .shown(client.repo.as_deref())
-            .map(|w| w.record.name.as_str())
-            .collect();
-        let index = match name.and_then(|n| names.iter().position(|shown| *shown == n)) {
-            Some(index) => index,
-            None => {
-                names.push(name.unwrap_or_default());
-                names.len() - 1
-            }
-        };
-        let focus = client
-            .focus
-            .as_deref()
-            .and_then(|f| names.iter().position(|n| *n == f))
-            .or(Some(0));
-        client
-            .layout_for(names.len(), focus)
-            .panes
-            .get(index)
-            .filter(|slot| slot.visible == Visibility::Visible)
-            .map(|slot| PaneSize {
-                rows: slot.inner.height,
-                cols: slot.inner.width,
-            })
+        // No workspace is named "": it stands for a new one, at the end.
+        let name = name.unwrap_or_default();
+        let (names, layout) = self.tiles(client, Some(name));
+        names
+            .iter()
+            .position(|n| *n == name)
+            .and_then(|index| layout.panes.get(index))
+            .and_then(visible_size)
             .filter(|size| size.rows >= 2 && size.cols >= 2)
             .unwrap_or(START_SIZE)
     }
@@ -333,6 +316,14 @@ impl Session {
 /// per mouse move. The first resize goes at once, the last of those that
 /// follow within the spacing when it is up.
 pub(super) const RESIZE_SPACING: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// The size of a pane drawn in `slot`; none for one zoom hides.
+fn visible_size(slot: &PaneSlot) -> Option<PaneSize> {
+    (slot.visible == Visibility::Visible).then_some(PaneSize {
+        rows: slot.inner.height,
+        cols: slot.inner.width,
+    })
+}
 
 fn resize(live: &mut super::workspaces::Live, size: PaneSize, now: Instant) {
     match live.pane.resize(size) {
