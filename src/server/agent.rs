@@ -93,8 +93,10 @@ pub fn with_prompt(
     let Some(prompt) = prompt else {
         return Ok((argv, None));
     };
+    takes_prompt(name, profile)?;
     match profile.prompt.via {
-        PromptVia::Paste => Ok((argv, Some(prompt))),
+        // `None` was refused just above.
+        PromptVia::Paste | PromptVia::None => Ok((argv, Some(prompt))),
         PromptVia::Argument => {
             argv.extend(
                 profile
@@ -105,6 +107,14 @@ pub fn with_prompt(
             );
             Ok((argv, None))
         }
+    }
+}
+
+/// Whether agent `name` may be given a prompt: not one whose profile
+/// takes none (`via: none`, the shell).
+pub fn takes_prompt(name: &str, profile: &AgentProfile) -> anyhow::Result<()> {
+    match profile.prompt.via {
+        PromptVia::Paste | PromptVia::Argument => Ok(()),
         PromptVia::None => anyhow::bail!(
             "agent {name:?} takes no prompt (its prompt.via is none): typed into it, a prompt \
              would run as commands; choose another agent: --agent NAME, or `agent:` in .grove.yaml \

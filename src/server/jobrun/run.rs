@@ -68,7 +68,7 @@ pub fn load_job(
     // Every item's prompt goes to this agent: one that takes none (a
     // shell) is refused here, once, not item by item.
     let (agent, profile) = crate::server::agent::profile(&ctx.config, spec.agent.as_deref())?;
-    crate::server::agent::with_prompt(agent, profile, Vec::new(), Some(String::new()))
+    crate::server::agent::takes_prompt(agent, profile)
         .map_err(|e| anyhow::anyhow!("job {}: {e:#}", spec.name))?;
     let items = spec.items(&ctx.repo.root)?;
     let ledger_path = ledger::ledger_path(&paths.jobs_dir(), &ctx.repo.root, &spec.name);
