@@ -18,9 +18,10 @@
 //!   (`server/attention.rs`): `Tracker::output(t)` after every chunk, and
 //!   whenever `Tracker::due() <= t` an `observation()` of the screen
 //!   (through the pane's `TailCache`, which reads only rows that changed) and
-//!   `Tracker::observe` with the built-in profile's rules, so at most one
-//!   look per `EVAL_INTERVAL` (100 ms) of the input's clock, plus the looks
-//!   still due after the last chunk;
+//!   `Tracker::observe` with the built-in profile's rules: a look once the
+//!   output pauses for `OUTPUT_SETTLE` (150 ms of the input's clock), at
+//!   once after a quiet spell, and at least every `LOOK_CEILING` (500 ms)
+//!   while it streams, plus the looks still due after the last chunk;
 //! - `every_chunk`: an observation after every chunk, no throttle (what the
 //!   throttle saves).
 //!

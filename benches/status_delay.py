@@ -37,11 +37,15 @@ sidebar shows a state the agent holds it for a random 0.15–0.6 s (seeded, so
 the phase against the tracker's 100 ms look interval varies). A transition
 whose glyph does not show within --timeout seconds counts as missed.
 
-Expected from the tracker's constants (src/agent/status.rs): a rule that
-says working or waiting is read at the next look (at most one per 100 ms
-while the pane prints, at once after a quiet spell); a rule saying idle after
-working must hold for 300 ms (IDLE_SETTLE); without rules idle takes 0.7 s
-of quiet (QUIET). Frames go out at most every 16 ms.
+Expected from the tracker's constants (src/agent/status.rs): output from an
+agent that is not working is read at once (at most one look per 100 ms), so
+idle → working and waiting → working show at the next look (a working rule
+about an idle agent must hold at a second look 100 ms later, WORK_SETTLE); a
+working agent's output is read once it pauses for 150 ms (OUTPUT_SETTLE), or
+500 ms (LOOK_CEILING) after the first unread output if it never pauses, so
+working → waiting shows ~150 ms after the question is drawn; a rule saying
+idle after working must hold for 300 ms more (IDLE_SETTLE); without rules
+idle takes 0.7 s of quiet (QUIET). Frames go out at most every 16 ms.
 
 Also reported: the server's `status_looks` and `status_changes` counters
 (`grove stats --json`) per profile. Everything runs in a temporary directory

@@ -11,6 +11,16 @@
 //! to be looked at again through [`Tracker::due`] only while something can
 //! still change without new output (a quiet period ending, an idle edge
 //! settling); an idle pane has no timer.
+//!
+//! A working agent's output is looked at when it pauses, not while it
+//! streams: a working agent's screen changes state when its output stops,
+//! the spinner gone and a question or the idle prompt left standing. So the
+//! look waits until the pane has been quiet for [`OUTPUT_SETTLE`] (a screen
+//! caught mid-redraw is a false reading anyway), and a pane that never
+//! pauses is read at least every [`LOOK_CEILING`]. Output from an agent
+//! that is not working is read at once, so a turn starting or a question
+//! answered shows without delay. Reading the screen is nearly all of
+//! detection's cost (`benches/status.rs`).
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -21,6 +31,12 @@ use super::rules::{RuleKind, StatusRules};
 /// The least time between two looks at a busy pane's screen: a pane drawing
 /// at 60 fps is read about ten times a second, not sixty.
 pub const EVAL_INTERVAL: Duration = Duration::from_millis(100);
+/// Output is looked at once the pane has printed nothing for this long.
+pub const OUTPUT_SETTLE: Duration = Duration::from_millis(150);
+/// A pane that keeps printing is looked at no later than this after the
+/// first output since its last look: with the settles below and a frame
+/// to draw, the sidebar still follows within a second.
+pub const LOOK_CEILING: Duration = Duration::from_millis(500);
 /// Without a rule that matches, output within this long means "working".
 pub const QUIET: Duration = Duration::from_millis(700);
 /// A rule saying "idle" must still say so this much later before a working
@@ -128,7 +144,11 @@ pub struct Tracker {
     status: Status,
     last_output: Option<Instant>,
     last_look: Option<Instant>,
-    due: Option<Instant>,
+    /// The first output since the last look, and how long it may wait to
+    /// be looked at (only a working agent's may).
+    unlooked: Option<(Instant, Duration)>,
+    /// A look asked for by a settle or a quiet period, output or not.
+    timer: Option<Instant>,
     /// When a rule first said "idle" while the agent was working.
     idle_since: Option<Instant>,
     /// When a rule first said "working" while the agent was idle or
@@ -159,7 +179,8 @@ impl Tracker {
             },
             last_output: None,
             last_look: None,
-            due: None,
+            unlooked: None,
+            timer: None,
             idle_since: None,
             working_since: None,
             bells: None,
@@ -179,19 +200,39 @@ impl Tracker {
 
     /// When the tracker wants to look at the screen again.
     pub fn due(&self) -> Option<Instant> {
-        self.due
+        let output = self
+            .unlooked
+            .zip(self.last_output)
+            .map(|((first, wait), last)| {
+                let at = (first + wait).min(last + OUTPUT_SETTLE);
+                self.last_look
+                    .map_or(at, |look| at.max(look + EVAL_INTERVAL))
+            });
+        match (self.timer, output) {
+            (Some(timer), Some(output)) => Some(timer.min(output)),
+            (timer, output) => timer.or(output),
+        }
     }
 
     /// The pane printed something: look soon, but not more often than
-    /// [`EVAL_INTERVAL`].
+    /// [`EVAL_INTERVAL`]; a working agent's output once it pauses
+    /// ([`OUTPUT_SETTLE`]) or within [`LOOK_CEILING`].
     pub fn output(&mut self, now: Instant) {
         self.last_output = Some(now);
         if self.exited() {
             return;
         }
-        let earliest = self.last_look.map_or(now, |at| at + EVAL_INTERVAL);
-        let due = earliest.max(now);
-        self.due = Some(self.due.map_or(due, |d| d.min(due)));
+        // Only a working agent's output can wait: what it prints next
+        // tells nothing new until it stops. Anything else printing is
+        // likely a change (a turn starting, a question answered).
+        let wait = match self.status.state {
+            State::Working => LOOK_CEILING,
+            State::Starting
+            | State::WaitingForInput
+            | State::Idle { .. }
+            | State::Exited { .. } => Duration::ZERO,
+        };
+        self.unlooked.get_or_insert((now, wait));
     }
 
     fn exited(&self) -> bool {
@@ -206,7 +247,8 @@ impl Tracker {
         rules: &StatusRules,
         focus: Focus,
     ) -> Option<Change> {
-        self.due = None;
+        self.timer = None;
+        self.unlooked = None;
         self.last_look = Some(now);
         if self.exited() {
             return None;
@@ -250,7 +292,7 @@ impl Tracker {
             // showing (the user is typing into the input box, a tool is
             // printing): output alone changes nothing, but a working agent
             // that falls silent without its busy marker is done.
-            self.due = self.last_output.filter(|_| active).map(|at| at + QUIET);
+            self.timer = self.last_output.filter(|_| active).map(|at| at + QUIET);
             return match (active, self.status.state) {
                 // A profile that can recognise the idle screen waits for
                 // it: a slow starter is quiet before it draws.
@@ -275,11 +317,11 @@ impl Tracker {
         }
         match (active, self.status.state) {
             (true, State::Starting) => {
-                self.due = self.last_output.map(|at| at + QUIET);
+                self.timer = self.last_output.map(|at| at + QUIET);
                 None
             }
             (true, _) => {
-                self.due = self.last_output.map(|at| at + QUIET);
+                self.timer = self.last_output.map(|at| at + QUIET);
                 let reason = format!("output in the last {:.1} s", QUIET.as_secs_f32());
                 self.set(State::Working, reason, focus)
             }
@@ -300,7 +342,7 @@ impl Tracker {
         let idle = State::Idle { seen: Seen::Seen };
         match self.status.state {
             State::Working => {
-                held(&mut self.idle_since, &mut self.due, now, IDLE_SETTLE).then_some(idle)
+                held(&mut self.idle_since, &mut self.timer, now, IDLE_SETTLE).then_some(idle)
             }
             State::Starting
             | State::WaitingForInput
@@ -314,7 +356,7 @@ impl Tracker {
     fn settle_working(&mut self, now: Instant) -> Option<State> {
         match self.status.state {
             State::Idle { .. } | State::Starting => {
-                held(&mut self.working_since, &mut self.due, now, WORK_SETTLE)
+                held(&mut self.working_since, &mut self.timer, now, WORK_SETTLE)
                     .then_some(State::Working)
             }
             State::Working | State::WaitingForInput | State::Exited { .. } => Some(State::Working),
@@ -374,7 +416,8 @@ impl Tracker {
 
     /// The process ended.
     pub fn exit(&mut self, code: Option<i32>, how: &str) -> Option<Change> {
-        self.due = None;
+        self.timer = None;
+        self.unlooked = None;
         let from = self.status.state;
         let state = State::Exited { code };
         if from == state {

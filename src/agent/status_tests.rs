@@ -38,7 +38,8 @@ fn rules_drive_a_turn_and_finishing_unfocused_is_unseen() {
     // The prompt is drawn: idle at once (nothing was being worked on).
     let change = tracker.observe(t.at(0), &screen("> "), &r, Focus::Unfocused);
     assert_eq!(change.map(|c| c.to), Some(State::Idle { seen: Seen::Seen }));
-    // Output is throttled: the next look is EVAL_INTERVAL after the last.
+    // An idle agent's output is read soon, but not within EVAL_INTERVAL
+    // of the last look.
     tracker.output(t.at(10));
     assert_eq!(tracker.due(), Some(t.at(100)));
     let busy = screen("thinking (esc to interrupt)\n> ");
@@ -85,6 +86,37 @@ fn rules_drive_a_turn_and_finishing_unfocused_is_unseen() {
     assert!(tracker.mark_seen());
     assert_eq!(tracker.status().state, State::Idle { seen: Seen::Seen });
     assert!(!tracker.mark_seen());
+}
+
+#[test]
+fn a_working_agents_output_is_read_when_it_pauses_or_within_the_ceiling() {
+    let t = Clock(Instant::now());
+    let r = rules();
+    let mut tracker = Tracker::new();
+    // Output from an agent that is not working: read at once.
+    tracker.output(t.at(0));
+    assert_eq!(tracker.due(), Some(t.at(0)));
+    tracker.observe(t.at(0), &screen("> "), &r, Focus::Unfocused);
+    tracker.output(t.at(2_000));
+    assert_eq!(tracker.due(), Some(t.at(2_000)));
+    let busy = screen("esc to interrupt");
+    tracker.observe(t.at(2_000), &busy, &r, Focus::Unfocused);
+    // A settle timer and a stream: the timer is not pushed back.
+    tracker.output(t.at(2_050));
+    assert_eq!(tracker.due(), Some(t.at(2_000) + WORK_SETTLE));
+    tracker.observe(t.at(2_100), &busy, &r, Focus::Unfocused);
+    assert_eq!(tracker.status().state, State::Working);
+    // Every new chunk moves the look to OUTPUT_SETTLE after it, but no
+    // later than LOOK_CEILING after the first unread one.
+    for ms in (2_150..=2_650).step_by(50) {
+        tracker.output(t.at(ms));
+        let want = (t.at(ms) + OUTPUT_SETTLE).min(t.at(2_150) + LOOK_CEILING);
+        assert_eq!(tracker.due(), Some(want), "after output at {ms} ms");
+    }
+    // A pause: read OUTPUT_SETTLE after the last chunk.
+    tracker.observe(t.at(2_650), &busy, &r, Focus::Unfocused);
+    tracker.output(t.at(2_700));
+    assert_eq!(tracker.due(), Some(t.at(2_700) + OUTPUT_SETTLE));
 }
 
 #[test]
