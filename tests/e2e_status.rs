@@ -593,11 +593,12 @@ const REAL_SIZE: PaneSize = PaneSize {
 
 /// How a real agent is driven: the keys that approve its tool call (typed
 /// into a dashboard that has it focused), the keys that quit it (one at a
-/// time, until it exits), the mock's options, extra environment, and files
-/// its home needs.
+/// time, until it exits), arguments for the agent, the mock's options,
+/// extra environment, and files its home needs.
 struct RealAgent {
     profile: &'static str,
     approve: &'static [u8],
+    args: &'static [&'static str],
     quit: &'static [&'static [u8]],
     mock_args: &'static [&'static str],
     env: Vec<(&'static str, String)>,
@@ -610,6 +611,7 @@ impl RealAgent {
             profile,
             approve,
             quit,
+            args: &[],
             mock_args: &[],
             env: Vec::new(),
             home_files: &[],
@@ -691,10 +693,11 @@ fn with_real_agent(agent: RealAgent, size: PaneSize, body: impl FnOnce(&TestRepo
         .iter()
         .map(|(key, value)| format!("      {key}: \"{value}\"\n"))
         .collect();
+    let args: String = agent.args.iter().map(|a| format!(", \"{a}\"")).collect();
     // Only the command and its environment change: the built-in status
     // rules are what is tested.
     let config = format!(
-        "workspace:\n  root: \"{}\"\nagents:\n  {name}:\n    command: [\"{LAB}/run_agent.sh\", \"{name}\"]\n    resume: []\n    env:\n{env}",
+        "workspace:\n  root: \"{}\"\nagents:\n  {name}:\n    command: [\"{LAB}/run_agent.sh\", \"{name}\"{args}]\n    resume: []\n    env:\n{env}",
         trees.display()
     );
     std::fs::write(t.root.join(".grove.yaml"), config).unwrap();
@@ -792,6 +795,24 @@ fn real_agent_turns(agent: RealAgent) {
 #[test]
 fn claude_goes_idle_working_waiting_and_exits() {
     real_agent_turns(RealAgent::new("claude", b"\r", &[b"\x03", b"\x03"]));
+}
+
+/// In plan mode claude's idle footer says `⏸ plan mode on` where it says
+/// `? for shortcuts` otherwise; before the idle rule knew it, such an agent
+/// stayed "starting" and a prompt for it waited 30 s.
+#[test]
+fn claude_in_plan_mode_is_idle_by_its_rule_and_takes_a_prompt() {
+    let mut agent = RealAgent::new("claude", b"\r", &[b"\x03", b"\x03"]);
+    agent.args = &["--permission-mode", "plan"];
+    with_real_agent(agent, REAL_SIZE, |t, dashboard| {
+        let mut timeline = Timeline::default();
+        expect_real(t, dashboard, "idle", &mut timeline);
+        let idle = t.workspace_json("lab");
+        assert!(reason(&idle).contains("plan mode on"), "{idle:#}");
+        send_prompt(t, dashboard, "Please say hello", &mut timeline);
+        expect_real(t, dashboard, "working", &mut timeline);
+        expect_real(t, dashboard, "idle", &mut timeline);
+    });
 }
 
 #[test]

@@ -133,6 +133,30 @@ impl Lists {
 /// The most characters of matched text a reason quotes.
 const MAX_QUOTED: usize = 60;
 
+/// The group of a rule whose text the reason quotes instead of the whole
+/// match: a rule that must see a dialog's options under its question
+/// quotes the question.
+const QUOTE_GROUP: &str = "quote";
+
+/// What a reason quotes of `found`: its `quote` group if the rule has one,
+/// on one line (a question can wrap in a narrow pane), cut to
+/// [`MAX_QUOTED`] characters.
+fn quoted(rule: &Regex, found: regex::Match<'_>, haystack: &str) -> String {
+    let part = match rule
+        .capture_names()
+        .flatten()
+        .any(|name| name == QUOTE_GROUP)
+    {
+        true => rule
+            .captures_at(haystack, found.start())
+            .and_then(|groups| groups.name(QUOTE_GROUP))
+            .map_or(found.as_str(), |group| group.as_str()),
+        false => found.as_str(),
+    };
+    let words: Vec<&str> = part.split_whitespace().collect();
+    words.join(" ").chars().take(MAX_QUOTED).collect()
+}
+
 impl StatusRules {
     pub fn compile(config: &StatusConfig) -> Result<StatusRules, BadRule> {
         let title = &config.title;
@@ -180,7 +204,7 @@ impl StatusRules {
                 };
                 lists.of(kind).iter().enumerate().find_map(|(index, rule)| {
                     let found = rule.find(text)?;
-                    let text: String = found.as_str().trim().chars().take(MAX_QUOTED).collect();
+                    let text = quoted(rule, found, text);
                     Some(RuleMatch {
                         kind,
                         source,
@@ -278,6 +302,77 @@ mod tests {
         let m = r.matches(working, "").unwrap();
         assert_eq!(m.kind, RuleKind::Working);
         assert_eq!(m.text, "esc to interrupt · ← for agents");
+    }
+
+    /// Claude's questions as they showed in 40- and 54-column panes: a
+    /// tool's permission (wrapped), AskUserQuestion, leaving plan mode and
+    /// a new file. Before these rules the first three read as "done".
+    /// And its footers in each permission mode, which had no idle rule.
+    #[test]
+    fn claude_waits_on_every_kind_of_question_in_every_mode() {
+        let config = crate::config::Config::builtin().unwrap();
+        let r = StatusRules::compile(&config.agents["claude"].status).unwrap();
+        for (screen, index, quote) in [
+            (
+                "   Claude wants to fetch content from\n   example.com\n\n Do you want to allow Claude to fetch\n this content?\n ❯ 1. Yes\n   2. Yes, and don't ask again for\n      example.com\n   3. No, and tell Claude what to do\n      differently (esc)",
+                0,
+                "Do you want to allow Claude to fetch this content?",
+            ),
+            (
+                " Do you want to create notes.txt?\n ❯ 1. Yes\n   2.Yes, allow all edits during this session\n     (shift+tab)\n   3. No\n\n Esc to cancel · Tab to amend",
+                0,
+                "Do you want to create notes.txt?",
+            ),
+            (
+                " Do you want to make this edit to\n src/net/tcp.rs?\n   1. Yes\n ❯ 2. Yes, allow all edits during this session",
+                0,
+                "Do you want to make this edit to src/net/tcp.rs?",
+            ),
+            (
+                "Which colour should the button be?\n\n❯ 1. Red\n     A red button\n  2. Blue\n     A blue button\n  3. Type something.\n────────────────────────────────────────\n  4. Chat about this\n\nEnter to select · ↑/↓ to navigate · Esc\nto cancel",
+                3,
+                "Enter to select · ↑/↓ to navigate",
+            ),
+            (
+                "● I will run a command.\n\n──────────────────────────────────────────────────────\n Exit plan mode?\n\n  Claude wants to exit plan mode\n\n  ❯ 1. Yes\n    2. No",
+                2,
+                "Exit plan mode?",
+            ),
+            (
+                " Claude has written up a plan and is ready to execute. Would you like to proceed?\n\n ❯ 1. Yes, and auto-accept edits\n   2. Yes, and manually approve edits\n   3. No, keep planning",
+                2,
+                "Would you like to proceed?",
+            ),
+        ] {
+            let m = r.matches(screen, "").unwrap();
+            assert_eq!(
+                (m.kind, m.index, m.text.as_str()),
+                (RuleKind::Waiting, index, quote)
+            );
+        }
+        // Idle and working in each permission mode: the footer names the
+        // mode where `? for shortcuts` was.
+        for mode in [
+            "⏸ plan mode on (shift+tab to cycle)",
+            "⏵⏵ accept edits on (shift+tab to cycle)",
+            "⏵⏵ bypass permissions on (shift+tab to cycle)",
+        ] {
+            let idle = format!("❯  \n──────────\n  {mode} · ← for agents");
+            assert_eq!(
+                r.matches(&idle, "").map(|m| m.kind),
+                Some(RuleKind::Idle),
+                "{mode}"
+            );
+            let busy = format!("❯  \n──────────\n  {mode} · esc to interrupt · ← for agents");
+            assert_eq!(
+                r.matches(&busy, "").map(|m| m.kind),
+                Some(RuleKind::Working),
+                "{mode}"
+            );
+        }
+        // The same words in its prose, with no options under them: done.
+        let prose = "● Done. Do you want to add tests too?\n  Would you like to proceed?\n\n❯  \n──────────\n  ? for shortcuts";
+        assert_eq!(r.matches(prose, "").map(|m| m.kind), Some(RuleKind::Idle));
     }
 
     /// Under ~55 columns opencode lays its footer out in columns and
