@@ -599,6 +599,8 @@ struct RealAgent {
     profile: &'static str,
     approve: &'static [u8],
     args: &'static [&'static str],
+    /// More arguments for `grove new`.
+    new_args: &'static [&'static str],
     quit: &'static [&'static [u8]],
     mock_args: &'static [&'static str],
     env: Vec<(&'static str, String)>,
@@ -612,6 +614,7 @@ impl RealAgent {
             approve,
             quit,
             args: &[],
+            new_args: &[],
             mock_args: &[],
             env: Vec::new(),
             home_files: &[],
@@ -706,7 +709,8 @@ fn with_real_agent(agent: RealAgent, size: PaneSize, body: impl FnOnce(&TestRepo
     wait_for_screen(&dashboard, "an empty dashboard", |s| {
         s.contains("no workspaces")
     });
-    t.grove_ok(&["new", "lab", "--agent", name]);
+    let new_args = [&["new", "lab", "--agent", name], agent.new_args].concat();
+    t.grove_ok(&new_args);
     body(&t, &dashboard);
 }
 
@@ -812,6 +816,30 @@ fn claude_in_plan_mode_is_idle_by_its_rule_and_takes_a_prompt() {
         send_prompt(t, dashboard, "Please say hello", &mut timeline);
         expect_real(t, dashboard, "working", &mut timeline);
         expect_real(t, dashboard, "idle", &mut timeline);
+    });
+}
+
+/// Every new worktree is a folder claude has not been told to trust, so
+/// it asks first. That is waiting, and the first prompt waits for the
+/// answer instead of being typed into the dialog, whose Enter would trust
+/// the folder and drop the prompt.
+#[test]
+fn claude_asks_to_trust_a_new_worktree_and_gets_its_prompt_after() {
+    let mut agent = RealAgent::new("claude", b"\r", &[b"\x03", b"\x03"]);
+    agent.env = vec![("AGENT_TRUST", "0".to_owned())];
+    agent.new_args = &["--prompt", "Please say hello"];
+    with_real_agent(agent, REAL_SIZE, |t, dashboard| {
+        let mut timeline = Timeline::default();
+        expect_real(t, dashboard, "waiting", &mut timeline);
+        let asking = t.workspace_json("lab");
+        assert!(reason(&asking).contains("trust this folder"), "{asking:#}");
+        let screen = t.grove_ok(&["capture", "lab"]);
+        assert!(!screen.contains("Please say hello"), "{screen}");
+        dashboard.write(b"\r").unwrap();
+        expect_real(t, dashboard, "working", &mut timeline);
+        expect_real(t, dashboard, "idle", &mut timeline);
+        let screen = t.grove_ok(&["capture", "lab"]);
+        assert!(screen.contains("Please say hello"), "{screen}");
     });
 }
 

@@ -21,16 +21,18 @@ const SIZE: PaneSize = PaneSize {
 };
 
 /// Adds agent profiles to the fake-agent config: `ticker` prints 50 lines
-/// once the file `go` appears in its worktree, then `done.flag`; `flood`
+/// once the file `ticker.go` appears beside its worktree, then writes
+/// `ticker.done` there (outside the worktree, so that no git change draws
+/// a frame while a test counts them); `flood`
 /// prints random hex (so every frame repaints every cell) until the file
 /// `stop` appears.
 fn with_scripted_agents(t: &TestRepo) {
     t.use_fake_agent();
     let mut config = std::fs::read_to_string(t.root.join(".grove.yaml")).unwrap();
     config.push_str(
-        "  ticker:\n    command: [\"sh\", \"-c\", \"while [ ! -f go ]; do sleep 0.05; done; \
+        "  ticker:\n    command: [\"sh\", \"-c\", \"while [ ! -f ../ticker.go ]; do sleep 0.05; done; \
          i=0; while [ $i -lt 50 ]; do i=$((i+1)); echo tick $i; done; echo ticker done; \
-         touch done.flag; exec cat\"]\n\
+         touch ../ticker.done; exec cat\"]\n\
          \x20 flood:\n    command: [\"sh\", \"-c\", \"while [ ! -f stop ]; do \
          head -c 4000 /dev/urandom | od -An -tx1; done; echo flood done; exec cat\"]\n",
     );
@@ -105,9 +107,10 @@ fn output_in_a_hidden_pane_is_parsed_but_draws_no_frame() {
     });
     let before = t.stats();
     let back = worktree(&t, "back");
-    std::fs::write(back.join("go"), "").unwrap();
+    let beside = back.parent().unwrap();
+    std::fs::write(beside.join("ticker.go"), "").unwrap();
     wait_until("the hidden ticker to finish", || {
-        back.join("done.flag").exists()
+        beside.join("ticker.done").exists()
     });
     // Its last output has reached the emulator once the reader's tick for it
     // has been handled; a stats request queues behind it.

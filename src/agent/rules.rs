@@ -304,9 +304,10 @@ mod tests {
         assert_eq!(m.text, "esc to interrupt · ← for agents");
     }
 
-    /// Claude's questions as they showed in 40- and 54-column panes: a
-    /// tool's permission (wrapped), AskUserQuestion, leaving plan mode and
-    /// a new file. Before these rules the first three read as "done".
+    /// Claude's questions as they showed in 40- to 200-column panes: a
+    /// tool's permission (wrapped), AskUserQuestion, the trust dialog of
+    /// 2.x, leaving plan mode and a new file. Before these rules all but
+    /// the new file read as "done" or "starting".
     /// And its footers in each permission mode, which had no idle rule.
     #[test]
     fn claude_waits_on_every_kind_of_question_in_every_mode() {
@@ -332,6 +333,11 @@ mod tests {
                 "Which colour should the button be?\n\n❯ 1. Red\n     A red button\n  2. Blue\n     A blue button\n  3. Type something.\n────────────────────────────────────────\n  4. Chat about this\n\nEnter to select · ↑/↓ to navigate · Esc\nto cancel",
                 3,
                 "Enter to select · ↑/↓ to navigate",
+            ),
+            (
+                " Claude Code'll be able to read, edit, and execute files here.\n\n Security guide\n\n ❯ 1. Yes, I trust this folder\n   2. No, exit\n\n Enter to confirm · Esc to cancel",
+                1,
+                "Yes, I trust this folder",
             ),
             (
                 "● I will run a command.\n\n──────────────────────────────────────────────────────\n Exit plan mode?\n\n  Claude wants to exit plan mode\n\n  ❯ 1. Yes\n    2. No",

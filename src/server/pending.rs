@@ -51,6 +51,7 @@ pub struct PendingPrompt {
     pub text: String,
     pub enter: SendEnter,
     pub stage: PromptStage,
+    pub asking: WhileAsking,
     /// Who waits for it to be typed, told when it is.
     pub waiter: Option<PromptWaiter>,
 }
@@ -127,6 +128,19 @@ pub enum PromptStage {
     Taken { deadline: Instant },
 }
 
+/// What a prompt does while its agent asks something (a trust dialog, a
+/// tool's permission).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhileAsking {
+    /// A task (`grove new --prompt`, a ticket, a job item, a prompt queued
+    /// behind another) waits for the user to answer, past its deadline:
+    /// typed into the question, its Enter would answer it (trust the
+    /// folder, allow the command) and the task would be lost.
+    Hold,
+    /// `grove send` to an agent that is asking: the user answers.
+    Type,
+}
+
 /// What a prompt needs to know of its agent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AgentNow {
@@ -139,7 +153,8 @@ pub struct AgentNow {
 }
 
 impl PendingPrompt {
-    /// A prompt for an agent that is starting: typed when it is ready.
+    /// A prompt for an agent that is starting: typed when it is ready,
+    /// never into a question it asks first (claude's trust dialog).
     pub fn when_ready(text: String, now: Instant) -> Self {
         Self::within(text, SendEnter::Press, now, now + PROMPT_MAX_WAIT)
     }
@@ -153,7 +168,14 @@ impl PendingPrompt {
             State::Idle { .. } => now + PROMPT_PASTE_GRACE,
             State::Working | State::WaitingForInput | State::Exited { .. } => now,
         };
-        Self::within(text, enter, now, deadline)
+        let mut prompt = Self::within(text, enter, now, deadline);
+        prompt.asking = match state {
+            State::WaitingForInput => WhileAsking::Type,
+            State::Starting | State::Working | State::Idle { .. } | State::Exited { .. } => {
+                WhileAsking::Hold
+            }
+        };
+        prompt
     }
 
     /// A prompt looked at `now` (the session's next turn), typed by
@@ -163,6 +185,7 @@ impl PendingPrompt {
             text,
             enter,
             waiter: None,
+            asking: WhileAsking::Hold,
             stage: PromptStage::Paste {
                 deadline,
                 check: now,
@@ -244,6 +267,7 @@ impl PromptQueue {
     pub(super) fn finish_first(&mut self, now: Instant) -> Option<ClientId> {
         let client = self.prompts.pop_front()?.typed();
         if let Some(next) = self.prompts.front_mut() {
+            next.asking = WhileAsking::Hold;
             next.stage = PromptStage::Paste {
                 deadline: now + PROMPT_MAX_WAIT,
                 check: now,
@@ -270,6 +294,21 @@ pub(super) fn took_up(state: State) -> bool {
     match state {
         State::Starting | State::Idle { .. } => false,
         State::Working | State::WaitingForInput | State::Exited { .. } => true,
+    }
+}
+
+/// A waiting prompt's deadline while its agent is in `state`: a held
+/// prompt's deadline moves while the agent asks, so that once the user has
+/// answered it still waits for the agent to be ready, with the usual
+/// fallback for a screen no rule knows.
+pub fn deadline_in(deadline: Instant, state: State, asking: WhileAsking, now: Instant) -> Instant {
+    match (state, asking) {
+        (State::WaitingForInput, WhileAsking::Hold) => deadline.max(now + PROMPT_MAX_WAIT),
+        (State::WaitingForInput, WhileAsking::Type)
+        | (
+            State::Starting | State::Working | State::Idle { .. } | State::Exited { .. },
+            WhileAsking::Hold | WhileAsking::Type,
+        ) => deadline,
     }
 }
 

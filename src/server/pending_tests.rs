@@ -224,3 +224,42 @@ fn prompts_queue_and_go_in_one_at_a_time() {
         assert!(matches!(answer.try_recv(), Ok(Response::Failed { .. })));
     }
 }
+
+#[test]
+fn a_task_waits_out_a_question_and_a_reply_answers_it() {
+    let now = Instant::now();
+    let text = || "fix it".to_owned();
+    let later = now + Duration::from_secs(40);
+    let task = PendingPrompt::when_ready(text(), now);
+    assert_eq!(task.asking, WhileAsking::Hold);
+    // Past its deadline with the agent asking: a fresh wait from now, so
+    // it is not typed into the question.
+    let deadline = deadline_of(&task);
+    let moved = deadline_in(deadline, State::WaitingForInput, task.asking, later);
+    assert!(
+        moved > later,
+        "a held task must not be due while the agent asks"
+    );
+    // Any other state keeps the deadline.
+    for state in [
+        State::Starting,
+        State::Working,
+        IDLE,
+        State::Exited { code: None },
+    ] {
+        assert_eq!(deadline_in(deadline, state, task.asking, later), deadline);
+    }
+    // `grove send` to an asking agent is the user's answer: at once.
+    let reply = PendingPrompt::now(text(), SendEnter::Press, State::WaitingForInput, now);
+    assert_eq!(reply.asking, WhileAsking::Type);
+    let due = deadline_in(
+        deadline_of(&reply),
+        State::WaitingForInput,
+        reply.asking,
+        now,
+    );
+    assert_eq!(due, now);
+    // Sent to a busy agent that then asks: held like a task.
+    let queued = PendingPrompt::now(text(), SendEnter::Press, State::Working, now);
+    assert_eq!(queued.asking, WhileAsking::Hold);
+}

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 
 use super::pending::{
     AgentNow, MAX_QUEUED_PROMPTS, PROMPT_ENTER_DELAY, PROMPT_ENTER_LATEST, PendingPrompt,
-    PromptStage, SendEnter, entered, paste_at, took_up,
+    PromptStage, SendEnter, deadline_in, entered, paste_at, took_up,
 };
 use super::session::Session;
 use crate::agent::State;
@@ -139,6 +139,7 @@ impl Session {
                     ..
                 } => {
                     let modes = live.pane.input_modes();
+                    let deadline = deadline_in(deadline, state, prompt.asking, now);
                     let idle_since = match state {
                         State::Idle { .. } => Some(idle_since.unwrap_or(now)),
                         State::Starting
