@@ -819,28 +819,46 @@ fn claude_in_plan_mode_is_idle_by_its_rule_and_takes_a_prompt() {
     });
 }
 
-/// Every new worktree is a folder claude has not been told to trust, so
-/// it asks first. That is waiting, and the first prompt waits for the
-/// answer instead of being typed into the dialog, whose Enter would trust
-/// the folder and drop the prompt.
-#[test]
-fn claude_asks_to_trust_a_new_worktree_and_gets_its_prompt_after() {
-    let mut agent = RealAgent::new("claude", b"\r", &[b"\x03", b"\x03"]);
-    agent.env = vec![("AGENT_TRUST", "0".to_owned())];
+/// Every new worktree is a folder the agent has not been told to trust, so
+/// it asks first (codex and gemini after drawing their idle screen). That
+/// is waiting, and the first prompt waits for the answer instead of being
+/// typed into the dialog, whose Enter would trust the folder and drop the
+/// prompt. `says` is what the waiting reason quotes of the dialog.
+fn asks_to_trust_a_new_worktree_and_gets_its_prompt_after(mut agent: RealAgent, says: &str) {
+    agent.env.push(("AGENT_TRUST", "0".to_owned()));
     agent.new_args = &["--prompt", "Please say hello"];
     with_real_agent(agent, REAL_SIZE, |t, dashboard| {
         let mut timeline = Timeline::default();
         expect_real(t, dashboard, "waiting", &mut timeline);
         let asking = t.workspace_json("lab");
-        assert!(reason(&asking).contains("trust this folder"), "{asking:#}");
+        assert!(reason(&asking).contains(says), "{asking:#}");
         let screen = t.grove_ok(&["capture", "lab"]);
         assert!(!screen.contains("Please say hello"), "{screen}");
+        // Enter takes the dialog's first choice: trust.
         dashboard.write(b"\r").unwrap();
         expect_real(t, dashboard, "working", &mut timeline);
         expect_real(t, dashboard, "idle", &mut timeline);
         let screen = t.grove_ok(&["capture", "lab"]);
         assert!(screen.contains("Please say hello"), "{screen}");
     });
+}
+
+#[test]
+fn claude_asks_to_trust_a_new_worktree_and_gets_its_prompt_after() {
+    let agent = RealAgent::new("claude", b"\r", &[b"\x03", b"\x03"]);
+    asks_to_trust_a_new_worktree_and_gets_its_prompt_after(agent, "trust this folder");
+}
+
+#[test]
+fn codex_asks_to_trust_a_new_worktree_and_gets_its_prompt_after() {
+    let agent = RealAgent::new("codex", b"y", &[b"\x03", b"\x03"]);
+    asks_to_trust_a_new_worktree_and_gets_its_prompt_after(agent, "Trust this folder?");
+}
+
+#[test]
+fn gemini_asks_to_trust_a_new_worktree_and_gets_its_prompt_after() {
+    let agent = RealAgent::new("gemini", b"\r", &[b"\x03", b"\x03"]);
+    asks_to_trust_a_new_worktree_and_gets_its_prompt_after(agent, "folder");
 }
 
 #[test]
