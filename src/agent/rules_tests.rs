@@ -112,7 +112,7 @@ fn claude_waits_on_every_kind_of_question_in_every_mode() {
         (
             "Which colour should the button be?\n\n❯ 1. Red\n     A red button\n  2. Blue\n     A blue button\n  3. Type something.\n────────────────────────────────────────\n  4. Chat about this\n\nEnter to select · ↑/↓ to navigate · Esc\nto cancel",
             3,
-            "Enter to select · ↑/↓ to navigate",
+            "Enter to select · ↑/↓",
         ),
         (
             " Claude Code'll be able to read, edit, and execute files here.\n\n Security guide\n\n ❯ 1. Yes, I trust this folder\n   2. No, exit\n\n Enter to confirm · Esc to cancel",
