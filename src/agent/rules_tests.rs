@@ -85,7 +85,8 @@ fn claude_is_idle_under_an_old_footer_left_on_screen() {
 }
 
 /// Claude's questions as they showed in 40- to 200-column panes: a
-/// tool's permission (wrapped), AskUserQuestion, the trust dialog of
+/// tool's permission (wrapped), AskUserQuestion (one question, and
+/// several with multiple choice), the trust dialog of
 /// 2.x, leaving plan mode and a new file. Before these rules all but
 /// the new file read as "done" or "starting".
 /// And its footers in each permission mode, which had no idle rule.
@@ -112,7 +113,12 @@ fn claude_waits_on_every_kind_of_question_in_every_mode() {
         (
             "Which colour should the button be?\n\n❯ 1. Red\n     A red button\n  2. Blue\n     A blue button\n  3. Type something.\n────────────────────────────────────────\n  4. Chat about this\n\nEnter to select · ↑/↓ to navigate · Esc\nto cancel",
             3,
-            "Enter to select · ↑/↓",
+            "Enter to select ·",
+        ),
+        (
+            "❯ 1. [ ] Cheese\n  Melted\n     Next\n──────────────────────────────────────────────────────\n  4. Chat about this\nEnter to select · Tab/Arrow keys to navigate · Esc to\ncancel",
+            3,
+            "Enter to select ·",
         ),
         (
             " Claude Code'll be able to read, edit, and execute files here.\n\n Security guide\n\n ❯ 1. Yes, I trust this folder\n   2. No, exit\n\n Enter to confirm · Esc to cancel",
