@@ -195,6 +195,22 @@ fn codex_and_gemini_wait_on_their_trust_dialogs() {
     }
 }
 
+/// opencode 1.18's question tool, as it showed in a 168-column pane, and
+/// the same question once answered (kept in the transcript, idle).
+#[test]
+fn opencode_waits_on_its_question_tool() {
+    let config = crate::config::Config::builtin().unwrap();
+    let r = StatusRules::compile(&config.agents["opencode"].status).unwrap();
+    let asking = "     → Asked 1 question\n     ▣  Build · Mock Model\n  ┃\n  ┃  Which colour should the button be?\n  ┃\n  ┃  1. Red\n  ┃     A red button\n  ┃  2. Blue\n  ┃     A blue button\n  ┃  3. Type your own answer\n  ┃\n  ┃  ↑↓ select  enter submit  esc dismiss";
+    let m = r.matches(asking, "").unwrap();
+    assert_eq!((m.kind, m.index), (RuleKind::Waiting, 1));
+    let answered = "  ┃  Which colour should the button be?\n  ┃  Red\n     The mock tool ran. Done - back to you.\n     ▣  Build · Mock Model · 20.4s\n  ┃  Build · Mock Model Mock LLM\n  ╹▀▀▀▀▀▀▀▀▀▀▀▀\n   /tmp/h6/oq     51  ctrl+p commands";
+    assert_eq!(
+        r.matches(answered, "").map(|m| m.kind),
+        Some(RuleKind::Idle)
+    );
+}
+
 /// Under ~55 columns opencode lays its footer out in columns and
 /// `esc interrupt` breaks over rows; `ctrl+p` alone then said "idle"
 /// about a working agent: a false "done". These are its footers at 50
