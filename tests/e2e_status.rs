@@ -601,6 +601,8 @@ struct RealAgent {
     args: &'static [&'static str],
     /// More arguments for `grove new`.
     new_args: &'static [&'static str],
+    /// The mock LLM: the lab's, or `tests/fixtures/agents/mock_dialogs.py`.
+    mock: PathBuf,
     quit: &'static [&'static [u8]],
     mock_args: &'static [&'static str],
     env: Vec<(&'static str, String)>,
@@ -615,6 +617,7 @@ impl RealAgent {
             quit,
             args: &[],
             new_args: &[],
+            mock: Path::new(LAB).join("mock_llm.py"),
             mock_args: &[],
             env: Vec::new(),
             home_files: &[],
@@ -673,11 +676,7 @@ fn with_real_agent(agent: RealAgent, size: PaneSize, body: impl FnOnce(&TestRepo
         std::fs::write(home.path().join(file), contents).unwrap();
     }
     let t = TestRepo::new();
-    let mock = MockLlm::start(
-        &Path::new(LAB).join("mock_llm.py"),
-        agent.mock_args,
-        &t.dir.path().join("mock.log"),
-    );
+    let mock = MockLlm::start(&agent.mock, agent.mock_args, &t.dir.path().join("mock.log"));
     let _server = Server(&t);
     // Worktrees under a known directory: the agent's AGENT_WORK must name
     // its worktree before the worktree exists.
@@ -859,6 +858,46 @@ fn codex_asks_to_trust_a_new_worktree_and_gets_its_prompt_after() {
 fn gemini_asks_to_trust_a_new_worktree_and_gets_its_prompt_after() {
     let agent = RealAgent::new("gemini", b"\r", &[b"\x03", b"\x03"]);
     asks_to_trust_a_new_worktree_and_gets_its_prompt_after(agent, "folder");
+}
+
+/// Asks the agent for each `(prompt, quote)`: a dialog whose waiting reason
+/// quotes `quote`; Enter takes its first answer and the turn ends idle.
+fn dialogs_are_waiting(mut agent: RealAgent, dialogs: &[(&str, &str)]) {
+    agent.mock =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/agents/mock_dialogs.py");
+    with_real_agent(agent, REAL_SIZE, |t, dashboard| {
+        let mut timeline = Timeline::default();
+        expect_real(t, dashboard, "idle", &mut timeline);
+        for (prompt, quote) in dialogs {
+            send_prompt(t, dashboard, prompt, &mut timeline);
+            expect_real(t, dashboard, "waiting", &mut timeline);
+            let asking = t.workspace_json("lab");
+            assert!(reason(&asking).contains(quote), "{asking:#}");
+            dashboard.write(b"\r").unwrap();
+            expect_real(t, dashboard, "working", &mut timeline);
+            expect_real(t, dashboard, "idle", &mut timeline);
+        }
+    });
+}
+
+/// Before their rules these read as "done": AskUserQuestion and WebFetch.
+#[test]
+fn claude_waits_on_its_question_and_fetch_dialogs() {
+    let agent = RealAgent::new("claude", b"\r", &[b"\x03", b"\x03"]);
+    dialogs_are_waiting(
+        agent,
+        &[
+            ("MOCK_ASK: ask me", "Enter to select"),
+            ("MOCK_FETCH: read it", "allow Claude to fetch this content"),
+        ],
+    );
+}
+
+/// opencode's question tool read as "done" (agent-deck#255 for another tool).
+#[test]
+fn opencode_waits_on_its_question_tool() {
+    let agent = RealAgent::new("opencode", b"\r", &[b"\x03"]);
+    dialogs_are_waiting(agent, &[("MOCK_ASK: ask me", "Type your own answer")]);
 }
 
 #[test]
