@@ -208,10 +208,7 @@ impl Tracker {
                 self.last_look
                     .map_or(at, |look| at.max(look + EVAL_INTERVAL))
             });
-        match (self.timer, output) {
-            (Some(timer), Some(output)) => Some(timer.min(output)),
-            (timer, output) => timer.or(output),
-        }
+        [self.timer, output].into_iter().flatten().min()
     }
 
     /// The pane printed something: look soon, but not more often than

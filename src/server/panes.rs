@@ -153,12 +153,16 @@ impl Session {
     }
 
     fn is_visible(&self, client: &Client, name: &str) -> bool {
-        let (names, layout) = self.tiles(client, None);
-        names
-            .iter()
-            .position(|n| *n == name)
-            .and_then(|index| layout.panes.get(index))
+        self.tile(client, name, None)
             .is_some_and(|slot| slot.visible == Visibility::Visible)
+    }
+
+    /// `name`'s place in `client`'s layout, with `new` counted in as
+    /// [`Session::tiles`] does.
+    fn tile(&self, client: &Client, name: &str, new: Option<&str>) -> Option<PaneSlot> {
+        let (names, layout) = self.tiles(client, new);
+        let index = names.iter().position(|n| *n == name)?;
+        layout.panes.get(index).copied()
     }
 
     /// The workspaces `client`'s dashboard shows, in pane order, with `new`
@@ -249,11 +253,8 @@ impl Session {
         };
         // No workspace is named "": it stands for a new one, at the end.
         let name = name.unwrap_or_default();
-        let (names, layout) = self.tiles(client, Some(name));
-        names
-            .iter()
-            .position(|n| *n == name)
-            .and_then(|index| layout.panes.get(index))
+        self.tile(client, name, Some(name))
+            .as_ref()
             .and_then(visible_size)
             .filter(|size| size.rows >= 2 && size.cols >= 2)
             .unwrap_or(START_SIZE)
