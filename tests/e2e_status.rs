@@ -830,7 +830,12 @@ fn asks_to_trust_a_new_worktree_and_gets_its_prompt_after(mut agent: RealAgent, 
         let mut timeline = Timeline::default();
         expect_real(t, dashboard, "waiting", &mut timeline);
         let asking = t.workspace_json("lab");
-        assert!(reason(&asking).contains(says), "{asking:#}");
+        assert!(
+            reason(&asking).contains(says),
+            "{asking:#}\nit went through\n{}\n{}",
+            timeline.lines(),
+            t.grove_ok(&["capture", "lab"])
+        );
         let screen = t.grove_ok(&["capture", "lab"]);
         assert!(!screen.contains("Please say hello"), "{screen}");
         // Enter takes the dialog's first choice: trust.

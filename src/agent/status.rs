@@ -299,6 +299,9 @@ impl Tracker {
                     let reason = format!("no status rule matches and no output for {quiet:.1} s");
                     self.set(State::Idle { seen: Seen::Seen }, reason, focus)
                 }
+                // A blank screen is one being redrawn (Gemini CLI clears
+                // it to open a dialog), not a question gone.
+                (true, State::WaitingForInput) if seen.tail.trim().is_empty() => None,
                 // The question went away and the agent prints: it was answered.
                 (true, State::WaitingForInput) => self.set(
                     State::Working,
@@ -333,18 +336,18 @@ impl Tracker {
         }
     }
 
-    /// A rule says idle: believe it at once unless the agent was working, in
-    /// which case it must still say so [`IDLE_SETTLE`] later.
+    /// A rule says idle: believe it at once unless the agent was working or
+    /// asking, in which case it must still say so [`IDLE_SETTLE`] later. A
+    /// dialog caught mid-redraw is a blank screen under a title that may
+    /// still say "Ready", and a question taken for done lets a held task
+    /// prompt go.
     fn settle_idle(&mut self, now: Instant) -> Option<State> {
         let idle = State::Idle { seen: Seen::Seen };
         match self.status.state {
-            State::Working => {
+            State::Working | State::WaitingForInput => {
                 held(&mut self.idle_since, &mut self.timer, now, IDLE_SETTLE).then_some(idle)
             }
-            State::Starting
-            | State::WaitingForInput
-            | State::Idle { .. }
-            | State::Exited { .. } => Some(idle),
+            State::Starting | State::Idle { .. } | State::Exited { .. } => Some(idle),
         }
     }
 

@@ -304,3 +304,53 @@ fn a_quiet_start_is_idle_only_when_no_rule_can_say_idle() {
         assert_eq!(tracker.status().state, expected);
     }
 }
+
+/// Gemini CLI clears its screen to draw its trust dialog, and its title
+/// says "Ready" throughout: a look at the blank screen is neither the
+/// question answered nor the agent done.
+#[test]
+fn a_question_caught_mid_redraw_is_still_a_question() {
+    let t = Clock(Instant::now());
+    let r = StatusRules::compile(&StatusConfig {
+        rows: 5,
+        waiting: vec!["Allow\\?".into()],
+        working: vec!["esc to interrupt".into()],
+        idle: vec!["> $".into()],
+        title: crate::config::TitleRules {
+            waiting: vec![],
+            working: vec![],
+            idle: vec!["Ready".into()],
+        },
+    })
+    .unwrap();
+    let titled = |tail: &str| Observation {
+        title: "Ready (lab)".to_owned(),
+        ..screen(tail)
+    };
+    let mut tracker = Tracker::new();
+    tracker.output(t.at(0));
+    tracker.observe(t.at(0), &titled("Allow? 1. Yes"), &r, Focus::Unfocused);
+    assert_eq!(tracker.status().state, State::WaitingForInput);
+    // The clear is read before the redraw: the title alone says idle.
+    tracker.output(t.at(100));
+    assert_eq!(
+        tracker.observe(t.at(100), &titled(""), &r, Focus::Unfocused),
+        None
+    );
+    tracker.output(t.at(150));
+    tracker.observe(t.at(200), &titled("Allow? 1. Yes"), &r, Focus::Unfocused);
+    assert_eq!(tracker.status().state, State::WaitingForInput);
+    // Without a title rule, the blank screen of a pane that prints is not
+    // the question answered either.
+    let untitled = rules();
+    tracker.output(t.at(300));
+    tracker.observe(t.at(300), &screen(""), &untitled, Focus::Unfocused);
+    assert_eq!(tracker.status().state, State::WaitingForInput);
+    // Declined: the idle prompt stands, and once it has held, it is done.
+    tracker.output(t.at(400));
+    tracker.observe(t.at(400), &titled("> "), &r, Focus::Unfocused);
+    assert_eq!(tracker.status().state, State::WaitingForInput);
+    assert_eq!(tracker.due(), Some(t.at(400) + IDLE_SETTLE));
+    tracker.observe(t.at(400) + IDLE_SETTLE, &titled("> "), &r, Focus::Unfocused);
+    assert_eq!(tracker.status().state, State::Idle { seen: Seen::Seen });
+}
