@@ -52,7 +52,7 @@ use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
 use grove::agent::observe::screen_tail;
-use grove::agent::{Focus, StatusRules, TailCache, Tracker, observation};
+use grove::agent::{Focus, StatusRules, TailCache, Tracker, look, observation};
 use grove::config::Config;
 use grove::pane::{Changed, Emulator, HistoryLimits, PaneSize};
 use redraws::redraws;
@@ -186,7 +186,7 @@ fn looks_until(
 ) -> usize {
     let mut looks = 0;
     while let Some(due) = tracker.due().filter(|d| *d <= until) {
-        let seen = observation(emulator, rules.rows(), 0, cache);
+        let seen = look(emulator, tracker, rules, 0, cache);
         black_box(tracker.observe(due, &seen, rules, Focus::Unfocused));
         looks += 1;
     }
@@ -260,7 +260,7 @@ fn timed_pass(input: &Input, scrollback: HistoryLimits, rules: &StatusRules) -> 
     let mut cache = TailCache::new();
     let mut look = |tracker: &mut Tracker, emulator: &mut Emulator, out: &mut Timed, due| {
         let t0 = Instant::now();
-        let seen = observation(emulator, rules.rows(), 0, &mut cache);
+        let seen = look(emulator, tracker, rules, 0, &mut cache);
         let t1 = Instant::now();
         black_box(tracker.observe(due, &seen, rules, Focus::Unfocused));
         let t2 = Instant::now();

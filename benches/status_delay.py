@@ -10,7 +10,11 @@ the sandbox), each under its own profile in the repository's `.grove.yaml`:
 - `ruled`, with status rules over the lowest 4 non-blank rows: waiting
   `Allow\\?`, working `esc to interrupt`, idle `READY>`;
 - `plain`, with no rules (`rows: 0`): output decides (printing is working,
-  0.7 s without output is idle) and an OSC 9 notification means waiting.
+  0.7 s without output is idle) and an OSC 9 notification means waiting;
+- `titled`, the rules of `ruled` plus a title rule for working, over a
+  title the agent sets as claude and codex do: a braille spinner frame
+  (`⠋ agent`) while it works, `✳ agent` otherwise. While the title says
+  working, a look reads no screen rows (`Tracker::rows_to_read`).
 
 The fake agent draws a full screen for each state: idle is a transcript, a
 rule and the prompt `READY> ` with no further output; working adds a spinner
@@ -84,7 +88,7 @@ from benchlib import (  # noqa: E402
 SIDEBAR_COLUMNS = 32
 # The sidebar glyphs each state may show (ui::theme::status_glyph).
 GLYPHS = {"working": ("●",), "waiting": ("?",), "idle": ("○", "✓")}
-PROFILES = ("ruled", "plain")
+PROFILES = ("ruled", "plain", "titled")
 # One cycle; the transitions measured are each pair of neighbours.
 CYCLE = ("working", "waiting", "working", "idle")
 # The deadline of every wait that is not a measured transition, seconds.
@@ -94,7 +98,8 @@ AGENT = r'''
 """A fake agent for benches/status_delay.py: draws idle/working/waiting on orders from a FIFO."""
 import os, select, signal, sys, time
 
-fifo, log_path, notify = sys.argv[1], sys.argv[2], sys.argv[3] == "notify"
+fifo, log_path, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+notify, titled = mode == "notify", mode == "title"
 SPIN = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 state, seq, frame, since = "idle", 0, 0, time.monotonic()
 resized = False
@@ -124,9 +129,16 @@ def spinner_line():
     return f"\x1b[38;5;174m{SPIN[frame % len(SPIN)]}\x1b[0m Thinking… ({int(time.monotonic() - since)}s · esc to interrupt)"
 
 
+def title():
+    if not titled:
+        return ""
+    sign = SPIN[frame % len(SPIN)] if state == "working" else "✳"
+    return f"\x1b]0;{sign} agent\x07"
+
+
 def screen():
     rows, cols = size()
-    out = ["\x1b[H\x1b[2J"]
+    out = ["\x1b[H\x1b[2J", title()]
     for i in range(min(6, rows - 8)):
         out.append(at(i + 1, f"\x1b[2m│\x1b[0m transcript line {seq}.{i}: the agent wrote something here"))
     rule = "\x1b[2m" + "─" * cols + "\x1b[0m"
@@ -191,7 +203,7 @@ while True:
     elif state == "working":
         frame += 1
         rows, _ = size()
-        write((at(rows - 3, spinner_line()) + f"\x1b[{rows - 1};8H").encode())
+        write((title() + at(rows - 3, spinner_line()) + f"\x1b[{rows - 1};8H").encode())
 '''
 
 
@@ -213,6 +225,14 @@ agents:
     command: {command("plain", "notify")}
     status:
       rows: 0
+  titled:
+    command: {command("titled", "title")}
+    status:
+      rows: 4
+      waiting: ["Allow\\\\?"]
+      working: ["esc to interrupt"]
+      idle: ["READY>"]
+      title: {{ working: ["^[⠀-⣿] "] }}
 attention:
   bell: false
 """
@@ -316,7 +336,7 @@ class StatusDelay:
         def settled(screen) -> bool:
             return all(sidebar_glyph(screen, n) in GLYPHS["idle"] for n in PROFILES)
 
-        self.wait_screen(settled, SETUP_TIMEOUT, "the sidebar to show both agents idle")
+        self.wait_screen(settled, SETUP_TIMEOUT, "the sidebar to show every agent idle")
         self.outer.wait_quiet(0.5, SETUP_TIMEOUT, "the dashboard's first frames")
         self.outer.answer_queries = False
 

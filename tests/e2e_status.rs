@@ -898,6 +898,15 @@ fn claude_waits_on_its_question_and_fetch_dialogs() {
     );
 }
 
+/// Leaving plan mode asks "Exit plan mode?" under claude's `✳`
+/// title: the title stops saying "working", so the screen is read.
+#[test]
+fn claude_waits_on_leaving_plan_mode() {
+    let mut agent = RealAgent::new("claude", b"\r", &[b"\x03", b"\x03"]);
+    agent.args = &["--permission-mode", "plan"];
+    dialogs_are_waiting(agent, &[("MOCK_PLAN: plan it", "Exit plan mode?")]);
+}
+
 /// opencode's question tool read as "done" (agent-deck#255 for another tool).
 #[test]
 fn opencode_waits_on_its_question_tool() {

@@ -9,6 +9,6 @@ pub mod observe;
 pub mod rules;
 pub mod status;
 
-pub use observe::{TailCache, observation};
+pub use observe::{TailCache, look, observation};
 pub use rules::{BadRule, RuleKind, RuleMatch, Source, StatusRules};
 pub use status::{Change, Focus, Observation, Seen, State, Status, Tracker};

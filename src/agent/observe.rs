@@ -9,7 +9,8 @@
 //! emulator's damage says may have changed: a spinner step or a title
 //! costs one row or none.
 
-use super::status::Observation;
+use super::rules::StatusRules;
+use super::status::{Observation, Tracker};
 use crate::pane::{Changed, Emulator, NotificationSource};
 
 /// The text of a pane's screen rows as the last look read them.
@@ -54,6 +55,21 @@ impl TailCache {
             .map(|(row, text)| &*text.get_or_insert_with(|| row_text(screen, row)));
         lowest_rows(bottom_up, rows)
     }
+}
+
+/// What `tracker` needs of the pane now: [`observation`] of the rows it
+/// must read ([`Tracker::rows_to_read`]: none while a working agent's title
+/// says it still works). The server, the bench and the replay tests all
+/// look through this, so they read what the server reads.
+pub fn look(
+    emulator: &mut Emulator,
+    tracker: &Tracker,
+    rules: &StatusRules,
+    generation: u64,
+    cache: &mut TailCache,
+) -> Observation {
+    let rows = tracker.rows_to_read(emulator.title(), rules);
+    observation(emulator, rows, generation, cache)
 }
 
 /// What the pane shows now; `rows` is how many of the lowest non-blank rows

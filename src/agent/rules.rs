@@ -181,6 +181,11 @@ impl StatusRules {
         self.screen.is_empty() && self.title.is_empty()
     }
 
+    /// Whether a title rule says `kind` of `title`.
+    pub fn title_says(&self, kind: RuleKind, title: &str) -> bool {
+        self.title.of(kind).iter().any(|rule| rule.is_match(title))
+    }
+
     /// Whether some rule can say "idle".
     pub fn knows_idle(&self) -> bool {
         !(self.screen.idle.is_empty() && self.title.idle.is_empty())

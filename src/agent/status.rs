@@ -20,7 +20,9 @@
 //! pauses is read at least every [`LOOK_CEILING`]. Output from an agent
 //! that is not working is read at once, so a turn starting or a question
 //! answered shows without delay. Reading the screen is nearly all of
-//! detection's cost (`benches/status.rs`).
+//! detection's cost (`benches/status.rs`), so while a working agent's
+//! title still says it works, a look reads the title alone
+//! ([`Tracker::rows_to_read`]).
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -209,6 +211,23 @@ impl Tracker {
                     .map_or(at, |look| at.max(look + EVAL_INTERVAL))
             });
         [self.timer, output].into_iter().flatten().min()
+    }
+
+    /// How many screen rows the next look must read: none while the agent
+    /// works and its title still says so. Every agent with a title rule
+    /// for working changes its title when the turn ends or stops for a
+    /// question (claude's spinner becomes `✳`, codex and gemini say
+    /// "Action Required"), so the title alone tells that nothing changed,
+    /// and reading the screen is nearly all of a look's cost.
+    pub fn rows_to_read(&self, title: &str, rules: &StatusRules) -> usize {
+        match self.status.state {
+            State::Working if rules.title_says(RuleKind::Working, title) => 0,
+            State::Starting
+            | State::Working
+            | State::WaitingForInput
+            | State::Idle { .. }
+            | State::Exited { .. } => rules.rows(),
+        }
     }
 
     /// The pane printed something: look soon, but not more often than

@@ -1,13 +1,18 @@
 use super::*;
-use crate::config::StatusConfig;
+use crate::config::{StatusConfig, TitleRules};
 
 fn rules() -> StatusRules {
+    titled_rules(TitleRules::default())
+}
+
+/// [`rules`] and `title`.
+fn titled_rules(title: TitleRules) -> StatusRules {
     StatusRules::compile(&StatusConfig {
         rows: 5,
         waiting: vec!["Allow\\?".into()],
         working: vec!["esc to interrupt".into()],
         idle: vec!["> $".into()],
-        title: Default::default(),
+        title,
     })
     .unwrap()
 }
@@ -311,18 +316,11 @@ fn a_quiet_start_is_idle_only_when_no_rule_can_say_idle() {
 #[test]
 fn a_question_caught_mid_redraw_is_still_a_question() {
     let t = Clock(Instant::now());
-    let r = StatusRules::compile(&StatusConfig {
-        rows: 5,
-        waiting: vec!["Allow\\?".into()],
-        working: vec!["esc to interrupt".into()],
-        idle: vec!["> $".into()],
-        title: crate::config::TitleRules {
-            waiting: vec![],
-            working: vec![],
-            idle: vec!["Ready".into()],
-        },
-    })
-    .unwrap();
+    let r = titled_rules(TitleRules {
+        waiting: vec![],
+        working: vec![],
+        idle: vec!["Ready".into()],
+    });
     let titled = |tail: &str| Observation {
         title: "Ready (lab)".to_owned(),
         ..screen(tail)
@@ -353,4 +351,48 @@ fn a_question_caught_mid_redraw_is_still_a_question() {
     assert_eq!(tracker.due(), Some(t.at(400) + IDLE_SETTLE));
     tracker.observe(t.at(400) + IDLE_SETTLE, &titled("> "), &r, Focus::Unfocused);
     assert_eq!(tracker.status().state, State::Idle { seen: Seen::Seen });
+}
+
+/// While a working agent's title says so, a look reads no screen rows;
+/// once the title changes (claude's spinner becomes `✳`), it reads them
+/// all, and a question or the idle prompt there is seen.
+#[test]
+fn a_working_title_spares_reading_the_screen_until_it_changes() {
+    let t = Clock(Instant::now());
+    let r = titled_rules(TitleRules {
+        waiting: vec![],
+        working: vec!["^[⠀-⣿] ".into()],
+        idle: vec![],
+    });
+    let look = |tracker: &mut Tracker, ms: u64, title: &str, screen_text: &str| {
+        let rows = tracker.rows_to_read(title, &r);
+        let tail = match rows {
+            0 => String::new(),
+            _ => screen_text.to_owned(),
+        };
+        let seen = Observation {
+            title: title.to_owned(),
+            ..screen(&tail)
+        };
+        tracker.observe(t.at(ms), &seen, &r, Focus::Unfocused);
+        rows
+    };
+    let mut tracker = Tracker::new();
+    // Not yet working: the screen is read whatever the title says.
+    assert_eq!(look(&mut tracker, 0, "✳ Claude", "> "), 5);
+    assert_eq!(look(&mut tracker, 100, "⠂ Claude", "esc to interrupt"), 5);
+    assert_eq!(look(&mut tracker, 200, "⠂ Claude", "esc to interrupt"), 5);
+    assert_eq!(tracker.status().state, State::Working);
+    // Working under a spinning title: nothing is read, it stays working.
+    assert_eq!(look(&mut tracker, 300, "⠐ Claude", "Allow?"), 0);
+    assert_eq!(tracker.status().state, State::Working);
+    // The title stops spinning: the question on screen is read.
+    assert_eq!(look(&mut tracker, 400, "✳ Claude", "Allow?"), 5);
+    assert_eq!(tracker.status().state, State::WaitingForInput);
+    // Asking: read whatever the title says.
+    assert_eq!(look(&mut tracker, 500, "⠐ Claude", "esc to interrupt"), 5);
+    assert_eq!(tracker.status().state, State::Working);
+    // Without a title rule for working, a working agent's screen is read.
+    let plain = rules();
+    assert_eq!(tracker.rows_to_read("⠐ Claude", &plain), plain.rows());
 }

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use super::client::Client;
 use super::session::Session;
 use super::workspaces::PaneId;
-use crate::agent::{Change, Focus, State, observation};
+use crate::agent::{Change, Focus, State, look};
 use crate::protocol::Notifications;
 
 /// The longest an attention hook may run before it is killed.
@@ -65,7 +65,13 @@ impl Session {
                 // Read before the screen: the screen is at least this new.
                 let generation = *live.pane.output_changes().borrow();
                 let mut emulator = live.pane.lock_emulator();
-                observation(&mut emulator, live.rules.rows(), generation, &mut live.tail)
+                look(
+                    &mut emulator,
+                    &live.tracker,
+                    &live.rules,
+                    generation,
+                    &mut live.tail,
+                )
             };
             let focus = match focused.contains(&key) {
                 true => Focus::Focused,
