@@ -723,6 +723,19 @@ fn expect_real(t: &TestRepo, dashboard: &Pane, state: &str, timeline: &mut Timel
     wait_for_workspace_showing(t, "lab", state, AGENT_TIMEOUT, timeline, check, &show);
 }
 
+/// Checks that `lab`'s reason quotes `quote`; otherwise fails with the
+/// states it went through and its screen, which tell a rule that missed
+/// from a state that changed under the test.
+fn expect_reason(t: &TestRepo, quote: &str, timeline: &Timeline) {
+    let now = t.workspace_json("lab");
+    assert!(
+        reason(&now).contains(quote),
+        "{now:#}\nit went through\n{}\n{}",
+        timeline.lines(),
+        t.grove_ok(&["capture", "lab"])
+    );
+}
+
 /// How long an agent may stay idle after `grove send` before the test
 /// takes it that the Enter was lost.
 const ENTER_TAKEN: Duration = Duration::from_secs(10);
@@ -829,13 +842,7 @@ fn asks_to_trust_a_new_worktree_and_gets_its_prompt_after(mut agent: RealAgent, 
     with_real_agent(agent, REAL_SIZE, |t, dashboard| {
         let mut timeline = Timeline::default();
         expect_real(t, dashboard, "waiting", &mut timeline);
-        let asking = t.workspace_json("lab");
-        assert!(
-            reason(&asking).contains(says),
-            "{asking:#}\nit went through\n{}\n{}",
-            timeline.lines(),
-            t.grove_ok(&["capture", "lab"])
-        );
+        expect_reason(t, says, &timeline);
         let screen = t.grove_ok(&["capture", "lab"]);
         assert!(!screen.contains("Please say hello"), "{screen}");
         // Enter takes the dialog's first choice: trust.
@@ -876,8 +883,7 @@ fn dialogs_are_waiting(mut agent: RealAgent, dialogs: &[(&str, &str)]) {
         for (prompt, quote) in dialogs {
             send_prompt(t, dashboard, prompt, &mut timeline);
             expect_real(t, dashboard, "waiting", &mut timeline);
-            let asking = t.workspace_json("lab");
-            assert!(reason(&asking).contains(quote), "{asking:#}");
+            expect_reason(t, quote, &timeline);
             dashboard.write(b"\r").unwrap();
             expect_real(t, dashboard, "working", &mut timeline);
             expect_real(t, dashboard, "idle", &mut timeline);
