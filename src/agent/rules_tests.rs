@@ -15,6 +15,12 @@ fn rules() -> StatusRules {
     .unwrap()
 }
 
+/// The built-in profile `agent`'s rules.
+fn builtin(agent: &str) -> StatusRules {
+    let config = crate::config::Config::builtin().unwrap();
+    StatusRules::compile(&config.agents[agent].status).unwrap()
+}
+
 #[test]
 fn waiting_beats_working_beats_idle() {
     let r = rules();
@@ -50,8 +56,7 @@ fn waiting_beats_working_beats_idle() {
 /// the working footer is still working.
 #[test]
 fn opencode_is_idle_with_its_footer_wrapped() {
-    let config = crate::config::Config::builtin().unwrap();
-    let r = StatusRules::compile(&config.agents["opencode"].status).unwrap();
+    let r = builtin("opencode");
     let idle = "   /root/src/repo-e696d280/p-       74 ctrl+p          \n   opencode-1721                                                commands        ";
     assert_eq!(r.matches(idle, "").map(|m| m.kind), Some(RuleKind::Idle));
     // Unwrapped, the reason quotes the whole hint.
@@ -74,8 +79,7 @@ fn opencode_is_idle_with_its_footer_wrapped() {
 /// pane after a burst of new workspaces, is idle.
 #[test]
 fn claude_is_idle_under_an_old_footer_left_on_screen() {
-    let config = crate::config::Config::builtin().unwrap();
-    let r = StatusRules::compile(&config.agents["claude"].status).unwrap();
+    let r = builtin("claude");
     let garbled = "●─The mock tool ran. Done - back to you.\n  esc to interrupt · ← for agents   ● high · /effort\n✻ Worked for 4s\n\n\n❯  \n──────────────────────\n  ? for shortcuts · ← for agents";
     assert_eq!(r.matches(garbled, "").map(|m| m.kind), Some(RuleKind::Idle));
     let working = "✢ Harmonizing… (1s · ↓ 7 tokens)\n\n──────────────────────\n❯  \n──────────────────────\n  esc to interrupt · ← for agents";
@@ -92,8 +96,7 @@ fn claude_is_idle_under_an_old_footer_left_on_screen() {
 /// And its footers in each permission mode, which had no idle rule.
 #[test]
 fn claude_waits_on_every_kind_of_question_in_every_mode() {
-    let config = crate::config::Config::builtin().unwrap();
-    let r = StatusRules::compile(&config.agents["claude"].status).unwrap();
+    let r = builtin("claude");
     for (screen, index, quote) in [
         (
             "   Claude wants to fetch content from\n   example.com\n\n Do you want to allow Claude to fetch\n this content?\n ❯ 1. Yes\n   2. Yes, and don't ask again for\n      example.com\n   3. No, and tell Claude what to do\n      differently (esc)",
@@ -174,7 +177,6 @@ fn claude_waits_on_every_kind_of_question_in_every_mode() {
 /// first prompt's Enter answered them.
 #[test]
 fn codex_and_gemini_wait_on_their_trust_dialogs() {
-    let config = crate::config::Config::builtin().unwrap();
     for (agent, screen) in [
         (
             "codex",
@@ -189,8 +191,7 @@ fn codex_and_gemini_wait_on_their_trust_dialogs() {
             " │ Do you trust the files in this folder?           │\n │                                                  │\n │ Trusting a folder allows Gemini CLI to load its  │",
         ),
     ] {
-        let r = StatusRules::compile(&config.agents[agent].status).unwrap();
-        let m = r.matches(screen, "◇  Ready (tgem2)").unwrap();
+        let m = builtin(agent).matches(screen, "◇  Ready (tgem2)").unwrap();
         assert_eq!(m.kind, RuleKind::Waiting, "{agent}: {screen}");
     }
 }
@@ -199,8 +200,7 @@ fn codex_and_gemini_wait_on_their_trust_dialogs() {
 /// the same question once answered (kept in the transcript, idle).
 #[test]
 fn opencode_waits_on_its_question_tool() {
-    let config = crate::config::Config::builtin().unwrap();
-    let r = StatusRules::compile(&config.agents["opencode"].status).unwrap();
+    let r = builtin("opencode");
     let asking = "     → Asked 1 question\n     ▣  Build · Mock Model\n  ┃\n  ┃  Which colour should the button be?\n  ┃\n  ┃  1. Red\n  ┃     A red button\n  ┃  2. Blue\n  ┃     A blue button\n  ┃  3. Type your own answer\n  ┃\n  ┃  ↑↓ select  enter submit  esc dismiss";
     let m = r.matches(asking, "").unwrap();
     assert_eq!((m.kind, m.index), (RuleKind::Waiting, 1));
@@ -217,8 +217,7 @@ fn opencode_waits_on_its_question_tool() {
 /// and 46 columns, working, and at 46 idle.
 #[test]
 fn opencode_is_working_with_its_footer_in_columns() {
-    let config = crate::config::Config::builtin().unwrap();
-    let r = StatusRules::compile(&config.agents["opencode"].status).unwrap();
+    let r = builtin("opencode");
     for working in [
         "   ■■■■⬝⬝⬝⬝  esc       tab agentsctrl+p\n             interrupt           commands",
         "   ⬝⬝⬝⬝⬝⬝⬝⬝  esc    tab      ctrl+p\n             interrupagents   commands\n             t",
