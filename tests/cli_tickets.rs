@@ -84,6 +84,13 @@ fn tickets_are_added_listed_and_started_with_the_ticket_as_the_prompt() {
         "{got}"
     );
 
+    // The ticket's workspace shows its agent's state in the word `grove ls`
+    // uses: the turn it took on the ticket is finished and unseen, "done".
+    wait_until("ticket ls to show the turn done", || {
+        let line = t.grove_ok(&["ticket", "ls"]);
+        line.contains("t1-rate-limit-logins (done)")
+    });
+
     // Starting it twice is refused with one line and exit 2.
     let again = t.grove(&t.root, &["ticket", "start", "1"]);
     assert_eq!(again.status.code(), Some(2));

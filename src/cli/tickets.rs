@@ -247,12 +247,8 @@ fn ls(store: &TicketStore, root: &Path, json: bool) -> anyhow::Result<()> {
         let workspace = workspace_of(ticket);
         let title: String = ticket.title.chars().take(width).collect();
         let place = match (&ticket.workspace, workspace) {
-            (Some(name), Some(info)) => {
-                format!(
-                    "{name} ({})",
-                    remote::info_json(info)["state"].as_str().unwrap_or("")
-                )
-            }
+            // The word `grove ls` shows: `done` for finished and unseen.
+            (Some(name), Some(info)) => format!("{name} ({})", remote::state_word(info)),
             (Some(name), None) => name.clone(),
             (None, _) => String::new(),
         };
