@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// The protocol version; a client and a server must agree on it exactly.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// The largest frame either side accepts. A full redraw of a 500×200
 /// terminal in truecolour is about 2 MB; this leaves room without letting a
@@ -317,6 +317,8 @@ pub struct GitSummary {
     /// The pull request and its checks, once one was opened.
     pub pr: Option<crate::workspace::PrState>,
     pub readiness: crate::workspace::readiness::Readiness,
+    /// The worktree's `index.lock`, when held for longer than a commit takes.
+    pub index_lock: Option<PathBuf>,
 }
 
 /// Whether a resumed job tries its kept items (failed, conflict, out of

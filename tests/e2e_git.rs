@@ -273,3 +273,42 @@ fn a_worktree_deleted_by_hand_shows_as_missing_until_removed() {
     assert!(removed.contains("already gone"), "{removed}");
     assert_eq!(listing(&t)["workspaces"], serde_json::json!([]));
 }
+
+#[test]
+fn a_stuck_index_lock_is_shown_and_does_not_freeze_the_sidebar() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    t.use_fake_agent();
+    t.grove_ok(&["new", "stuck"]);
+    wait_until("the first read", || {
+        !workspace(&t, "stuck")["git"].is_null()
+    });
+    let stuck = path_of(&t, "stuck");
+    // A git killed with SIGKILL mid-commit leaves its lock; the work goes on.
+    let lock = PathBuf::from(t.git(
+        &stuck,
+        &[
+            "rev-parse",
+            "--path-format=absolute",
+            "--git-path",
+            "index.lock",
+        ],
+    ));
+    std::fs::write(&lock, b"").unwrap();
+    write_in(&stuck, "notes.md", b"draft\n");
+    wait_until("the lock to be shown with the edit made under it", || {
+        let git = &workspace(&t, "stuck")["git"];
+        git["readiness"] == "index_locked"
+            && git["untracked"] == 1
+            && git["index_lock"] == lock.to_str().unwrap()
+    });
+    let dashboard = t.dashboard(&[], SIZE);
+    wait_for_text(&dashboard, "index.lock held");
+    drop(dashboard);
+    // Removing it (what the user does) is seen without any other change.
+    std::fs::remove_file(&lock).unwrap();
+    wait_until("the lock to be gone", || {
+        let git = &workspace(&t, "stuck")["git"];
+        git["readiness"] == "uncommitted" && git["index_lock"].is_null()
+    });
+}

@@ -45,6 +45,42 @@ fn a_held_index_lock_means_busy_and_reading_resumes_after() {
 }
 
 #[test]
+fn a_lock_held_longer_than_a_commit_takes_is_read_through_and_reported() {
+    let t = TestRepo::new();
+    let wt = workspace_in(&t, "stuck");
+    // What a git killed with SIGKILL mid-commit leaves: a lock nobody will
+    // remove, written a while ago.
+    let lock = index_path(&t, &wt).with_extension("lock");
+    std::fs::File::create(&lock)
+        .unwrap()
+        .set_modified(SystemTime::now() - 2 * grove::git::LOCK_PATIENCE)
+        .unwrap();
+    write_in(&wt, "new.txt", b"work\n");
+    let repo = t.repo().open().unwrap();
+    let state = match read_state(&t.git, &repo, &wt, "main", &mut CommitMemo::default()).unwrap() {
+        StateRead::Read(state) => state,
+        StateRead::Busy { lock } => panic!("waits on a stale lock: {}", lock.display()),
+    };
+    // The work since is seen, and the lock is named.
+    assert_eq!(state.untracked, 1);
+    assert_eq!(state.index_lock.as_deref(), Some(lock.as_path()));
+    assert_eq!(
+        workspace::readiness::readiness(
+            &state,
+            None,
+            &workspace::readiness::CheckStatus::NotConfigured,
+            &[]
+        ),
+        workspace::readiness::Readiness::IndexLocked
+    );
+    std::fs::remove_file(&lock).unwrap();
+    match read_state(&t.git, &repo, &wt, "main", &mut CommitMemo::default()).unwrap() {
+        StateRead::Read(state) => assert_eq!(state.index_lock, None),
+        StateRead::Busy { lock } => panic!("still busy: {}", lock.display()),
+    }
+}
+
+#[test]
 fn reading_never_rewrites_the_index() {
     let t = TestRepo::new();
     t.write("other.txt", "other\n");

@@ -263,6 +263,7 @@ fn git_json(git: &crate::protocol::GitSummary) -> serde_json::Value {
         "check": check,
         "readiness": readiness,
         "readiness_label": git.readiness.label(),
+        "index_lock": git.index_lock,
     })
 }
 

@@ -25,6 +25,6 @@ pub use cli::{Git, GitVersion};
 pub use error::{GitError, RepoError};
 pub use merged::{MergeState, merge_state};
 pub use overlap::overlaps;
-pub use read_state::{StateRead, read_state};
+pub use read_state::{LOCK_PATIENCE, StateRead, read_state};
 pub use repo::Repo;
 pub use repo::short_hash;

@@ -5,15 +5,24 @@
 //! Committed work is read in process through git2 and remembered until HEAD
 //! or the base moves (see [`super::branch_work`]); uncommitted work comes from
 //! `git status` every time (see [`super::status`]). Nothing takes a lock, and
-//! while the agent's git holds `index.lock` nothing is read at all: the caller
-//! gets [`StateRead::Busy`] and comes back later.
+//! while the agent's git has just taken `index.lock` nothing is read at all:
+//! the caller gets [`StateRead::Busy`] and comes back later. A lock older than
+//! [`LOCK_PATIENCE`] is read through and reported in
+//! [`GitState::index_lock`]: a commit's hook can hold it for minutes, and a git
+//! killed with SIGKILL leaves it behind for good, and waiting on either froze
+//! the sidebar.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use super::branch_work::{CommitMemo, lib};
 use super::state::{CommitInfo, GitState};
 use super::{Git, GitError, status};
+
+/// How old `index.lock` must be before it is read through: far longer than
+/// git holds it to write a commit, short enough that a stuck lock shows.
+pub const LOCK_PATIENCE: Duration = Duration::from_secs(5);
 
 /// The outcome of [`read_state`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,9 +54,11 @@ pub fn read_state(
     )
     .map_err(lib(worktree, "cannot open the worktree".to_owned()))?;
     let lock = local.path().join("index.lock");
-    if lock.exists() {
-        return Ok(StateRead::Busy { lock });
-    }
+    let index_lock = match lock_age(&lock) {
+        None => None,
+        Some(age) if age < LOCK_PATIENCE => return Ok(StateRead::Busy { lock }),
+        Some(_) => Some(lock),
+    };
     let head = local
         .head()
         .map_err(lib(worktree, "cannot read HEAD".to_owned()))?;
@@ -83,10 +94,22 @@ pub fn read_state(
         conflicts: work.conflicts,
         changed_paths,
         merge: work.merge,
+        index_lock,
         last_commit: Some(CommitInfo {
             oid: tip.id().to_string(),
             summary: String::from_utf8_lossy(tip.summary_bytes().unwrap_or_default()).into_owned(),
             time: tip.time().seconds(),
         }),
     })))
+}
+
+/// How long ago `lock` was written, if it exists. One written in the future
+/// (a clock set back) counts as just written.
+fn lock_age(lock: &Path) -> Option<Duration> {
+    let written = std::fs::metadata(lock).and_then(|m| m.modified()).ok()?;
+    Some(
+        SystemTime::now()
+            .duration_since(written)
+            .unwrap_or(Duration::ZERO),
+    )
 }

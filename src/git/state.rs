@@ -51,6 +51,9 @@ pub struct GitState {
     pub changed_paths: Vec<PathBuf>,
     /// Whether the base already has the branch's work.
     pub merge: MergeSummary,
+    /// The worktree's `index.lock`, when it has been held for longer than a
+    /// commit takes (a hook still running, or a git that was killed).
+    pub index_lock: Option<PathBuf>,
     pub last_commit: Option<CommitInfo>,
 }
 

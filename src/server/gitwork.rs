@@ -22,8 +22,12 @@ use crate::workspace::readiness::{CheckStatus, Readiness, readiness};
 /// A commit touches HEAD, the index, logs and a ref within milliseconds;
 /// reading once after the burst is enough.
 pub const DEBOUNCE: Duration = Duration::from_millis(250);
-/// How long to wait before retrying a worktree whose `index.lock` is held.
+/// How long to wait before retrying a worktree whose `index.lock` is held,
+/// doubled at each retry up to [`BUSY_RETRY_MAX`]. The read goes through a
+/// lock older than `git::LOCK_PATIENCE`, so this backs off only for a lock
+/// whose time cannot be trusted (written in the future).
 pub const BUSY_RETRY: Duration = Duration::from_millis(500);
+pub const BUSY_RETRY_MAX: Duration = Duration::from_secs(30);
 /// Git reads running at once, across all workspaces.
 pub const MAX_READS: usize = 2;
 
@@ -59,6 +63,8 @@ pub struct Tracked {
     memo: crate::git::CommitMemo,
     due: Option<Instant>,
     flight: Flight,
+    /// Reads in a row that found `index.lock` held.
+    busy: u32,
 }
 
 /// What a read job reports.
@@ -150,6 +156,7 @@ impl GitWork {
                         memo: crate::git::CommitMemo::default(),
                         due: Some(now),
                         flight: Flight::Idle,
+                        busy: 0,
                     },
                 );
                 added.push(key.clone());
@@ -177,6 +184,7 @@ impl GitWork {
                     check: entry.check.clone(),
                     pr: entry.pr.clone(),
                     readiness: Readiness::WorktreeMissing,
+                    index_lock: None,
                 });
             }
         };
@@ -192,6 +200,7 @@ impl GitWork {
             check: entry.check.clone(),
             pr: entry.pr.clone(),
             readiness: readiness(state, entry.start.as_deref(), &entry.check, &entry.overlaps),
+            index_lock: state.index_lock.clone(),
         })
     }
 
@@ -286,6 +295,10 @@ impl GitWork {
         if stale {
             entry.due = Some(now + DEBOUNCE);
         }
+        entry.busy = match result {
+            ReadResult::Busy => entry.busy.saturating_add(1),
+            ReadResult::Read(_) | ReadResult::Missing | ReadResult::Failed(_) => 0,
+        };
         match result {
             ReadResult::Read(state) => {
                 if entry.found.state() == Some(&*state) {
@@ -302,7 +315,11 @@ impl GitWork {
                 }
             },
             ReadResult::Busy => {
-                entry.due = Some(now + BUSY_RETRY);
+                let doublings = entry.busy.saturating_sub(1).min(16);
+                let wait = BUSY_RETRY
+                    .saturating_mul(1 << doublings)
+                    .min(BUSY_RETRY_MAX);
+                entry.due = Some(now + wait);
                 None
             }
             ReadResult::Failed(message) => {
@@ -314,109 +331,5 @@ impl GitWork {
 }
 
 #[cfg(test)]
-mod tests {
-    use tokio::sync::mpsc;
-
-    use super::*;
-
-    fn key(name: &str) -> WorkspaceKey {
-        WorkspaceKey {
-            repo: "/r".into(),
-            name: name.into(),
-        }
-    }
-
-    fn work() -> GitWork {
-        let (events, _queue) = mpsc::channel(8);
-        GitWork::new(GitWatcher::new(events))
-    }
-
-    #[tokio::test]
-    async fn reads_are_debounced_single_flight_and_limited() {
-        let mut w = work();
-        let now = Instant::now();
-        let keys: Vec<_> = ["a", "b", "c"].map(key).to_vec();
-        assert_eq!(w.sync(&keys, now).len(), 3);
-        // Everything new is due at once, but only two reads run.
-        assert_eq!(w.start_due(now).len(), MAX_READS);
-        assert_eq!(w.next_due(), None);
-        // A change during a read runs it again afterwards, debounced.
-        w.touch(&key("a"), now);
-        assert_eq!(w.start_due(now), Vec::<WorkspaceKey>::new());
-        w.finished(&key("a"), ReadResult::Failed("x".into()), now);
-        assert_eq!(w.next_due(), Some(now));
-        assert_eq!(w.start_due(now), [key("c")]);
-        assert_eq!(w.next_due(), None);
-        w.finished(&key("b"), ReadResult::Busy, now);
-        w.finished(&key("c"), ReadResult::Busy, now);
-        assert_eq!(w.next_due(), Some(now + DEBOUNCE));
-        // Nothing due, nothing scheduled: no timer at all.
-        let later = now + Duration::from_secs(1);
-        let started = w.start_due(later);
-        assert_eq!(started.len(), 2);
-        for k in &started {
-            w.finished(k, ReadResult::Failed("x".into()), later);
-        }
-        let rest = w.start_due(later);
-        for k in &rest {
-            w.finished(k, ReadResult::Failed("x".into()), later);
-        }
-        assert_eq!(w.next_due(), None);
-    }
-
-    #[tokio::test]
-    async fn touches_collapse_into_one_read() {
-        let mut w = work();
-        let now = Instant::now();
-        w.sync(&[key("a")], now);
-        let started = w.start_due(now);
-        w.finished(&started[0], ReadResult::Failed("x".into()), now);
-        for ms in 0..10 {
-            w.touch(&key("a"), now + Duration::from_millis(ms));
-        }
-        assert_eq!(w.next_due(), Some(now + DEBOUNCE));
-        assert_eq!(w.start_due(now + DEBOUNCE).len(), 1);
-    }
-
-    #[tokio::test]
-    async fn a_missing_worktree_is_shown_until_a_read_finds_it_again() {
-        let mut w = work();
-        let now = Instant::now();
-        w.sync(&[key("a")], now);
-        let clean = GitState {
-            branch: Some("grove/a".into()),
-            head: "abc".into(),
-            ahead: 0,
-            behind: 0,
-            committed: DiffStat::default(),
-            uncommitted: DiffStat::default(),
-            untracked: 0,
-            conflicts: Vec::new(),
-            changed_paths: Vec::new(),
-            merge: crate::git::state::MergeSummary::Unmerged,
-            last_commit: None,
-        };
-        let read = || ReadResult::Read(Box::new(clean.clone()));
-        assert!(matches!(
-            w.finished(&key("a"), read(), now),
-            Some(Update::State(_))
-        ));
-        assert!(w.finished(&key("a"), read(), now).is_none());
-        assert!(matches!(
-            w.finished(&key("a"), ReadResult::Missing, now),
-            Some(Update::Missing)
-        ));
-        assert!(w.finished(&key("a"), ReadResult::Missing, now).is_none());
-        let summary = w.summary(&key("a")).unwrap();
-        assert_eq!(summary.readiness, Readiness::WorktreeMissing);
-        // Back (a restore, say): the same state as before is news again.
-        assert!(matches!(
-            w.finished(&key("a"), read(), now),
-            Some(Update::State(_))
-        ));
-        assert_ne!(
-            w.summary(&key("a")).unwrap().readiness,
-            Readiness::WorktreeMissing
-        );
-    }
-}
+#[path = "gitwork_tests.rs"]
+mod tests;

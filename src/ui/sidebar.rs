@@ -200,6 +200,7 @@ mod tests {
             readiness: Readiness::Overlaps {
                 with: vec!["m10-codex".into(), "m3-gemini".into(), "m4-opencode".into()],
             },
+            index_lock: None,
         };
         let entry = SidebarEntry {
             repo: "repo",

@@ -492,6 +492,7 @@ fn sidebar_with_branch_state_and_readiness() {
         check: CheckStatus::NotConfigured,
         pr: None,
         readiness,
+        index_lock: None,
     };
     let states = [
         summary(3, 0, 4, 0, Readiness::Ready),

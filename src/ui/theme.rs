@@ -119,6 +119,8 @@ pub fn readiness_style(readiness: &Readiness) -> Style {
             Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
         }
         Readiness::Uncommitted | Readiness::Behind { .. } => Style::new().fg(Color::Yellow),
+        // A hook may still be running; or a killed git left it behind.
+        Readiness::IndexLocked => Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         Readiness::Overlaps { .. } => Style::new().fg(Color::Magenta),
         Readiness::Merged => Style::new().fg(Color::Blue),
         Readiness::Unknown | Readiness::NoChanges => Style::new().fg(MUTED),

@@ -49,6 +49,10 @@ pub enum Readiness {
     /// The worktree's directory is gone (removed by hand, not by grove):
     /// nothing to read, and the agent cannot start there.
     WorktreeMissing,
+    /// The worktree's `index.lock` has been held for a while: a commit hook
+    /// is still running, or a git was killed and left it, and then every
+    /// commit in the worktree fails until it is removed.
+    IndexLocked,
 }
 
 impl Readiness {
@@ -65,6 +69,7 @@ impl Readiness {
             Readiness::Behind { .. } => "behind",
             Readiness::Ready => "ready",
             Readiness::WorktreeMissing => "worktree_missing",
+            Readiness::IndexLocked => "index_locked",
         }
     }
 
@@ -81,6 +86,7 @@ impl Readiness {
             Readiness::Behind { commits } => format!("Behind base ({commits})"),
             Readiness::Ready => "Ready".to_owned(),
             Readiness::WorktreeMissing => "Worktree missing".to_owned(),
+            Readiness::IndexLocked => "index.lock held".to_owned(),
         }
     }
 }
@@ -110,6 +116,11 @@ pub fn readiness(
         | MergeSummary::SquashMerged
         | MergeSummary::Unmerged
         | MergeSummary::BaseMissing => {}
+    }
+    // Work still to do, and the agent's next commit will fail: before all
+    // else. (Work already merged is done whatever the lock.)
+    if state.index_lock.is_some() {
+        return Readiness::IndexLocked;
     }
     if !state.conflicts.is_empty() {
         return Readiness::Conflicts {
