@@ -129,6 +129,7 @@ fn view<'a>(screens: &'a [vt100::Parser], status: &'a AgentStatus) -> DashboardV
         new_workspace_key: "C-b c",
         job: None,
         main_percent: grove::ui::layout::MAIN_PERCENT,
+        sidebar_shown: grove::ui::layout::Sidebar::Shown,
     }
 }
 

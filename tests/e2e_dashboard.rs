@@ -144,6 +144,47 @@ fn two_clients_and_the_most_recent_one_sizes_the_panes() {
     ask_size_until(&big, &one_pane_size(SIZE));
 }
 
+#[test]
+fn hiding_the_sidebar_gives_its_columns_to_the_panes() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    t.use_fake_agent();
+    t.grove_ok(&["new", "solo"]);
+    let dashboard = t.dashboard(&[], SIZE);
+    wait_for_text(&dashboard, "fake agent in solo ready");
+    ask_size_until(&dashboard, &one_pane_size(SIZE));
+
+    let area = ratatui::layout::Rect::new(0, 0, SIZE.cols, SIZE.rows);
+    let hidden = grove::ui::layout::compute_split(
+        area,
+        1,
+        LayoutMode::Tiled,
+        Some(0),
+        grove::ui::layout::MAIN_PERCENT,
+        grove::ui::layout::Sidebar::Hidden,
+    );
+    let inner = hidden.panes[0].inner;
+    assert_eq!(inner.width, SIZE.cols - 2, "the pane takes the whole width");
+    dashboard.write(&[PREFIX, b"b"].concat()).unwrap();
+    // The pane's border is in the first column, where the sidebar was.
+    wait_for_screen(&dashboard, "the sidebar hidden", |s| {
+        s.lines()
+            .next()
+            .is_some_and(|row| row.starts_with("┏ 1 solo"))
+    });
+    ask_size_until(
+        &dashboard,
+        &format!("size {} {}", inner.height, inner.width),
+    );
+
+    dashboard.write(&[PREFIX, b"b"].concat()).unwrap();
+    wait_for_screen(&dashboard, "the sidebar back", |s| {
+        s.lines()
+            .next()
+            .is_some_and(|row| row.starts_with(" my repo") && row.contains("│┏ 1 solo"))
+    });
+}
+
 /// Types `size` into the focused fake agent until it answers `expected`:
 /// a pane resized less than `RESIZE_SPACING` (250 ms) ago gets its next
 /// size when that is up, so the first answer may still be the old one.

@@ -190,6 +190,7 @@ fn full_frame(
         message,
         scroll,
         main_percent,
+        sidebar: sidebar_shown,
         drawn: kept_screens,
         ..
     } = client;
@@ -302,6 +303,7 @@ fn full_frame(
         new_workspace_key,
         job,
         main_percent: *main_percent,
+        sidebar_shown: *sidebar_shown,
     };
     let continuity = outbox.continuity();
     let style = view
@@ -320,6 +322,7 @@ fn full_frame(
             view.layout,
             view.focus,
             view.main_percent,
+            view.sidebar_shown,
         );
         for ((pane, slot), key) in view.panes.iter().zip(&slots.panes).zip(&keys) {
             let visible = match slot.visible {

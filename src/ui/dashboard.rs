@@ -33,6 +33,7 @@ pub fn draw(view: &DashboardView<'_>, area: Rect, buf: &mut Buffer) -> Option<Po
         view.layout,
         view.focus,
         view.main_percent,
+        view.sidebar_shown,
     );
     let focus = view.focus.filter(|&index| index < view.panes.len());
     sidebar::render(&view.sidebar, view.repo, layout.sidebar, buf);

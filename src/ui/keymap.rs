@@ -47,6 +47,8 @@ pub enum Action {
     },
     NextLayout,
     ToggleZoom,
+    /// Hide the sidebar to give its columns to the panes, or show it.
+    ToggleSidebar,
     Detach,
     Help,
     /// Stop the focused agent (asks first); the workspace stays.
@@ -280,6 +282,7 @@ impl Default for Keymap {
             (char('l'), Action::FocusRight),
             (char(' '), Action::NextLayout),
             (char('z'), Action::ToggleZoom),
+            (char('b'), Action::ToggleSidebar),
             (char('x'), Action::KillAgent),
             (char('r'), Action::ResumeAgent),
             (char('m'), Action::Merge),

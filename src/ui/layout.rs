@@ -28,10 +28,28 @@ pub const MAIN_PERCENT: u16 = 60;
 /// How far a drag may move that border.
 pub const MAIN_PERCENT_RANGE: std::ops::RangeInclusive<u16> = 20..=85;
 
+/// Whether the sidebar takes its columns, as the user toggles it
+/// (`prefix b`): with a dozen agents tiled, its 32 columns are worth more to
+/// the panes. The status line still names the agents that need the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sidebar {
+    Shown,
+    Hidden,
+}
+
+impl Sidebar {
+    pub fn toggled(self) -> Sidebar {
+        match self {
+            Sidebar::Shown => Sidebar::Hidden,
+            Sidebar::Hidden => Sidebar::Shown,
+        }
+    }
+}
+
 /// Where everything goes for one frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DashboardLayout {
-    /// Empty when the terminal is too narrow for a sidebar.
+    /// Empty when the terminal is too narrow for a sidebar, or it is hidden.
     pub sidebar: Rect,
     /// The bottom line.
     pub status: Rect,
@@ -87,24 +105,25 @@ pub fn compute(
     mode: LayoutMode,
     focus: Option<usize>,
 ) -> DashboardLayout {
-    compute_split(area, panes, mode, focus, MAIN_PERCENT)
+    compute_split(area, panes, mode, focus, MAIN_PERCENT, Sidebar::Shown)
 }
 
-/// [`compute`] with the main pane's share of the width in MainStack.
+/// [`compute`] with the main pane's share of the width in MainStack, and the
+/// sidebar shown or not.
 pub fn compute_split(
     area: Rect,
     panes: usize,
     mode: LayoutMode,
     focus: Option<usize>,
     main_percent: u16,
+    sidebar: Sidebar,
 ) -> DashboardLayout {
     let status_height = area.height.min(1);
     let body_height = area.height - status_height;
     let status = Rect::new(area.x, area.y + body_height, area.width, status_height);
-    let sidebar_width = if area.width >= SIDEBAR_MIN_TERMINAL_WIDTH {
-        SIDEBAR_WIDTH
-    } else {
-        0
+    let sidebar_width = match sidebar {
+        Sidebar::Shown if area.width >= SIDEBAR_MIN_TERMINAL_WIDTH => SIDEBAR_WIDTH,
+        Sidebar::Shown | Sidebar::Hidden => 0,
     };
     let sidebar = Rect::new(area.x, area.y, sidebar_width, body_height);
     let main = Rect::new(

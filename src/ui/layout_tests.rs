@@ -212,6 +212,27 @@ fn the_sidebar_goes_away_on_narrow_terminals() {
 }
 
 #[test]
+fn a_hidden_sidebar_leaves_the_whole_width_to_the_panes() {
+    let area = Rect::new(0, 0, 200, 50);
+    for mode in [LayoutMode::Tiled, LayoutMode::MainStack, LayoutMode::Zoom] {
+        let shown = compute_split(area, 3, mode, Some(1), MAIN_PERCENT, Sidebar::Shown);
+        let hidden = compute_split(area, 3, mode, Some(1), MAIN_PERCENT, Sidebar::Hidden);
+        assert_eq!(shown.sidebar.width, SIDEBAR_WIDTH);
+        assert_eq!(hidden.sidebar.width, 0);
+        assert_eq!(hidden.main, Rect::new(0, 0, 200, 49), "{mode:?}");
+        let right_edge = |l: &DashboardLayout| {
+            l.panes
+                .iter()
+                .map(|p| p.outer.right())
+                .max()
+                .unwrap_or_default()
+        };
+        assert_eq!(right_edge(&hidden), 200, "{mode:?}");
+        assert!(hidden.panes.iter().any(|p| p.outer.x == 0), "{mode:?}");
+    }
+}
+
+#[test]
 fn a_tiny_terminal_hides_panes_but_keeps_the_focused_one() {
     // 30×8: main is 30×7, room for one row of tiles; the grid keeps its
     // square-ish shape, so that row holds two panes, the focused one last.

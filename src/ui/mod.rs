@@ -192,6 +192,8 @@ pub struct DashboardView<'a> {
     pub job: Option<JobView<'a>>,
     /// The main pane's share of the width in MainStack (dragged by the user).
     pub main_percent: u16,
+    /// Whether the sidebar is shown (toggled by the user).
+    pub sidebar_shown: layout::Sidebar,
 }
 
 /// A job run as the status bar shows it.

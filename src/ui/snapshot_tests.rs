@@ -122,6 +122,7 @@ fn view<'a>(
         new_workspace_key: "C-b c",
         job: None,
         main_percent: crate::ui::layout::MAIN_PERCENT,
+        sidebar_shown: crate::ui::layout::Sidebar::Shown,
     }
 }
 

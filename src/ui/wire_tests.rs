@@ -152,6 +152,7 @@ fn frames_replayed_by_a_client_match_the_buffers() {
         new_workspace_key: "C-b c",
         job: None,
         main_percent: crate::ui::layout::MAIN_PERCENT,
+        sidebar_shown: crate::ui::layout::Sidebar::Shown,
     };
     let form = NewWorkspaceForm {
         name: "漢字".into(),

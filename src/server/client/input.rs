@@ -169,6 +169,10 @@ impl Client {
                 };
                 vec![Effect::Relayout]
             }
+            Action::ToggleSidebar => {
+                self.sidebar = self.sidebar.toggled();
+                vec![Effect::Relayout]
+            }
             Action::Detach => vec![Effect::Detach],
             Action::Help => {
                 self.overlay = ClientOverlay::Help;

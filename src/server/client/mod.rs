@@ -264,6 +264,7 @@ pub struct Client {
     pub scroll: Option<crate::ui::scroll::ScrollState>,
     /// The main pane's share of the width in MainStack.
     pub main_percent: u16,
+    pub sidebar: layout::Sidebar,
     /// A drag of the split border in progress.
     pub dragging: Dragging,
     pub message: Option<String>,
@@ -325,6 +326,7 @@ impl Client {
             input: InputMode::Normal,
             scroll: None,
             main_percent: layout::MAIN_PERCENT,
+            sidebar: layout::Sidebar::Shown,
             dragging: Dragging::No,
             overlay: ClientOverlay::None,
             message: None,
@@ -359,6 +361,7 @@ impl Client {
             self.layout,
             focus,
             self.main_percent,
+            self.sidebar,
         )
     }
 

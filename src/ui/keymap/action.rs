@@ -11,7 +11,7 @@ use super::Action;
 
 impl Action {
     /// Every action, in the order the help overlay lists them.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::NewWorkspace,
         Action::FocusLeft,
         Action::FocusDown,
@@ -28,6 +28,7 @@ impl Action {
         Action::FocusNumber { n: 9 },
         Action::NextLayout,
         Action::ToggleZoom,
+        Action::ToggleSidebar,
         Action::ScrollMode,
         Action::NextAttention,
         Action::SendPrompt,
@@ -63,6 +64,7 @@ impl Action {
             Action::FocusNumber { n } => return format!("Focus pane {n}"),
             Action::NextLayout => "Next layout: tiled, main + stack, zoom",
             Action::ToggleZoom => "Zoom the focused pane, or unzoom",
+            Action::ToggleSidebar => "Hide the sidebar (panes get its columns), or show it",
             Action::Detach => "Detach; agents keep running",
             Action::Help => "Show these keys",
             Action::KillAgent => "Stop the focused agent (asks first; the workspace stays)",
@@ -96,6 +98,7 @@ impl fmt::Display for Action {
             Action::FocusNumber { n } => return write!(f, "focus-{n}"),
             Action::NextLayout => "next-layout",
             Action::ToggleZoom => "zoom",
+            Action::ToggleSidebar => "sidebar",
             Action::Detach => "detach",
             Action::Help => "help",
             Action::KillAgent => "kill-agent",

@@ -111,6 +111,7 @@ fn action_names() -> String {
             | Action::FocusRight
             | Action::NextLayout
             | Action::ToggleZoom
+            | Action::ToggleSidebar
             | Action::Detach
             | Action::Help
             | Action::KillAgent

@@ -252,6 +252,10 @@ fn describe_groups_the_keys_of_each_action() {
         ("C-b Space", "Next layout: tiled, main + stack, zoom"),
         ("C-b z", "Zoom the focused pane, or unzoom"),
         (
+            "C-b b",
+            "Hide the sidebar (panes get its columns), or show it",
+        ),
+        (
             "C-b [",
             "Scroll mode: the focused pane's history, search (/), copy (v, y)",
         ),
@@ -350,7 +354,7 @@ fn config_errors_name_the_entry_and_the_fix() {
             keys("C-b", &[("Q", "quit")]),
             "keys.bindings.Q: `quit` is not an action; use one of new-workspace, focus-left, \
              focus-down, focus-up, focus-right, focus-1 … focus-9, next-layout, zoom, \
-             scroll-mode, next-attention, send-prompt, ticket-board, show-diff, merge, pull-request, check-output, kill-agent, resume-agent, remove-workspace, \
+             sidebar, scroll-mode, next-attention, send-prompt, ticket-board, show-diff, merge, pull-request, check-output, kill-agent, resume-agent, remove-workspace, \
              send-prefix, help, detach, or none to unbind the key",
         ),
         (
