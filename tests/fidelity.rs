@@ -943,3 +943,29 @@ fn the_alternate_screen_starts_at_the_cursor() {
         ],
     );
 }
+
+/// Erasing and editing with the cursor on a pending wrap (a full row just
+/// printed) act on the last column, and the next character wraps or not as
+/// in tmux: how a renderer that fills rows to the margin redraws them.
+#[test]
+fn erasing_on_a_pending_wrap_acts_on_the_last_column() {
+    let x = "x".repeat(80);
+    let cases: Vec<(String, Vec<u8>)> = [
+        ("el0-pending-wrap", format!("{x}\x1b[KY")),
+        ("el1-pending-wrap", format!("{x}\x1b[1KY")),
+        ("el2-pending-wrap", format!("{x}\x1b[2KY")),
+        ("ed0-pending-wrap", format!("{x}\x1b[JY")),
+        ("ech-pending-wrap", format!("{x}\x1b[XY")),
+        ("dch-pending-wrap", format!("{x}\x1b[PY")),
+        ("ich-pending-wrap", format!("{x}\x1b[@Y")),
+        (
+            "el0-pending-wrap-sgr",
+            format!("\x1b[5;1H{x}\x1b[K\x1b[31mY"),
+        ),
+        ("cr-after-el-pending-wrap", format!("{x}\x1b[K\rZ")),
+    ]
+    .into_iter()
+    .map(|(name, bytes)| (name.to_owned(), bytes.into_bytes()))
+    .collect();
+    assert_same_as_tmux("erase_on_pending_wrap", &cases);
+}
