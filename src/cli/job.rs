@@ -482,7 +482,6 @@ fn print_summary(ledger: &Ledger, json: bool) -> anyhow::Result<()> {
             | ItemState::Starting
             | ItemState::Running
             | ItemState::Checking
-            | ItemState::Merging
             | ItemState::Failed
             | ItemState::Conflict
             | ItemState::OutOfBounds => r.reason.clone().unwrap_or_default(),

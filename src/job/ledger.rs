@@ -25,10 +25,11 @@ pub enum ItemState {
     Starting,
     /// Its agent works.
     Running,
-    /// Done; its changes are being checked (boundary, check command).
+    /// Done; its changes are being checked (boundary, check command) and,
+    /// when they pass, merged into the integration branch, in one job.
+    /// (`merging` was a state of its own once, never written: read as this.)
+    #[serde(alias = "merging")]
     Checking,
-    /// Being merged into the integration branch.
-    Merging,
     /// In the integration branch; its workspace was removed.
     Merged,
     /// Failed: the agent, the check, or a time-out; kept with its reason.
@@ -47,11 +48,9 @@ impl ItemState {
             | ItemState::Failed
             | ItemState::Conflict
             | ItemState::OutOfBounds => true,
-            ItemState::Queued
-            | ItemState::Starting
-            | ItemState::Running
-            | ItemState::Checking
-            | ItemState::Merging => false,
+            ItemState::Queued | ItemState::Starting | ItemState::Running | ItemState::Checking => {
+                false
+            }
         }
     }
 
@@ -61,7 +60,6 @@ impl ItemState {
             ItemState::Starting => "starting",
             ItemState::Running => "running",
             ItemState::Checking => "checking",
-            ItemState::Merging => "merging",
             ItemState::Merged => "merged",
             ItemState::Failed => "failed",
             ItemState::Conflict => "conflict",
@@ -209,7 +207,7 @@ impl Ledger {
                         counts.waiting += 1;
                     }
                 }
-                ItemState::Checking | ItemState::Merging => counts.checking += 1,
+                ItemState::Checking => counts.checking += 1,
                 ItemState::Merged => counts.merged += 1,
                 ItemState::Failed => counts.failed += 1,
                 ItemState::OutOfBounds => {

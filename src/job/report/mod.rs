@@ -53,11 +53,9 @@ fn kind(record: &ItemRecord) -> Kind {
             Some(CheckResult::Failed) => Kind::CheckFailed,
             Some(CheckResult::Passed | CheckResult::None) | None => Kind::Failed,
         },
-        ItemState::Queued
-        | ItemState::Starting
-        | ItemState::Running
-        | ItemState::Checking
-        | ItemState::Merging => Kind::Pending,
+        ItemState::Queued | ItemState::Starting | ItemState::Running | ItemState::Checking => {
+            Kind::Pending
+        }
     }
 }
 
@@ -187,7 +185,6 @@ fn state_words(state: ItemState) -> &'static str {
         | ItemState::Starting
         | ItemState::Running
         | ItemState::Checking
-        | ItemState::Merging
         | ItemState::Merged
         | ItemState::Failed
         | ItemState::Conflict => state.key(),

@@ -148,7 +148,7 @@ impl Session {
                     continue;
                 }
                 match record.state {
-                    ItemState::Checking | ItemState::Merging => finish.push(record.index),
+                    ItemState::Checking => finish.push(record.index),
                     ItemState::Running => {
                         let live = record.workspace.as_deref().is_some_and(|name| {
                             self.table
@@ -353,7 +353,6 @@ impl Session {
                     ItemState::Running => r.started.map(|s| s + timeout),
                     ItemState::Starting
                     | ItemState::Checking
-                    | ItemState::Merging
                     | ItemState::Merged
                     | ItemState::Failed
                     | ItemState::Conflict

@@ -100,7 +100,6 @@ pub fn load_job(
                 record.state = ItemState::Running;
             }
             ItemState::Starting | ItemState::Running => record.state = ItemState::Queued,
-            ItemState::Merging => record.state = ItemState::Checking,
             // Asked to try the kept items again: in their own workspace
             // (the agent sees its earlier work), with fresh retries.
             ItemState::Failed | ItemState::Conflict | ItemState::OutOfBounds
