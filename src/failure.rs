@@ -76,6 +76,7 @@ fn workspace_kind(err: &WorkspaceError) -> FailureKind {
 fn pr_kind(err: &PrError) -> FailureKind {
     match err {
         PrError::NoCommits { .. } => FailureKind::Usage,
+        PrError::OffBranch { .. } => FailureKind::Refused,
         PrError::NoRemote { .. }
         | PrError::Push { .. }
         | PrError::BaseNotOnRemote { .. }
@@ -93,7 +94,8 @@ fn merge_block_kind(block: &MergeBlock) -> FailureKind {
     match block {
         MergeBlock::Uncommitted { .. }
         | MergeBlock::BaseDirty { .. }
-        | MergeBlock::BaseCheckedOut { .. } => FailureKind::Refused,
+        | MergeBlock::BaseCheckedOut { .. }
+        | MergeBlock::OffBranch { .. } => FailureKind::Refused,
         MergeBlock::RemoteBase | MergeBlock::NotABranch { .. } => FailureKind::Usage,
         MergeBlock::NotFastForward { .. }
         | MergeBlock::BranchMissing

@@ -312,3 +312,30 @@ fn a_stuck_index_lock_is_shown_and_does_not_freeze_the_sidebar() {
         git["readiness"] == "uncommitted" && git["index_lock"].is_null()
     });
 }
+
+#[test]
+fn a_worktree_switched_to_another_branch_is_shown_as_such() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    t.use_fake_agent();
+    t.grove_ok(&["new", "agent"]);
+    wait_until("the first read", || {
+        !workspace(&t, "agent")["git"].is_null()
+    });
+    let agent = path_of(&t, "agent");
+    // The agent makes a branch of its own and commits there: by its
+    // figures alone the workspace would look one commit ahead and ready.
+    t.git(&agent, &["switch", "--quiet", "-c", "fix"]);
+    commit(&t, &agent, "fix.txt", "the fix\n");
+    wait_until("the other branch to be shown", || {
+        let git = &workspace(&t, "agent")["git"];
+        git["readiness"] == "off_branch" && git["ahead"] == 1
+    });
+    let dashboard = t.dashboard(&[], SIZE);
+    wait_for_text(&dashboard, "On branch fix");
+    drop(dashboard);
+    t.git(&agent, &["switch", "--quiet", "grove/agent"]);
+    wait_until("its own branch again", || {
+        workspace(&t, "agent")["git"]["readiness"] == "no_changes"
+    });
+}

@@ -139,6 +139,42 @@ fn a_job_of_twelve_files_merges_every_item_and_leaves_no_workspace() {
 }
 
 #[test]
+fn an_item_whose_agent_switched_branch_is_kept_with_the_reason() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    let sources: Vec<(String, String)> = ["a", "b"]
+        .iter()
+        .map(|n| (format!("src/{n}.rs"), format!("pub fn {n}() {{}}\n")))
+        .collect();
+    t.add_sources(&sources);
+    // b's agent commits its header on a branch of its own.
+    t.use_job_agent(r#"src/b.rs) git switch -q -c elsewhere ;;"#);
+    let job = t.write_job(&job_yaml("switch", r#"{ glob: "src/*.rs" }"#, 2, ""));
+
+    let output = t.run_job(&job, &["--json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    let json = summary(&output);
+    assert_eq!(
+        summary_item(&json, "src/a.rs")["state"],
+        "merged",
+        "{json:#}"
+    );
+    let b = summary_item(&json, "src/b.rs");
+    assert_eq!(b["state"], "failed", "{json:#}");
+    let reason = b["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("left its worktree on branch elsewhere"),
+        "{reason}"
+    );
+    // Not merged, and not lost: the header is on the branch it made.
+    assert_eq!(merged_items(&t, "switch"), ["src/a.rs"]);
+    assert_eq!(
+        t.show("elsewhere", "src/b.rs"),
+        with_header("src/b.rs", "pub fn b() {}\n")
+    );
+}
+
+#[test]
 fn an_item_out_of_bounds_and_a_conflict_are_kept_and_the_rest_merged() {
     let t = TestRepo::new();
     let _server = Server(&t);

@@ -67,6 +67,7 @@ fn a_lock_held_longer_than_a_commit_takes_is_read_through_and_reported() {
     assert_eq!(
         workspace::readiness::readiness(
             &state,
+            Some("grove/stuck"),
             None,
             &workspace::readiness::CheckStatus::NotConfigured,
             &[]

@@ -45,7 +45,8 @@ enum Flight {
 pub struct Tracked {
     /// What the last read found.
     pub found: Found,
-    /// The commit the workspace's branch was created at.
+    /// The workspace's own branch, and the commit it was created at.
+    pub branch: Option<String>,
     pub start: Option<String>,
     /// Other workspaces of the repository that change some of the same paths.
     pub overlaps: Vec<String>,
@@ -145,6 +146,7 @@ impl GitWork {
                     key.clone(),
                     Tracked {
                         found: Found::Nothing,
+                        branch: None,
                         start: None,
                         overlaps: Vec::new(),
                         check: CheckStatus::NotConfigured,
@@ -199,7 +201,13 @@ impl GitWork {
             last_commit: state.last_commit.clone(),
             check: entry.check.clone(),
             pr: entry.pr.clone(),
-            readiness: readiness(state, entry.start.as_deref(), &entry.check, &entry.overlaps),
+            readiness: readiness(
+                state,
+                entry.branch.as_deref(),
+                entry.start.as_deref(),
+                &entry.check,
+                &entry.overlaps,
+            ),
             index_lock: state.index_lock.clone(),
         })
     }

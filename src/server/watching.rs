@@ -20,6 +20,7 @@ impl Session {
         for workspace in self.table.all() {
             if let Some(entry) = self.git.entries.get_mut(&workspace.key()) {
                 entry.start.clone_from(&workspace.record.start);
+                entry.branch = Some(workspace.record.branch.clone());
             }
         }
         for key in added {

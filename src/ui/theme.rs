@@ -120,7 +120,9 @@ pub fn readiness_style(readiness: &Readiness) -> Style {
         }
         Readiness::Uncommitted | Readiness::Behind { .. } => Style::new().fg(Color::Yellow),
         // A hook may still be running; or a killed git left it behind.
-        Readiness::IndexLocked => Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+        Readiness::IndexLocked | Readiness::OffBranch { .. } => {
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+        }
         Readiness::Overlaps { .. } => Style::new().fg(Color::Magenta),
         Readiness::Merged => Style::new().fg(Color::Blue),
         Readiness::Unknown | Readiness::NoChanges => Style::new().fg(MUTED),

@@ -7,6 +7,7 @@
 //! with a [`rollback::Rollback`] that undoes the finished ones if a later step
 //! fails.
 
+pub mod checkout;
 mod create;
 mod merge;
 mod name;
@@ -154,7 +155,8 @@ pub enum WorkspaceError {
         name: String,
         branch: String,
         base: String,
-        block: MergeBlock,
+        /// Boxed: the error stays small for every other caller.
+        block: Box<MergeBlock>,
     },
     #[error("setup command `{command}` failed ({status}): {output}; the workspace was not created")]
     Setup {

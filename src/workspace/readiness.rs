@@ -53,6 +53,12 @@ pub enum Readiness {
     /// is still running, or a git was killed and left it, and then every
     /// commit in the worktree fails until it is removed.
     IndexLocked,
+    /// The worktree has another branch checked out (`None`: HEAD detached,
+    /// as in a rebase): the figures are that checkout's, and a merge would
+    /// take the workspace's own branch without what was committed there.
+    OffBranch {
+        head: Option<String>,
+    },
 }
 
 impl Readiness {
@@ -70,6 +76,7 @@ impl Readiness {
             Readiness::Ready => "ready",
             Readiness::WorktreeMissing => "worktree_missing",
             Readiness::IndexLocked => "index_locked",
+            Readiness::OffBranch { .. } => "off_branch",
         }
     }
 
@@ -87,18 +94,31 @@ impl Readiness {
             Readiness::Ready => "Ready".to_owned(),
             Readiness::WorktreeMissing => "Worktree missing".to_owned(),
             Readiness::IndexLocked => "index.lock held".to_owned(),
+            Readiness::OffBranch { head: Some(branch) } => format!("On branch {branch}"),
+            Readiness::OffBranch { head: None } => "HEAD detached".to_owned(),
         }
     }
 }
 
-/// The readiness of a workspace whose git state is `state`; `start` is the
-/// commit its branch was created at, when known.
+/// The readiness of a workspace whose git state is `state`; `branch` is the
+/// workspace's own branch and `start` the commit it was created at, when
+/// known.
 pub fn readiness(
     state: &GitState,
+    branch: Option<&str>,
     start: Option<&str>,
     check: &CheckStatus,
     overlaps: &[String],
 ) -> Readiness {
+    // Everything below is about the checkout, which is not the branch a
+    // merge takes.
+    if let Some(own) = branch
+        && state.branch.as_deref() != Some(own)
+    {
+        return Readiness::OffBranch {
+            head: state.branch.clone(),
+        };
+    }
     let dirty = state.uncommitted.files > 0 || state.untracked > 0;
     match state.merge {
         MergeSummary::Merged | MergeSummary::SquashMerged if !dirty => {

@@ -6,6 +6,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use super::checkout::{Checkout, checkout};
 use super::setup::unchanged_since_provisioned;
 use super::{Context, WorkspaceError, WorkspaceName};
 use crate::git::snapshot::{self, Snapshot};
@@ -28,11 +29,16 @@ pub struct Work {
     pub uncommitted: Vec<PathBuf>,
     /// The branch against its base; `None` when the base no longer resolves.
     pub merge: Option<MergeState>,
+    /// What the worktree has checked out: commits on another branch are
+    /// work `merge` does not see.
+    pub checkout: Checkout,
 }
 
 impl Work {
     pub fn is_empty(&self) -> bool {
-        self.uncommitted.is_empty() && self.merge.is_some_and(MergeState::is_merged)
+        self.uncommitted.is_empty()
+            && self.merge.is_some_and(MergeState::is_merged)
+            && self.checkout == Checkout::Own
     }
 }
 
@@ -53,6 +59,15 @@ impl fmt::Display for Work {
             }
             None => parts.push("a base that no longer exists".to_owned()),
             Some(MergeState::Merged | MergeState::SquashMerged) => {}
+        }
+        match &self.checkout {
+            Checkout::Own => {}
+            Checkout::Other { branch } => {
+                parts.push(format!("its worktree on another branch, {branch}"));
+            }
+            Checkout::Detached => {
+                parts.push("its worktree on no branch (HEAD detached)".to_owned())
+            }
         }
         match parts.is_empty() {
             true => f.write_str("no unsaved work"),
@@ -106,6 +121,7 @@ pub fn assess(ctx: &Context, record: &WorkspaceRecord) -> Result<Work, Workspace
     Ok(Work {
         uncommitted,
         merge: merge_of(ctx, record)?,
+        checkout: checkout(&record.path, &record.branch)?,
     })
 }
 

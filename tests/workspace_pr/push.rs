@@ -219,3 +219,26 @@ fn a_workspace_without_commits_is_refused_before_pushing() {
     let refs = t.git(&bare, &["for-each-ref", "--format=%(refname)"]);
     assert_eq!(refs, "refs/heads/main");
 }
+
+#[test]
+fn a_worktree_on_another_branch_is_refused_before_pushing() {
+    let t = TestRepo::new();
+    let bare = with_remote(&t);
+    let record = workspace_with(&t, "moved", &["on its own branch"]);
+    t.git(&record.path, &["switch", "--quiet", "-c", "elsewhere"]);
+    write_in(&record.path, "later.txt", b"later\n");
+    t.commit_all(&record.path, "on another branch");
+    let err = workspace::open_pr(&t.ctx(), &name("moved"), Draft::No, None).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        matches!(
+            err,
+            WorkspaceError::Pr(PrError::OffBranch { ref checked_out, .. })
+                if checked_out == "branch elsewhere"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("switch grove/moved"), "{text}");
+    let refs = t.git(&bare, &["for-each-ref", "--format=%(refname)"]);
+    assert_eq!(refs, "refs/heads/main");
+}

@@ -5,6 +5,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::workspace::checkout::Checkout;
+
 /// Something that stops a merge before it starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MergeBlock {
@@ -26,6 +28,13 @@ pub enum MergeBlock {
     BranchMissing,
     /// The branch moved after the preview the user agreed to.
     BranchMoved { expected: String, found: String },
+    /// The worktree has another branch checked out, or none: what the agent
+    /// committed there is not on the branch a merge would take.
+    OffBranch {
+        own: String,
+        path: PathBuf,
+        found: Checkout,
+    },
 }
 
 impl fmt::Display for MergeBlock {
@@ -76,6 +85,26 @@ impl fmt::Display for MergeBlock {
                 short(expected),
                 short(found)
             ),
+            MergeBlock::OffBranch { own, path, found } => {
+                let path = path.display();
+                match found {
+                    Checkout::Other { branch } => write!(
+                        f,
+                        "its worktree {path} has branch {branch} checked out, not {own}, and \
+                         what was committed there is not part of this merge; bring it over \
+                         (`git -C {path} switch {own} && git -C {path} merge {branch}`), then \
+                         merge again"
+                    ),
+                    // `Own` is never a block; worded for completeness.
+                    Checkout::Detached | Checkout::Own => write!(
+                        f,
+                        "its worktree {path} has no branch checked out (HEAD is detached: a \
+                         rebase in progress, or a commit checked out), so its latest commits may \
+                         not be on {own}; finish the rebase, or `git -C {path} switch {own}`, \
+                         then merge again"
+                    ),
+                }
+            }
         }
     }
 }

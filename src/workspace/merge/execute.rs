@@ -45,7 +45,7 @@ pub(super) fn run(
             name: name.to_string(),
             branch: preview.branch.clone(),
             base: preview.base.clone(),
-            block: MergeBlock::NotABranch { refname: None },
+            block: Box::new(MergeBlock::NotABranch { refname: None }),
         });
     };
     let tip = preview.branch_tip.as_str();

@@ -157,7 +157,7 @@ pub fn merge(
         name: name.to_string(),
         branch: preview.branch.clone(),
         base: preview.base.clone(),
-        block,
+        block: Box::new(block),
     };
     if let Some(expected) = &options.expected_tip
         && *expected != preview.branch_tip
@@ -166,6 +166,9 @@ pub fn merge(
             expected: expected.clone(),
             found: preview.branch_tip.clone(),
         }));
+    }
+    if let Some(block) = preview.off_branch() {
+        return Err(blocked(block.clone()));
     }
     if preview.state.is_merged() {
         return Ok(MergeOutcome::UpToDate {

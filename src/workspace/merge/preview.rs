@@ -9,6 +9,7 @@ use super::block::MergeBlock;
 use super::inspect::{commits, fast_forward, files, is_clean, predict_conflicts, symbolic_name};
 use super::{Strategy, Uncommitted};
 use crate::git::{MergeState, worktree};
+use crate::workspace::checkout::{Checkout, checkout};
 use crate::workspace::{Context, WorkspaceError, WorkspaceName, assess};
 
 /// Everything the user should see before agreeing to a merge.
@@ -52,8 +53,17 @@ impl MergePreview {
             | MergeBlock::BaseCheckedOut { .. }
             | MergeBlock::NotFastForward { .. }
             | MergeBlock::BranchMissing
-            | MergeBlock::BranchMoved { .. } => true,
+            | MergeBlock::BranchMoved { .. }
+            | MergeBlock::OffBranch { .. } => true,
         })
+    }
+
+    /// The worktree's checkout, when it is not the workspace's branch: that
+    /// comes before "already merged", which is about the branch alone.
+    pub fn off_branch(&self) -> Option<&MergeBlock> {
+        self.blocks
+            .iter()
+            .find(|block| matches!(block, MergeBlock::OffBranch { .. }))
     }
 }
 
@@ -152,7 +162,7 @@ pub fn preview(
             name: name.to_string(),
             branch: record.branch.clone(),
             base: record.base.clone(),
-            block: MergeBlock::BranchMissing,
+            block: Box::new(MergeBlock::BranchMissing),
         });
     };
     let work = assess(ctx, &record)?;
@@ -164,6 +174,14 @@ pub fn preview(
         .map(str::to_owned);
 
     let mut blocks = Vec::new();
+    let found = checkout(&record.path, &record.branch)?;
+    if found != Checkout::Own {
+        blocks.push(MergeBlock::OffBranch {
+            own: record.branch.clone(),
+            path: record.path.clone(),
+            found,
+        });
+    }
     match refname.as_deref() {
         Some(r) if r.starts_with("refs/heads/") => {}
         Some(r) if r.starts_with("refs/remotes/") => blocks.push(MergeBlock::RemoteBase),

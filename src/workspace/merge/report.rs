@@ -1,11 +1,22 @@
 //! The merge preview in words: what the command line prints before asking,
 //! and what the dashboard's merge box shows.
 
-use super::{FastForward, LineChange, MergePreview};
+use super::{FastForward, LineChange, MergeBlock, MergePreview};
+use crate::workspace::checkout::Checkout;
 
 /// The preview as the user reads it before answering.
 pub fn describe_preview(p: &MergePreview) -> String {
     let mut out = format!("merge {} into {} ({})\n", p.branch, p.base, p.strategy);
+    if let Some(MergeBlock::OffBranch { found, own, .. }) = p.off_branch() {
+        let checked_out = match found {
+            Checkout::Other { branch } => format!("branch {branch}"),
+            Checkout::Detached | Checkout::Own => "no branch (HEAD detached)".to_owned(),
+        };
+        out.push_str(&format!(
+            "the workspace has {checked_out} checked out, not {own}: what was committed there \
+             is not part of this merge\n"
+        ));
+    }
     if p.state.is_merged() {
         return out;
     }

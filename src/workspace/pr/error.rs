@@ -29,6 +29,19 @@ pub enum PrError {
         hint: PushHint,
     },
     #[error(
+        "workspace {workspace}: its worktree {} has {} checked out, not {branch}, so a pull \
+         request of {branch} would leave out what was committed there; switch back \
+         (`git -C {} switch {branch}`) and bring that work over, then try again",
+        .path.display(), .checked_out, .path.display()
+    )]
+    OffBranch {
+        workspace: String,
+        branch: String,
+        path: PathBuf,
+        /// `branch NAME`, or `no branch (HEAD detached)`.
+        checked_out: String,
+    },
+    #[error(
         "workspace {workspace} has no commits that its base {base} lacks; commit the work on \
          {branch} first"
     )]

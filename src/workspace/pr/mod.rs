@@ -22,6 +22,7 @@ pub use state::{Checks, PrLifecycle, PrState, pr_state};
 use gh::Exit;
 use serde::Deserialize;
 
+use super::checkout::{Checkout, checkout};
 use super::{Context, WorkspaceError, WorkspaceName};
 use crate::state::WorkspaceRecord;
 
@@ -82,6 +83,20 @@ pub fn open_pr(
     gh: Option<&Gh>,
 ) -> Result<PrOutcome, WorkspaceError> {
     let record = ctx.find(name)?;
+    let checked_out = match checkout(&record.path, &record.branch)? {
+        Checkout::Own => None,
+        Checkout::Other { branch } => Some(format!("branch {branch}")),
+        Checkout::Detached => Some("no branch (HEAD detached)".to_owned()),
+    };
+    if let Some(checked_out) = checked_out {
+        return Err(PrError::OffBranch {
+            workspace: record.name,
+            branch: record.branch,
+            path: record.path,
+            checked_out,
+        }
+        .into());
+    }
     let summaries = commit_summaries(ctx, &record)?;
     let pushed = push::push_record(ctx, &record)?;
     let base = push::target_branch(ctx, &record.base, &pushed.remote)?;
