@@ -173,7 +173,7 @@ fn semantic_errors_name_the_key_and_the_file() {
         (
             "invalid/unknown_action.yaml",
             "keys.bindings.Q: `quit` is not an action; use one of new-workspace, focus-left, \
-             focus-down, focus-up, focus-right, focus-1 … focus-9, next-layout, zoom, \
+             focus-down, focus-up, focus-right, focus-1 … focus-9, choose-workspace, next-layout, zoom, \
              sidebar, scroll-mode, next-attention, send-prompt, ticket-board, show-diff, merge, pull-request, check-output, kill-agent, resume-agent, remove-workspace, \
              send-prefix, help, detach, or none to unbind the key",
         ),

@@ -78,6 +78,39 @@ fn three_agents_tile_and_typing_reaches_only_the_focused_one() {
 }
 
 #[test]
+fn the_chooser_focuses_the_workspace_whose_name_was_typed() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    three_agents(&t);
+    let dashboard = t.dashboard(&[], SIZE);
+    wait_for_all_ready(&dashboard);
+    dashboard.write(&[PREFIX, b"w"].concat()).unwrap();
+    wait_for_text(&dashboard, "Go to workspace");
+    // "a" leaves all three (gamma, beta, alpha all have one), "mm" gamma.
+    dashboard.write(b"mm").unwrap();
+    wait_for_screen(&dashboard, "only gamma listed", |s| {
+        s.contains("› mm") && s.contains(" 3 gamma") && !s.contains(" 1 alpha  ")
+    });
+    dashboard.write(b"\r").unwrap();
+    wait_for_screen(&dashboard, "the chooser closed", |s| {
+        !s.contains("Go to workspace")
+    });
+    dashboard.write(b"chosen\r").unwrap();
+    let screen = wait_for_text(&dashboard, "gamma got: chosen");
+    assert!(!screen.contains("alpha got: chosen"), "{screen}");
+
+    // Esc closes it and the focus stays.
+    dashboard.write(&[PREFIX, b"w"].concat()).unwrap();
+    wait_for_text(&dashboard, "Go to workspace");
+    dashboard.write(b"alp\x1b").unwrap();
+    wait_for_screen(&dashboard, "the chooser closed", |s| {
+        !s.contains("Go to workspace")
+    });
+    dashboard.write(b"again\r").unwrap();
+    wait_for_text(&dashboard, "gamma got: again");
+}
+
+#[test]
 fn detach_and_reattach_show_the_same_screens() {
     let t = TestRepo::new();
     let _server = Server(&t);

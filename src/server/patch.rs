@@ -114,6 +114,7 @@ fn plain(client: &Client) -> bool {
         | ClientOverlay::MergeConflict { .. }
         | ClientOverlay::Diff { .. }
         | ClientOverlay::Board { .. }
+        | ClientOverlay::Choose { .. }
         | ClientOverlay::SendPrompt(_)
         | ClientOverlay::CheckOutput { .. } => false,
     };

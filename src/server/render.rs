@@ -227,6 +227,7 @@ fn full_frame(
     let prompt_body;
     let cards;
     let diff_title;
+    let choices: Vec<ui::choose::ChooseRow<'_>>;
     let overlay = match overlay {
         ClientOverlay::None => Overlay::None,
         ClientOverlay::Help => Overlay::Help { bindings: help },
@@ -261,6 +262,27 @@ fn full_frame(
         ClientOverlay::Board { tickets, selected } => {
             cards = super::board::board_cards(tickets, *selected, &shown, git);
             Overlay::Board { cards: &cards }
+        }
+        ClientOverlay::Choose { filter, selected } => {
+            let picked = ui::choose::matching(panes.iter().map(|p| p.name), filter);
+            choices = picked
+                .into_iter()
+                .filter_map(|index| {
+                    let pane = panes.get(index)?;
+                    Some(ui::choose::ChooseRow {
+                        number: index + 1,
+                        name: pane.name,
+                        agent: pane.agent,
+                        status: pane.status,
+                        state: pane.state,
+                    })
+                })
+                .collect();
+            Overlay::Choose {
+                filter,
+                rows: &choices,
+                selected: *selected,
+            }
         }
         ClientOverlay::SendPrompt(input) => {
             prompt_title = format!("Prompt for {}", input.target);

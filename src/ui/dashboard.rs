@@ -72,7 +72,8 @@ pub fn draw(view: &DashboardView<'_>, area: Rect, buf: &mut Buffer) -> Option<Po
         | Overlay::Confirm { .. }
         | Overlay::Text { .. }
         | Overlay::Board { .. }
-        | Overlay::Diff { .. } => overlay::render(&view.overlay, area, buf),
+        | Overlay::Diff { .. }
+        | Overlay::Choose { .. } => overlay::render(&view.overlay, area, buf),
     }
 }
 

@@ -49,6 +49,8 @@ pub enum Action {
     ToggleZoom,
     /// Hide the sidebar to give its columns to the panes, or show it.
     ToggleSidebar,
+    /// A list of the workspaces to filter by name and focus one.
+    ChooseWorkspace,
     Detach,
     Help,
     /// Stop the focused agent (asks first); the workspace stays.
@@ -283,6 +285,7 @@ impl Default for Keymap {
             (char(' '), Action::NextLayout),
             (char('z'), Action::ToggleZoom),
             (char('b'), Action::ToggleSidebar),
+            (char('w'), Action::ChooseWorkspace),
             (char('x'), Action::KillAgent),
             (char('r'), Action::ResumeAgent),
             (char('m'), Action::Merge),

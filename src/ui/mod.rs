@@ -9,6 +9,7 @@
 //! input handling here, because the form's state lives in the view model.
 
 pub mod board;
+pub mod choose;
 pub mod dashboard;
 pub mod diff;
 pub mod form;
@@ -142,6 +143,12 @@ pub enum Overlay<'a> {
     /// A workspace's diff against its base.
     Diff {
         view: diff::DiffView<'a>,
+    },
+    /// The workspace chooser: the typed filter and the rows it leaves.
+    Choose {
+        filter: &'a str,
+        rows: &'a [choose::ChooseRow<'a>],
+        selected: usize,
     },
 }
 

@@ -56,6 +56,11 @@ pub fn render(overlay: &Overlay<'_>, area: Rect, buf: &mut Buffer) -> Option<Pos
             super::diff::render(view, area, buf);
             None
         }
+        Overlay::Choose {
+            filter,
+            rows,
+            selected,
+        } => super::choose::render(filter, rows, *selected, area, buf),
     }
 }
 

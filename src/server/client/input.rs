@@ -169,6 +169,13 @@ impl Client {
                 };
                 vec![Effect::Relayout]
             }
+            Action::ChooseWorkspace => {
+                self.overlay = ClientOverlay::Choose {
+                    filter: String::new(),
+                    selected: self.focus_index(panes).unwrap_or(0),
+                };
+                Vec::new()
+            }
             Action::ToggleSidebar => {
                 self.sidebar = self.sidebar.toggled();
                 vec![Effect::Relayout]
@@ -329,6 +336,11 @@ impl Client {
             | ClientOverlay::CheckOutput { .. }
             | ClientOverlay::Board { .. }
             | ClientOverlay::Diff { .. } => {}
+            ClientOverlay::Choose { filter, selected } => {
+                filter.push_str(&text.replace(['\r', '\n'], ""));
+                *selected = 0;
+                return Vec::new();
+            }
         }
         match self.focused(panes) {
             Some(pane) if pane.running == Running::Yes => vec![Effect::Write {

@@ -76,6 +76,12 @@ pub enum ClientOverlay {
         tickets: Vec<crate::tickets::Ticket>,
         selected: usize,
     },
+    /// The workspace chooser of `prefix w`; `selected` indexes the
+    /// workspaces `filter` leaves (`ui::choose::matching`).
+    Choose {
+        filter: String,
+        selected: usize,
+    },
 }
 
 /// Whether a removal may drop work (after the user confirmed twice).

@@ -2,7 +2,7 @@
 //! editor, and the yes/no questions. An open overlay takes every key; none
 //! reaches the pane or the keymap until it closes.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::{Client, ClientOverlay, Effect, PaneFacts, Running};
 use crate::pane::keys::encode_paste;
@@ -161,9 +161,45 @@ impl Client {
                     vec![Effect::Send { name, text }]
                 }
             },
+            ClientOverlay::Choose { .. } => self.choose_key(key, panes),
             ClientOverlay::None => return None,
         };
         Some(effects)
+    }
+
+    /// A key in the workspace chooser: typing filters, arrows (or C-n,
+    /// C-p) move, Enter focuses the selected workspace, Esc closes.
+    fn choose_key(&mut self, key: &KeyEvent, panes: &[PaneFacts]) -> Vec<Effect> {
+        let ClientOverlay::Choose { filter, selected } = &mut self.overlay else {
+            return Vec::new();
+        };
+        let picked = crate::ui::choose::matching(panes.iter().map(|p| p.name.as_str()), filter);
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let plain = !ctrl && !key.modifiers.contains(KeyModifiers::ALT);
+        let last = picked.len().saturating_sub(1);
+        let code = key.code;
+        if code == KeyCode::Esc {
+            self.overlay = ClientOverlay::None;
+        } else if code == KeyCode::Enter {
+            if let Some(pane) = picked.get(*selected).and_then(|&i| panes.get(i)) {
+                let name = pane.name.clone();
+                self.overlay = ClientOverlay::None;
+                return self.set_focus(name);
+            }
+        } else if code == KeyCode::Up || (ctrl && code == KeyCode::Char('p')) {
+            *selected = selected.saturating_sub(1);
+        } else if matches!(code, KeyCode::Down | KeyCode::Tab)
+            || (ctrl && code == KeyCode::Char('n'))
+        {
+            *selected = (*selected + 1).min(last);
+        } else if code == KeyCode::Backspace {
+            filter.pop();
+            *selected = 0;
+        } else if let (KeyCode::Char(c), true) = (code, plain) {
+            filter.push(c);
+            *selected = 0;
+        }
+        Vec::new()
     }
 }
 

@@ -119,6 +119,42 @@ fn killing_asks_first() {
 }
 
 #[test]
+fn the_chooser_filters_moves_and_focuses_and_keeps_its_keys_from_the_panes() {
+    let mut c = client();
+    let panes = ["api", "auth", "billing", "auth-tests"].map(|n| pane(n, Running::Yes));
+    c.handle(&ctrl('b'), &panes, &[]);
+    assert_eq!(c.handle(&key(KeyCode::Char('w')), &panes, &[]), []);
+    let chooser = |filter: &str, selected| ClientOverlay::Choose {
+        filter: filter.into(),
+        selected,
+    };
+    assert_eq!(c.overlay, chooser("", 0));
+    // Typed keys filter: "aut" leaves auth and auth-tests; nothing is
+    // written to a pane.
+    for ch in "aut".chars() {
+        assert_eq!(c.handle(&key(KeyCode::Char(ch)), &panes, &[]), []);
+    }
+    c.handle(&key(KeyCode::Down), &panes, &[]);
+    c.handle(&key(KeyCode::Down), &panes, &[]);
+    assert_eq!(c.overlay, chooser("aut", 1), "stops at the last match");
+    c.handle(&ctrl('p'), &panes, &[]);
+    assert_eq!(c.overlay, chooser("aut", 0));
+    c.handle(&key(KeyCode::Backspace), &panes, &[]);
+    c.handle(&key(KeyCode::Char('h')), &panes, &[]);
+    c.handle(&ctrl('n'), &panes, &[]);
+    assert_eq!(c.overlay, chooser("auh", 0), "no match: nowhere to move");
+    assert_eq!(c.handle(&key(KeyCode::Enter), &panes, &[]), []);
+    c.handle(&key(KeyCode::Backspace), &panes, &[]);
+    c.handle(&key(KeyCode::Tab), &panes, &[]);
+    assert_eq!(
+        c.handle(&key(KeyCode::Enter), &panes, &[]),
+        [Effect::Relayout]
+    );
+    assert_eq!(c.overlay, ClientOverlay::None);
+    assert_eq!(c.focus.as_deref(), Some("auth-tests"));
+}
+
+#[test]
 fn a_click_focuses_a_pane_and_mouse_reaches_a_pane_that_asked() {
     let mut c = client();
     let mut panes = [pane("a", Running::Yes), pane("b", Running::Yes)];

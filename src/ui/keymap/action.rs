@@ -11,7 +11,7 @@ use super::Action;
 
 impl Action {
     /// Every action, in the order the help overlay lists them.
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 32] = [
         Action::NewWorkspace,
         Action::FocusLeft,
         Action::FocusDown,
@@ -26,6 +26,7 @@ impl Action {
         Action::FocusNumber { n: 7 },
         Action::FocusNumber { n: 8 },
         Action::FocusNumber { n: 9 },
+        Action::ChooseWorkspace,
         Action::NextLayout,
         Action::ToggleZoom,
         Action::ToggleSidebar,
@@ -65,6 +66,7 @@ impl Action {
             Action::NextLayout => "Next layout: tiled, main + stack, zoom",
             Action::ToggleZoom => "Zoom the focused pane, or unzoom",
             Action::ToggleSidebar => "Hide the sidebar (panes get its columns), or show it",
+            Action::ChooseWorkspace => "Go to a workspace: type part of its name, Enter",
             Action::Detach => "Detach; agents keep running",
             Action::Help => "Show these keys",
             Action::KillAgent => "Stop the focused agent (asks first; the workspace stays)",
@@ -99,6 +101,7 @@ impl fmt::Display for Action {
             Action::NextLayout => "next-layout",
             Action::ToggleZoom => "zoom",
             Action::ToggleSidebar => "sidebar",
+            Action::ChooseWorkspace => "choose-workspace",
             Action::Detach => "detach",
             Action::Help => "help",
             Action::KillAgent => "kill-agent",

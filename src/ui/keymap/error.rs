@@ -112,6 +112,7 @@ fn action_names() -> String {
             | Action::NextLayout
             | Action::ToggleZoom
             | Action::ToggleSidebar
+            | Action::ChooseWorkspace
             | Action::Detach
             | Action::Help
             | Action::KillAgent

@@ -249,6 +249,7 @@ fn describe_groups_the_keys_of_each_action() {
         ("C-b ↑/k", "Focus the pane above"),
         ("C-b →/l", "Focus the pane on the right"),
         ("C-b 1…9", "Focus pane 1–9"),
+        ("C-b w", "Go to a workspace: type part of its name, Enter"),
         ("C-b Space", "Next layout: tiled, main + stack, zoom"),
         ("C-b z", "Zoom the focused pane, or unzoom"),
         (
@@ -353,7 +354,7 @@ fn config_errors_name_the_entry_and_the_fix() {
         (
             keys("C-b", &[("Q", "quit")]),
             "keys.bindings.Q: `quit` is not an action; use one of new-workspace, focus-left, \
-             focus-down, focus-up, focus-right, focus-1 … focus-9, next-layout, zoom, \
+             focus-down, focus-up, focus-right, focus-1 … focus-9, choose-workspace, next-layout, zoom, \
              sidebar, scroll-mode, next-attention, send-prompt, ticket-board, show-diff, merge, pull-request, check-output, kill-agent, resume-agent, remove-workspace, \
              send-prefix, help, detach, or none to unbind the key",
         ),
