@@ -38,7 +38,7 @@ fn a_merge_refuses_a_worktree_on_another_branch_instead_of_saying_merged() {
     let preview = workspace::preview(&t.ctx(), &name("feat"), Strategy::Merge).unwrap();
     let described = workspace::describe_preview(&preview);
     assert!(
-        described.contains("the workspace has branch fix checked out, not grove/feat"),
+        described.contains("its worktree is on branch fix, not grove/feat:"),
         "{described}"
     );
     let main_before = t.git(&t.root, &["rev-parse", "main"]);
@@ -52,7 +52,13 @@ fn a_merge_refuses_a_worktree_on_another_branch_instead_of_saying_merged() {
         text.contains("has branch fix checked out, not grove/feat"),
         "{text}"
     );
-    assert!(text.contains("switch grove/feat"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "(in {}: `git switch grove/feat && git merge fix`)",
+            ws.path.display()
+        )),
+        "{text}"
+    );
     assert_eq!(kind_of(&anyhow::Error::from(err)), FailureKind::Refused);
     assert_eq!(t.git(&t.root, &["rev-parse", "main"]), main_before);
 

@@ -90,18 +90,17 @@ impl fmt::Display for MergeBlock {
                 match found {
                     Checkout::Other { branch } => write!(
                         f,
-                        "its worktree {path} has branch {branch} checked out, not {own}, and \
-                         what was committed there is not part of this merge; bring it over \
-                         (`git -C {path} switch {own} && git -C {path} merge {branch}`), then \
-                         merge again"
+                        "its worktree has branch {branch} checked out, not {own}, so what was \
+                         committed there is not part of this merge; bring it over (in {path}: \
+                         `git switch {own} && git merge {branch}`), then merge again"
                     ),
                     // `Own` is never a block; worded for completeness.
                     Checkout::Detached | Checkout::Own => write!(
                         f,
-                        "its worktree {path} has no branch checked out (HEAD is detached: a \
-                         rebase in progress, or a commit checked out), so its latest commits may \
-                         not be on {own}; finish the rebase, or `git -C {path} switch {own}`, \
-                         then merge again"
+                        "its worktree has no branch checked out (HEAD is detached: a rebase in \
+                         progress, or a commit checked out), so its latest commits may not be on \
+                         {own}; finish the rebase, or switch back (in {path}: `git switch \
+                         {own}`), then merge again"
                     ),
                 }
             }

@@ -13,8 +13,8 @@ pub fn describe_preview(p: &MergePreview) -> String {
             Checkout::Detached | Checkout::Own => "no branch (HEAD detached)".to_owned(),
         };
         out.push_str(&format!(
-            "the workspace has {checked_out} checked out, not {own}: what was committed there \
-             is not part of this merge\n"
+            "its worktree is on {checked_out}, not {own}:\n  \
+             what was committed there is not part of this merge\n"
         ));
     }
     if p.state.is_merged() {
