@@ -8,9 +8,9 @@
 //! while the agent's git has just taken `index.lock` nothing is read at all:
 //! the caller gets [`StateRead::Busy`] and comes back later. A lock older than
 //! [`LOCK_PATIENCE`] is read through and reported in
-//! [`GitState::index_lock`]: a commit's hook can hold it for minutes, and a git
-//! killed with SIGKILL leaves it behind for good, and waiting on either froze
-//! the sidebar.
+//! [`GitState::index_lock`]: a commit's hook can hold it for minutes and a git
+//! killed with SIGKILL leaves it for good, and waiting on either froze the
+//! sidebar.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

@@ -2,8 +2,8 @@
 //! worktree on a branch of its own, and merges, removes and reports that
 //! branch; an agent that switches to another one (`git switch -c fix`), or
 //! stops in a rebase with HEAD detached, commits where none of those look.
-//! The sidebar, `grove merge`, `grove rm` and a job's finishing step ask
-//! here first, so that such work is neither merged as if it were on the
+//! The sidebar, `grove merge`, `grove pr`, `grove rm` and a job's
+//! finishing step ask here first, so that such work is neither merged as if it were on the
 //! branch nor dropped unseen.
 
 use std::ffi::OsStr;

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::checkout::Checkout;
 use crate::git::state::{GitState, MergeSummary};
 
 /// The repository's `check` command, as it stands for a workspace's HEAD.
@@ -112,12 +113,12 @@ pub fn readiness(
 ) -> Readiness {
     // Everything below is about the checkout, which is not the branch a
     // merge takes.
-    if let Some(own) = branch
-        && state.branch.as_deref() != Some(own)
-    {
-        return Readiness::OffBranch {
-            head: state.branch.clone(),
-        };
+    if let Some(own) = branch {
+        match Checkout::of(own, state.branch.as_deref()) {
+            Checkout::Own => {}
+            Checkout::Other { branch } => return Readiness::OffBranch { head: Some(branch) },
+            Checkout::Detached => return Readiness::OffBranch { head: None },
+        }
     }
     let dirty = state.uncommitted.files > 0 || state.untracked > 0;
     match state.merge {
