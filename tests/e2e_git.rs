@@ -333,6 +333,27 @@ fn a_worktree_switched_to_another_branch_is_shown_as_such() {
     });
     let dashboard = t.dashboard(&[], SIZE);
     wait_for_text(&dashboard, "On branch fix");
+    // The merge key says so before and after y; the refusal is shown
+    // whole, wrapped, with what to do.
+    dashboard.write(b"\x02m").unwrap();
+    wait_for_text(
+        &dashboard,
+        "its worktree is on branch fix, not grove/agent:",
+    );
+    dashboard.write(b"y").unwrap();
+    let screen = wait_for_text(&dashboard, "Not merged");
+    // The box's rows read as one text once the borders are gone.
+    let joined = screen
+        .replace(['│', '┃'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        joined.contains("`git switch grove/agent && git merge fix`), then merge again"),
+        "{screen}"
+    );
+    dashboard.write(b"q").unwrap();
+    wait_for_screen(&dashboard, "the box closed", |s| !s.contains("Not merged"));
     drop(dashboard);
     t.git(&agent, &["switch", "--quiet", "grove/agent"]);
     wait_until("its own branch again", || {

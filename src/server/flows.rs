@@ -181,7 +181,12 @@ impl Session {
                     name,
                 };
             }
-            Err(failed) => client.message = Some(failed.message),
+            Err(failed) => {
+                client.message = None;
+                client.overlay = ClientOverlay::MergeRefused {
+                    text: failed.message,
+                };
+            }
         }
         if let Some((repo, kind)) = event {
             self.emit(&repo, kind);

@@ -116,7 +116,8 @@ fn plain(client: &Client) -> bool {
         | ClientOverlay::Board { .. }
         | ClientOverlay::Choose { .. }
         | ClientOverlay::SendPrompt(_)
-        | ClientOverlay::CheckOutput { .. } => false,
+        | ClientOverlay::CheckOutput { .. }
+        | ClientOverlay::MergeRefused { .. } => false,
     };
     let screens_only = match client.dirty {
         Dirty::Screens => true,

@@ -228,6 +228,7 @@ fn full_frame(
     let cards;
     let diff_title;
     let choices: Vec<ui::choose::ChooseRow<'_>>;
+    let refusal;
     let overlay = match overlay {
         ClientOverlay::None => Overlay::None,
         ClientOverlay::Help => Overlay::Help { bindings: help },
@@ -282,6 +283,14 @@ fn full_frame(
                 filter,
                 rows: &choices,
                 selected: *selected,
+            }
+        }
+        ClientOverlay::MergeRefused { text } => {
+            refusal = ui::wrapped(text);
+            Overlay::Text {
+                title: "Not merged",
+                body: &refusal,
+                footer: "any key closes",
             }
         }
         ClientOverlay::SendPrompt(input) => {

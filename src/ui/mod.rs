@@ -33,6 +33,7 @@ mod wire_tests;
 
 pub use dashboard::render;
 pub use form::FormOutcome;
+pub use overlay::wrapped;
 pub use prompt_input::PromptInput;
 pub use screen::{DrawnScreen, draw as draw_screen, draw_row as draw_screen_row};
 pub use sidebar::entry_at as sidebar_entry_at;

@@ -68,6 +68,12 @@ pub fn render(overlay: &Overlay<'_>, area: Rect, buf: &mut Buffer) -> Option<Pos
 /// usually a log whose columns mean something).
 const TEXT_WIDTH: usize = 100;
 
+/// `text` wrapped at word boundaries to fit a text box: for prose, such as
+/// an error that says what to do, which cutting would lose.
+pub fn wrapped(text: &str) -> String {
+    theme::wrap_words(text, TEXT_WIDTH - 4).join("\n")
+}
+
 fn text_box(title: &str, body: &str, footer: &str, area: Rect, buf: &mut Buffer) {
     let lines: Vec<&str> = body.lines().collect();
     let widest = lines.iter().map(|l| theme::width(l)).max().unwrap_or(0);

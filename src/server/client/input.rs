@@ -334,6 +334,7 @@ impl Client {
             | ClientOverlay::MergePreview { .. }
             | ClientOverlay::MergeConflict { .. }
             | ClientOverlay::CheckOutput { .. }
+            | ClientOverlay::MergeRefused { .. }
             | ClientOverlay::Board { .. }
             | ClientOverlay::Diff { .. } => {}
             ClientOverlay::Choose { filter, selected } => {

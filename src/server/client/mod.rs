@@ -59,6 +59,11 @@ pub enum ClientOverlay {
         prompt: String,
         text: String,
     },
+    /// Why a merge did not run, whole: its refusals say what to do, and
+    /// the status line would cut them.
+    MergeRefused {
+        text: String,
+    },
     /// The last check's output (read from the session when drawn).
     CheckOutput {
         name: String,

@@ -91,7 +91,7 @@ impl Client {
                     false => Vec::new(),
                 }
             }
-            ClientOverlay::CheckOutput { .. } => {
+            ClientOverlay::CheckOutput { .. } | ClientOverlay::MergeRefused { .. } => {
                 self.overlay = ClientOverlay::None;
                 Vec::new()
             }
