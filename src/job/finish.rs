@@ -15,7 +15,7 @@ use super::changes::{self, Changes};
 use super::ledger::{CheckResult, ItemState};
 use super::merge::{Merge, merge_without_checkout};
 use super::{Item, JobSpec};
-use crate::workspace::checkout::{Checkout, checkout};
+use crate::workspace::checkout::checkout;
 use crate::workspace::{
     self, Context, MergeOptions, MergeOutcome, RemoveMode, Strategy, Uncommitted, WorkspaceName,
 };
@@ -66,16 +66,11 @@ pub fn finish_item(
     }
     // An agent that switched branch committed where the merge does not
     // look: "changed nothing" would be a lie, and a merge would miss it.
-    let found = checkout(&worktree, &record.branch)?;
-    if found != Checkout::Own {
-        let on = match &found {
-            Checkout::Other { branch } => format!("on branch {branch}"),
-            Checkout::Detached | Checkout::Own => "with HEAD detached".to_owned(),
-        };
+    if let Some(on) = checkout(&worktree, &record.branch)?.instead() {
         return Ok(Finished {
             state: ItemState::Failed,
             reason: Some(format!(
-                "the agent left its worktree {on}, not on {}, so its commits are not on the \
+                "the agent left its worktree on {on}, not on {}, so its commits are not on the \
                  item's branch; bring them over there and resume the job",
                 record.branch
             )),

@@ -34,6 +34,16 @@ impl Checkout {
             None => Checkout::Detached,
         }
     }
+
+    /// What is checked out instead of the workspace's branch, in words
+    /// (`branch fix`, `no branch (HEAD detached)`); `None` when it is its own.
+    pub fn instead(&self) -> Option<String> {
+        match self {
+            Checkout::Own => None,
+            Checkout::Other { branch } => Some(format!("branch {branch}")),
+            Checkout::Detached => Some("no branch (HEAD detached)".to_owned()),
+        }
+    }
 }
 
 /// What the worktree at `worktree` has checked out, against `own`.

@@ -2,16 +2,13 @@
 //! and what the dashboard's merge box shows.
 
 use super::{FastForward, LineChange, MergeBlock, MergePreview};
-use crate::workspace::checkout::Checkout;
 
 /// The preview as the user reads it before answering.
 pub fn describe_preview(p: &MergePreview) -> String {
     let mut out = format!("merge {} into {} ({})\n", p.branch, p.base, p.strategy);
-    if let Some(MergeBlock::OffBranch { found, own, .. }) = p.off_branch() {
-        let checked_out = match found {
-            Checkout::Other { branch } => format!("branch {branch}"),
-            Checkout::Detached | Checkout::Own => "no branch (HEAD detached)".to_owned(),
-        };
+    if let Some(MergeBlock::OffBranch { found, own, .. }) = p.off_branch()
+        && let Some(checked_out) = found.instead()
+    {
         out.push_str(&format!(
             "its worktree is on {checked_out}, not {own}:\n  \
              what was committed there is not part of this merge\n"

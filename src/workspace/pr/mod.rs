@@ -22,7 +22,7 @@ pub use state::{Checks, PrLifecycle, PrState, pr_state};
 use gh::Exit;
 use serde::Deserialize;
 
-use super::checkout::{Checkout, checkout};
+use super::checkout::checkout;
 use super::{Context, WorkspaceError, WorkspaceName};
 use crate::state::WorkspaceRecord;
 
@@ -83,12 +83,7 @@ pub fn open_pr(
     gh: Option<&Gh>,
 ) -> Result<PrOutcome, WorkspaceError> {
     let record = ctx.find(name)?;
-    let checked_out = match checkout(&record.path, &record.branch)? {
-        Checkout::Own => None,
-        Checkout::Other { branch } => Some(format!("branch {branch}")),
-        Checkout::Detached => Some("no branch (HEAD detached)".to_owned()),
-    };
-    if let Some(checked_out) = checked_out {
+    if let Some(checked_out) = checkout(&record.path, &record.branch)?.instead() {
         return Err(PrError::OffBranch {
             workspace: record.name,
             branch: record.branch,
