@@ -536,6 +536,57 @@ fn a_prompt_given_to_new_waits_through_a_quiet_start() {
     );
 }
 
+/// A first-run screen no rule knows (a theme to choose, a login): it asks
+/// for one key, then clears the screen, asks for bracketed paste, shows its
+/// idle prompt and records what it reads.
+const SETUP_AGENT: &str = r#"stty raw -echo
+printf 'Choose a theme\r\n  1. dark\r\n  2. light\r\nchoice: '
+dd bs=1 count=1 of="$1/$GROVE_WORKSPACE.choice" 2>/dev/null
+printf '\033[2J\033[H\033[?2004hREADY> '
+exec cat > "$1/$GROVE_WORKSPACE.in"
+"#;
+
+/// An agent that stops on a screen its profile does not know is not left
+/// "starting" for good: once the start's patience runs out it waits for
+/// the user, who is told why, and the prompt given to `new` is held until
+/// the question is answered and the agent is ready, not typed into it.
+#[test]
+fn a_start_on_a_screen_no_rule_knows_asks_for_the_user() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    let dir = use_script_agent(&t, SETUP_AGENT, LOADING_RULES, "");
+    let prompt = "add tests";
+    t.grove_ok(&["new", "setup", "--prompt", prompt]);
+    let mut timeline = Timeline::default();
+    let w = wait_for_state(
+        &t,
+        "setup",
+        "waiting",
+        grove::agent::status::START_PATIENCE + TIMEOUT,
+        &mut timeline,
+    );
+    assert!(
+        reason(&w).starts_with("no status rule knows its screen"),
+        "{w:#}"
+    );
+    assert_eq!(w["attention"], true, "{w:#}");
+    // dd makes its file as it starts, and fills it once it reads a key.
+    let choice = std::fs::read(dir.join("setup.choice")).unwrap_or_default();
+    assert_eq!(
+        choice.escape_ascii().to_string(),
+        "",
+        "what the setup screen read before it was answered"
+    );
+
+    t.grove_ok(&["send", "setup", "--key", "1"]);
+    state(&t, "setup", "idle", &mut timeline);
+    assert_eq!(std::fs::read(dir.join("setup.choice")).unwrap(), b"1");
+    assert_recorded(
+        &dir.join("setup.in"),
+        &[pasted(prompt), b"\r".to_vec()].concat(),
+    );
+}
+
 /// An agent that draws its idle screen before it reads pastes gets its
 /// prompt as a paste: typed at once it would arrive as keys, Enter with it,
 /// which Gemini CLI takes without the Enter.

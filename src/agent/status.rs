@@ -52,6 +52,14 @@ pub const IDLE_SETTLE: Duration = Duration::from_millis(300);
 /// that had done nothing "working", then "done".
 pub const WORK_SETTLE: Duration = Duration::from_millis(100);
 
+/// How long after its first output a starting agent may show a screen no
+/// rule knows before it is taken to be asking something. Agents draw their
+/// input box within a few seconds; one that has not after this is on a
+/// login, setup or update screen, or is a version whose screens its
+/// profile does not know. Either way the user must look, and "starting"
+/// for good would hide it.
+pub const START_PATIENCE: Duration = Duration::from_secs(15);
+
 /// Whether the user has looked at an agent since it finished.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Seen {
@@ -145,6 +153,8 @@ pub struct Change {
 pub struct Tracker {
     status: Status,
     last_output: Option<Instant>,
+    /// When the pane first printed: a start's patience runs from there.
+    first_output: Option<Instant>,
     last_look: Option<Instant>,
     /// The first output since the last look, and how long it may wait to
     /// be looked at (only a working agent's may).
@@ -180,6 +190,7 @@ impl Tracker {
                 since: unix_now(),
             },
             last_output: None,
+            first_output: None,
             last_look: None,
             unlooked: None,
             timer: None,
@@ -235,6 +246,7 @@ impl Tracker {
     /// ([`OUTPUT_SETTLE`]) or within [`LOOK_CEILING`].
     pub fn output(&mut self, now: Instant) {
         self.last_output = Some(now);
+        self.first_output.get_or_insert(now);
         if self.exited() {
             return;
         }
@@ -311,8 +323,28 @@ impl Tracker {
             self.timer = self.last_output.filter(|_| active).map(|at| at + QUIET);
             return match (active, self.status.state) {
                 // A profile that can recognise the idle screen waits for
-                // it: a slow starter is quiet before it draws.
-                (false, State::Starting) if rules.knows_idle() => None,
+                // it: a slow starter is quiet before it draws. But not for
+                // ever: a screen still unknown long after the agent drew
+                // it is asking the user something.
+                (false, State::Starting) if rules.knows_idle() => {
+                    let patience = self.first_output.map(|first| first + START_PATIENCE);
+                    match patience {
+                        Some(at) if now >= at && !seen.tail.trim().is_empty() => self.set(
+                            State::WaitingForInput,
+                            format!(
+                                "no status rule knows its screen {} s after it started: \
+                                 a login or setup screen, or a version its profile does not know",
+                                START_PATIENCE.as_secs()
+                            ),
+                            focus,
+                        ),
+                        Some(at) if now < at => {
+                            self.timer = Some(at);
+                            None
+                        }
+                        Some(_) | None => None,
+                    }
+                }
                 (false, State::Working | State::WaitingForInput | State::Starting) => {
                     let quiet = quiet_for.map_or(0.0, |q| q.as_secs_f32());
                     let reason = format!("no status rule matches and no output for {quiet:.1} s");

@@ -396,3 +396,66 @@ fn a_working_title_spares_reading_the_screen_until_it_changes() {
     let plain = rules();
     assert_eq!(tracker.rows_to_read("⠐ Claude", &plain), plain.rows());
 }
+
+/// A login screen, a first-run setup, or an agent whose new version draws
+/// an input box its profile does not know: "starting" for good would hide
+/// it, so once the start's patience runs out the user is asked to look.
+#[test]
+fn a_start_no_rule_recognises_asks_for_the_user_after_its_patience() {
+    let t = Clock(Instant::now());
+    let r = rules();
+    let mut tracker = Tracker::new();
+    tracker.output(t.at(0));
+    let login = screen("Select login method:\n 1. Account\n 2. API key");
+    tracker.observe(t.at(0), &login, &r, Focus::Unfocused);
+    tracker.output(t.at(200));
+    let quiet = t.at(200) + QUIET;
+    assert_eq!(tracker.due(), Some(t.at(200)));
+    tracker.observe(t.at(200), &login, &r, Focus::Unfocused);
+    assert_eq!(tracker.due(), Some(quiet));
+    tracker.observe(quiet, &login, &r, Focus::Unfocused);
+    assert_eq!(tracker.status().state, State::Starting);
+    // Quiet, unknown: looked at again when the patience runs out, without
+    // more output.
+    let patience = t.at(0) + START_PATIENCE;
+    assert_eq!(tracker.due(), Some(patience));
+    let change = tracker.observe(patience, &login, &r, Focus::Unfocused);
+    assert_eq!(change.map(|c| c.to), Some(State::WaitingForInput));
+    assert!(
+        tracker
+            .status()
+            .reason
+            .starts_with("no status rule knows its screen 15 s"),
+        "{}",
+        tracker.status().reason
+    );
+    // Nothing more is due: a question stays until the pane moves.
+    assert_eq!(tracker.due(), None);
+    // Answered, the agent draws its prompt: idle, and nothing was worked on.
+    tracker.output(patience + QUIET);
+    tracker.observe(patience + QUIET, &screen("> "), &r, Focus::Unfocused);
+    tracker.observe(
+        patience + QUIET + IDLE_SETTLE,
+        &screen("> "),
+        &r,
+        Focus::Unfocused,
+    );
+    assert_eq!(tracker.status().state, State::Idle { seen: Seen::Seen });
+}
+
+/// A blank screen is nothing to answer, and an agent that printed nothing
+/// has shown nothing: neither is taken for a question.
+#[test]
+fn a_start_that_shows_nothing_is_not_a_question() {
+    let t = Clock(Instant::now());
+    let r = rules();
+    let mut silent = Tracker::new();
+    silent.observe(t.at(0) + START_PATIENCE, &screen(""), &r, Focus::Unfocused);
+    assert_eq!(silent.status().state, State::Starting);
+    assert_eq!(silent.due(), None);
+    let mut cleared = Tracker::new();
+    cleared.output(t.at(0));
+    let late = t.at(0) + START_PATIENCE;
+    cleared.observe(late, &screen("  \n "), &r, Focus::Unfocused);
+    assert_eq!(cleared.status().state, State::Starting);
+}

@@ -40,8 +40,10 @@ pub const PROMPT_PASTE_GRACE: Duration = Duration::from_secs(2);
 /// prompt up (to leave idle), so that a `grove wait --until idle` after it
 /// waits for the turn, not for the screen from before it.
 pub const PROMPT_TAKEN: Duration = Duration::from_secs(3);
-/// The longest a prompt waits for its agent to be ready: an agent whose
-/// screen no rule recognises still gets it.
+/// The longest a prompt waits for a starting agent to be ready: one that
+/// stays blank, or whose profile cannot tell its idle screen, still gets
+/// it. (A screen no rule knows is a question before this: the tracker's
+/// `START_PATIENCE`, and a question holds the prompt until it is answered.)
 const PROMPT_MAX_WAIT: Duration = Duration::from_secs(30);
 
 /// A prompt on its way into an agent: pasted once the agent is ready for
