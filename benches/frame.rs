@@ -98,6 +98,7 @@ fn view<'a>(screens: &'a [vt100::Parser], status: &'a AgentStatus) -> DashboardV
             agent: "claude",
             status,
             state: Some(grove::agent::State::Working),
+            reason: Some("screen shows \"esc to interrupt\" (working rule 1)"),
             scroll: None,
             screen: Some(parser.screen()),
             drawn: None,

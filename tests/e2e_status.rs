@@ -325,12 +325,18 @@ fn finished_work_in_another_pane_is_marked_rings_and_is_one_key_away() {
     // The dashboard has alpha focused; beta works and finishes.
     t.grove_ok(&["send", "beta", "build it"]);
     state(&t, "beta", "working", &mut timeline);
+    // Its pane's bottom border says why.
+    wait_for_screen(&dashboard, "beta's reason on its border", |s| {
+        s.contains("╰ screen shows \"esc to interrupt\" (working rule 1) ")
+    });
     let before = bells(&dashboard);
     open_gate(&gates, "beta", 1);
     let w = state(&t, "beta", "idle", &mut timeline);
     assert_eq!(w["attention"], true, "{w:#}");
     let screen = wait_for_screen(&dashboard, "beta marked done, unseen", |s| {
-        sidebar_line(s, "beta").is_some_and(|l| l.contains('✓')) && s.contains("beta needs you")
+        sidebar_line(s, "beta").is_some_and(|l| l.contains('✓'))
+            && s.contains("beta needs you")
+            && s.contains("╰ screen shows \"READY>\" (idle rule 1) ")
     });
     assert!(
         sidebar_line(&screen, "alpha").is_some_and(|l| !l.contains('✓')),

@@ -52,6 +52,7 @@ impl Session {
         }
         let focused = self.focused_workspaces();
         let mut changes = Vec::new();
+        let mut reasons = Vec::new();
         for workspace in self.table.all_mut() {
             let Some(live) = workspace.live.as_mut() else {
                 continue;
@@ -77,15 +78,23 @@ impl Session {
                 true => Focus::Focused,
                 false => Focus::Unfocused,
             };
-            if let Some(change) = live
+            let before = live.tracker.status().reason.clone();
+            match live
                 .tracker
                 .observe(now.into_std(), &seen, &live.rules, focus)
             {
-                changes.push((key, change));
+                Some(change) => changes.push((key, change)),
+                // The same state for another reason: the pane's border
+                // says why, so it is drawn again.
+                None if live.tracker.status().reason != before => reasons.push(key.0),
+                None => {}
             }
         }
         for (key, change) in changes {
             self.status_changed(&key, &change);
+        }
+        for repo in reasons {
+            self.touch_repo(&repo);
         }
     }
 

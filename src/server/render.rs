@@ -167,6 +167,7 @@ fn full_frame(
                 agent: w.record.agent.as_deref().unwrap_or(""),
                 status,
                 state: w.agent_activity(),
+                reason: w.agent_reason(),
                 scroll: scroll.map(|s| s.marks),
                 screen: scroll
                     .and_then(|s| s.view.as_ref())

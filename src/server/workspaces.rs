@@ -81,6 +81,15 @@ impl Workspace {
         }
     }
 
+    /// Why the running agent is in [`Self::agent_activity`]'s state.
+    pub fn agent_reason(&self) -> Option<&str> {
+        let live = self.live.as_ref()?;
+        match live.status {
+            AgentStatus::Running => Some(live.tracker.status().reason.as_str()),
+            AgentStatus::Exited { .. } | AgentStatus::Stopped => None,
+        }
+    }
+
     pub fn agent_state(&self) -> Option<crate::agent::Status> {
         let live = self.live.as_ref()?;
         match live.status {

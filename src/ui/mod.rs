@@ -73,6 +73,9 @@ pub struct PaneView<'a> {
     pub status: &'a AgentStatus,
     /// What the agent is doing, once its tracker has looked.
     pub state: Option<crate::agent::State>,
+    /// Why its tracker says so (the rule that matched, the signal), drawn
+    /// on the bottom border: a status the user can check.
+    pub reason: Option<&'a str>,
     /// Scroll mode's cursor and marked lines, when this pane is in it.
     pub scroll: Option<ScrollMarks>,
     /// The emulator's screen; `None` when no process ran since the server

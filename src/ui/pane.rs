@@ -1,5 +1,5 @@
-//! One pane: its border, its title (number, name, agent, status), its
-//! branch, and inside either the agent's screen ([`super::screen`]) or a
+//! One pane: its border, its title (number, name, agent, status), the
+//! status's reason and its branch, and inside either the agent's screen ([`super::screen`]) or a
 //! hint on how to start it; plus where the real cursor goes.
 //!
 //! The border is drawn by hand rather than with a `Block`, which also
@@ -155,11 +155,39 @@ fn draw_titles(pane: &PaneView<'_>, number: usize, focus: Focus, area: Rect, buf
         Line::from(name)
     };
     buf.set_line(area.x + 1, area.y, &title, area.width - 2);
-    let branch = Line::from(Span::styled(format!(" {} ", pane.branch), theme::hint()));
-    let branch_width = branch.width();
-    if !pane.branch.is_empty() && branch_width <= room && area.height > 1 {
+    if area.height < 2 {
+        return;
+    }
+    // The bottom border: the status's reason on the left, the branch on
+    // the right. The reason goes first when both do not fit: the sidebar
+    // names the branch too, but nothing else says why.
+    let bottom = area.bottom() - 1;
+    let branch = format!(" {} ", pane.branch);
+    let branch_width = match pane.branch.is_empty() {
+        true => 0,
+        false => theme::width(&branch),
+    };
+    let reason_room = match pane.reason {
+        Some(reason) if theme::width(reason) + 3 + branch_width > room => room,
+        Some(_) | None => room.saturating_sub(branch_width + 1),
+    };
+    if let Some(reason) = pane.reason.filter(|_| reason_room >= 4) {
+        let why = format!(" {} ", theme::fit(reason, reason_room - 2));
+        buf.set_line(
+            area.x + 1,
+            bottom,
+            &Line::styled(why, theme::hint()),
+            area.width - 2,
+        );
+    }
+    if branch_width > 0 && reason_room + branch_width < room {
         let x = area.right() - 1 - u16::try_from(branch_width).unwrap_or(0);
-        buf.set_line(x, area.bottom() - 1, &branch, area.width - 2);
+        buf.set_line(
+            x,
+            bottom,
+            &Line::styled(branch, theme::hint()),
+            area.width - 2,
+        );
     }
 }
 

@@ -25,6 +25,7 @@ fn the_cursor_lands_on_the_emulator_cursor() {
         agent: "sh",
         status: &AgentStatus::Running,
         state: None,
+        reason: None,
         scroll: None,
         screen: Some(screen),
         drawn: None,
@@ -70,6 +71,7 @@ fn a_narrow_title_drops_the_agent_then_the_status_and_the_branch() {
         agent: "claude",
         status: &AgentStatus::Running,
         state: None,
+        reason: None,
         scroll: None,
         screen: Some(parser.screen()),
         drawn: None,
@@ -91,6 +93,40 @@ fn a_narrow_title_drops_the_agent_then_the_status_and_the_branch() {
     }
 }
 
+/// The reason goes on the bottom border beside the branch; when both do
+/// not fit it keeps the border and the branch goes (the sidebar has it).
+#[test]
+fn the_bottom_border_says_why_and_gives_up_the_branch_first() {
+    let parser = parser(4, 60, b"");
+    let pane = PaneView {
+        name: "auth",
+        branch: "grove/auth",
+        agent: "claude",
+        status: &AgentStatus::Running,
+        state: Some(crate::agent::State::WaitingForInput),
+        reason: Some("screen shows \"Allow?\" (waiting rule 1)"),
+        scroll: None,
+        screen: Some(parser.screen()),
+        drawn: None,
+    };
+    let cases = [
+        (
+            60,
+            "╰ screen shows \"Allow?\" (waiting rule 1) ────── grove/auth ╯",
+        ),
+        (44, "╰ screen shows \"Allow?\" (waiting rule 1) ──╯"),
+        (30, "╰ screen shows \"Allow?\" (wa… ╯"),
+        (5, "╰───╯"),
+    ];
+    for (width, expected) in cases {
+        let area = Rect::new(0, 0, width, 4);
+        let mut buf = Buffer::empty(area);
+        render(&pane, 3, Focus::Unfocused, &slot(area), &mut buf);
+        let bottom: String = (0..width).map(|x| buf[(x, 3)].symbol()).collect();
+        assert_eq!(bottom, expected);
+    }
+}
+
 #[test]
 fn a_screen_drawn_before_is_copied_back_only_into_the_same_place() {
     let area = Rect::new(0, 0, 44, 14);
@@ -107,6 +143,7 @@ fn a_screen_drawn_before_is_copied_back_only_into_the_same_place() {
         agent: "sh",
         status: &AgentStatus::Running,
         state: None,
+        reason: None,
         scroll: None,
         screen: Some(screen),
         drawn,

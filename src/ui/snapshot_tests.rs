@@ -80,6 +80,7 @@ impl Panes {
                 agent: AGENTS[index % AGENTS.len()],
                 status,
                 state: None,
+                reason: None,
                 scroll: None,
                 screen: Some(parser.screen()),
                 drawn: None,
@@ -202,6 +203,11 @@ fn agents_that_need_you_are_marked_and_counted() {
     views[1].state = Some(State::WaitingForInput);
     views[2].state = Some(State::Idle { seen: Seen::Unseen });
     views[3].state = Some(State::Idle { seen: Seen::Seen });
+    // Each says why on its bottom border, cut to what the branch leaves.
+    views[0].reason = Some("screen shows \"esc to interrupt\" (working rule 1)");
+    views[1].reason = Some("screen shows \"Do you want to proceed?\" (waiting rule 1)");
+    views[2].reason = Some("title is \"Ready (\" (title idle rule 1)");
+    views[3].reason = Some("no status rule matches and no output for 0.7 s");
     let view = view(views, LayoutMode::Tiled, Some(0));
     insta::assert_snapshot!(draw(&view, 100, 16).backend());
 }

@@ -213,19 +213,25 @@ pub fn draw_centered_text(paragraphs: &[(&str, Style)], area: Rect, buf: &mut Bu
     draw_centered(&lines, area, buf);
 }
 
-/// `text` cut to at most `width` characters, with `…` when cut.
+/// `text` cut to at most `width` cells, with `…` when cut: a wide
+/// character (CJK, an emoji) takes two.
 pub fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
+    if self::width(text) <= width {
         return text.to_owned();
     }
-    match width {
-        0 => String::new(),
-        _ => {
-            let mut cut: String = text.chars().take(width - 1).collect();
-            cut.push('…');
-            cut
+    let mut cut = String::new();
+    let mut used = 1; // the `…`
+    for c in text.chars() {
+        used += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used > width {
+            break;
         }
+        cut.push(c);
     }
+    if width > 0 {
+        cut.push('…');
+    }
+    cut
 }
 
 /// A pull request in one cell after its number: merged, closed, draft, or
@@ -258,5 +264,16 @@ mod tests {
         );
         assert!(wrap_words("   ", 5).is_empty());
         assert_eq!(wrap_words("漢字 漢字", 5), ["漢字", "漢字"]);
+    }
+
+    #[test]
+    fn fit_counts_cells_not_characters() {
+        assert_eq!(fit("idle", 4), "idle");
+        assert_eq!(fit("no output", 5), "no o…");
+        // Two cells a character: four fit in nine with the ellipsis, and a
+        // half is never drawn.
+        assert_eq!(fit("漢字漢字漢字", 9), "漢字漢字…");
+        assert_eq!(fit("漢字漢字漢字", 8), "漢字漢…");
+        assert_eq!(fit("anything", 0), "");
     }
 }

@@ -134,6 +134,7 @@ fn frames_replayed_by_a_client_match_the_buffers() {
             agent: "claude",
             status: &running,
             state: None,
+            reason: None,
             scroll: None,
             screen: Some(parser.screen()),
             drawn: None,
