@@ -39,6 +39,7 @@ impl Session {
                 };
                 PaneFacts {
                     state: workspace.agent_activity(),
+                    since: workspace.agent_state().map_or(0, |s| s.since),
                     name: workspace.record.name.clone(),
                     running,
                     modes,

@@ -1,7 +1,8 @@
 //! Moving a dashboard's focus: to a pane by direction (the nearest one on
-//! that side, as tmux does), and to the next agent that needs the user.
+//! that side, as tmux does), and to the agent that needs the user most.
 
 use super::{Client, Effect, PaneFacts};
+use crate::agent::{Seen, State};
 use crate::ui::layout::{self, DashboardLayout};
 
 impl Client {
@@ -24,21 +25,42 @@ impl Client {
         }
     }
 
-    /// Focuses the next pane after the focused one (wrapping) whose agent
-    /// waits for input or finished unseen.
+    /// Focuses the agent that needs the user most: a question before
+    /// finished work (a question holds its agent up), and of each the one
+    /// that has waited longest. Pressed again, the next in that order,
+    /// wrapping: an unanswered question stays on the list.
     pub(super) fn next_attention(&mut self, panes: &[PaneFacts]) -> Vec<Effect> {
-        let from = self.focus_index(panes).unwrap_or(0);
-        let count = panes.len();
-        let next = (1..=count)
-            .map(|step| (from + step) % count.max(1))
-            .find(|&i| panes[i].state.is_some_and(|s| s.needs_attention()));
-        match next {
-            Some(index) => self.set_focus(panes[index].name.clone()),
+        let mut needing: Vec<(u8, u64, usize)> = panes
+            .iter()
+            .enumerate()
+            .filter_map(|(index, pane)| Some((urgency(pane.state?)?, pane.since, index)))
+            .collect();
+        needing.sort_unstable();
+        let focused = self.focus_index(panes);
+        let next = match needing.iter().position(|&(.., i)| Some(i) == focused) {
+            Some(at) => needing.get((at + 1) % needing.len()),
+            None => needing.first(),
+        };
+        match next.and_then(|&(.., index)| panes.get(index)) {
+            Some(pane) => self.set_focus(pane.name.clone()),
             None => {
                 self.message = Some("no agent needs you".to_owned());
                 Vec::new()
             }
         }
+    }
+}
+
+/// How soon an agent in `state` needs the user (lower first), or `None`
+/// when it does not.
+fn urgency(state: State) -> Option<u8> {
+    match state {
+        State::WaitingForInput => Some(0),
+        State::Idle { seen: Seen::Unseen } => Some(1),
+        State::Starting
+        | State::Working
+        | State::Idle { seen: Seen::Seen }
+        | State::Exited { .. } => None,
     }
 }
 

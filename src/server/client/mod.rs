@@ -135,6 +135,8 @@ pub struct PaneFacts {
     pub focus_reporting: FocusReporting,
     /// What the agent is doing, while it runs.
     pub state: Option<crate::agent::State>,
+    /// When it came to that state (Unix seconds): who has waited longest.
+    pub since: u64,
 }
 
 /// One sidebar entry, for clicks: which repository's which workspace.

@@ -31,6 +31,7 @@ fn pane(name: &str, running: Running) -> PaneFacts {
         mouse: (MouseProtocolMode::None, MouseProtocolEncoding::Default),
         focus_reporting: FocusReporting::Off,
         state: None,
+        since: 0,
     }
 }
 
@@ -152,6 +153,44 @@ fn the_chooser_filters_moves_and_focuses_and_keeps_its_keys_from_the_panes() {
     );
     assert_eq!(c.overlay, ClientOverlay::None);
     assert_eq!(c.focus.as_deref(), Some("auth-tests"));
+}
+
+/// `prefix a` goes to questions before finished work, the longest waiting
+/// first, and pressed again moves on in that order, wrapping.
+#[test]
+fn next_attention_takes_questions_first_and_the_longest_waiting_first() {
+    use crate::agent::{Seen, State};
+    let mut c = client();
+    let with = |name: &str, state: State, since: u64| PaneFacts {
+        state: Some(state),
+        since,
+        ..pane(name, Running::Yes)
+    };
+    let unseen = State::Idle { seen: Seen::Unseen };
+    let panes = [
+        with("here", State::Working, 10),
+        with("done-early", unseen, 20),
+        with("asked-late", State::WaitingForInput, 50),
+        with("seen", State::Idle { seen: Seen::Seen }, 5),
+        with("asked-early", State::WaitingForInput, 30),
+    ];
+    let next = |c: &mut Client| {
+        c.handle(&ctrl('b'), &panes, &[]);
+        c.handle(&key(KeyCode::Char('a')), &panes, &[]);
+        c.focus.clone().unwrap_or_default()
+    };
+    let order: Vec<String> = (0..4).map(|_| next(&mut c)).collect();
+    assert_eq!(
+        order,
+        ["asked-early", "asked-late", "done-early", "asked-early"]
+    );
+
+    // No one needs the user: focus stays and the status line says so.
+    let calm = [with("a", State::Working, 1), with("b", State::Starting, 2)];
+    let mut c = client();
+    c.handle(&ctrl('b'), &calm, &[]);
+    assert_eq!(c.handle(&key(KeyCode::Char('a')), &calm, &[]), []);
+    assert_eq!(c.message.as_deref(), Some("no agent needs you"));
 }
 
 #[test]

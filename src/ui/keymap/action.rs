@@ -75,7 +75,9 @@ impl Action {
             Action::RemoveWorkspace => "Remove the focused workspace (asks; snapshots first)",
             Action::PullRequest => "Push the branch and open its pull request",
             Action::CheckOutput => "Show the last check's output",
-            Action::NextAttention => "Jump to the next agent that needs you (waiting or done)",
+            Action::NextAttention => {
+                "Jump to the agent that needs you most (a question, then finished work; longest first)"
+            }
             Action::SendPrompt => "Type a prompt into the focused agent",
             Action::TicketBoard => "Tickets: open, in progress, done; start one",
             Action::ScrollMode => {

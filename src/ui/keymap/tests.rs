@@ -262,7 +262,7 @@ fn describe_groups_the_keys_of_each_action() {
         ),
         (
             "C-b a",
-            "Jump to the next agent that needs you (waiting or done)",
+            "Jump to the agent that needs you most (a question, then finished work; longest first)",
         ),
         ("C-b t", "Type a prompt into the focused agent"),
         ("C-b T", "Tickets: open, in progress, done; start one"),
