@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// The protocol version; a client and a server must agree on it exactly.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 
 /// The largest frame either side accepts. A full redraw of a 500×200
 /// terminal in truecolour is about 2 MB; this leaves room without letting a

@@ -203,7 +203,7 @@ fn replay(recording: &Recording) -> Replay {
             }
             Step::Keys => {}
             Step::Exit(code) => {
-                tracker.exit(*code, "exited");
+                tracker.exit(*code, "exited", Focus::Unfocused);
                 timeline.push((*at, tracker.status().state, "exited".to_owned()));
             }
         }

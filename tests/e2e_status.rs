@@ -219,7 +219,8 @@ fn status_follows_a_scripted_agent_through_a_turn() {
     assert_eq!(reason(&w), "exited with code 7");
     assert_eq!(w["status"], "exited", "{w:#}");
     assert_eq!(w["exit"], "exited with code 7", "{w:#}");
-    assert_eq!(w["attention"], false, "{w:#}");
+    // It ended while nobody looked: news, as finished work is.
+    assert_eq!(w["attention"], true, "{w:#}");
     assert!(w["state_since"].is_null(), "{w:#}");
 }
 
@@ -366,6 +367,45 @@ fn finished_work_in_another_pane_is_marked_rings_and_is_one_key_away() {
     dashboard.write(b"quit\r").unwrap();
     state(&t, "beta", "exited", &mut timeline);
     assert_eq!(t.workspace_json("alpha")["state"], "idle");
+}
+
+/// An agent that exits while the user looks elsewhere (it crashed, or
+/// finished and quit) is news: marked, rung and counted like finished
+/// work, until the user looks at it.
+#[test]
+fn an_agent_that_exits_unwatched_needs_you_until_seen() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    use_script_agent(&t, TURN_AGENT, TURN_RULES, "");
+    t.grove_ok(&["new", "alpha"]);
+    t.grove_ok(&["new", "beta"]);
+    let dashboard = t.dashboard(&[], SIZE);
+    wait_for_screen(&dashboard, "both agents", |s| {
+        s.contains("turn agent in alpha") && s.contains("turn agent in beta")
+    });
+    let mut timeline = Timeline::default();
+    state(&t, "beta", "idle", &mut timeline);
+
+    let before = bells(&dashboard);
+    t.grove_ok(&["send", "beta", "quit"]);
+    let w = state(&t, "beta", "exited", &mut timeline);
+    assert_eq!(w["attention"], true, "{w:#}");
+    assert_eq!(reason(&w), "exited with code 7", "{w:#}");
+    wait_for_screen(&dashboard, "beta counted as needing the user", |s| {
+        s.contains("beta needs you") && s.contains("exited: exited with code 7")
+    });
+    wait_until("the dashboard to ring", || bells(&dashboard) > before);
+    assert_eq!(t.workspace_json("alpha")["attention"], false);
+
+    // C-b a goes to it; looking clears it, and it stays exited.
+    dashboard.write(PREFIX).unwrap();
+    dashboard.write(b"a").unwrap();
+    wait_for_workspace(&t, "beta", "seen", TIMEOUT, &mut timeline, |w| {
+        w["attention"] == false && w["state"] == "exited"
+    });
+    wait_for_screen(&dashboard, "no one needing the user", |s| {
+        !s.contains("needs you")
+    });
 }
 
 /// Prompts sent while another waits queue behind it and go in one at a

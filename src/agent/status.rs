@@ -79,9 +79,13 @@ pub enum State {
     Idle {
         seen: Seen,
     },
-    /// The process ended; `code` is `None` when a signal ended it.
+    /// The process ended on its own; `code` is `None` when a signal ended
+    /// it. `Unseen` until the user focuses it, when no one was looking: an
+    /// agent that crashed, or finished and quit, while the user was
+    /// elsewhere is news.
     Exited {
         code: Option<i32>,
+        seen: Seen,
     },
 }
 
@@ -97,14 +101,21 @@ impl State {
         }
     }
 
-    /// Whether the user is needed: a question, or finished work not yet seen.
+    /// Whether the user is needed: a question, or finished work or an
+    /// exit not yet seen.
     pub fn needs_attention(self) -> bool {
         match self {
-            State::WaitingForInput | State::Idle { seen: Seen::Unseen } => true,
+            State::WaitingForInput
+            | State::Idle { seen: Seen::Unseen }
+            | State::Exited {
+                seen: Seen::Unseen, ..
+            } => true,
             State::Starting
             | State::Working
             | State::Idle { seen: Seen::Seen }
-            | State::Exited { .. } => false,
+            | State::Exited {
+                seen: Seen::Seen, ..
+            } => false,
         }
     }
 }
@@ -456,21 +467,40 @@ impl Tracker {
         Some(Change { from, to: state })
     }
 
-    /// The user looked at the pane: finished work is no longer unseen.
+    /// The user looked at the pane: finished work, or an exit, is no
+    /// longer unseen.
     pub fn mark_seen(&mut self) -> bool {
-        if self.status.state == (State::Idle { seen: Seen::Unseen }) {
-            self.status.state = State::Idle { seen: Seen::Seen };
-            return true;
-        }
-        false
+        let seen = match self.status.state {
+            State::Idle { seen: Seen::Unseen } => State::Idle { seen: Seen::Seen },
+            State::Exited {
+                code,
+                seen: Seen::Unseen,
+            } => State::Exited {
+                code,
+                seen: Seen::Seen,
+            },
+            State::Starting
+            | State::Working
+            | State::WaitingForInput
+            | State::Idle { seen: Seen::Seen }
+            | State::Exited {
+                seen: Seen::Seen, ..
+            } => return false,
+        };
+        self.status.state = seen;
+        true
     }
 
-    /// The process ended.
-    pub fn exit(&mut self, code: Option<i32>, how: &str) -> Option<Change> {
+    /// The process ended on its own; unseen unless the user was looking.
+    pub fn exit(&mut self, code: Option<i32>, how: &str, focus: Focus) -> Option<Change> {
         self.timer = None;
         self.unlooked = None;
         let from = self.status.state;
-        let state = State::Exited { code };
+        let seen = match focus {
+            Focus::Focused => Seen::Seen,
+            Focus::Unfocused => Seen::Unseen,
+        };
+        let state = State::Exited { code, seen };
         if from == state {
             return None;
         }

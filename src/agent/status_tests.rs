@@ -245,8 +245,13 @@ fn an_exit_is_final() {
     let t = Clock(Instant::now());
     let r = rules();
     let mut tracker = Tracker::new();
-    let change = tracker.exit(Some(3), "exited with code 3");
-    assert_eq!(change.map(|c| c.to), Some(State::Exited { code: Some(3) }));
+    let change = tracker.exit(Some(3), "exited with code 3", Focus::Unfocused);
+    let unseen = State::Exited {
+        code: Some(3),
+        seen: Seen::Unseen,
+    };
+    assert_eq!(change.map(|c| c.to), Some(unseen));
+    assert!(unseen.needs_attention(), "an exit no one saw is news");
     tracker.output(t.at(10));
     assert_eq!(tracker.due(), None);
     assert_eq!(
@@ -254,6 +259,22 @@ fn an_exit_is_final() {
         None
     );
     assert_eq!(tracker.status().reason, "exited with code 3");
+    // Looking at it makes it seen; it stays exited.
+    assert!(tracker.mark_seen());
+    assert_eq!(
+        tracker.status().state,
+        State::Exited {
+            code: Some(3),
+            seen: Seen::Seen
+        }
+    );
+    assert!(!tracker.status().state.needs_attention());
+    assert!(!tracker.mark_seen());
+
+    // An exit the user watched (they typed /exit) is seen at once.
+    let mut watched = Tracker::new();
+    watched.exit(Some(0), "exited with code 0", Focus::Focused);
+    assert!(!watched.status().state.needs_attention());
 }
 
 #[test]

@@ -33,7 +33,7 @@ pub struct AttentionConfig {
     /// Ring the attached terminals' bell.
     pub bell: bool,
     /// A shell command run in the workspace's worktree, with GROVE_WORKSPACE,
-    /// GROVE_STATE (waiting or done) and GROVE_REASON set.
+    /// GROVE_STATE (waiting, done or exited) and GROVE_REASON set.
     pub hook: Option<String>,
 }
 

@@ -104,10 +104,17 @@ impl Session {
             return;
         };
         let key = (workspace.record.repo.clone(), workspace.record.name.clone());
+        let focus = match self.focused_workspaces().contains(&key) {
+            true => Focus::Focused,
+            false => Focus::Unfocused,
+        };
+        let Some(workspace) = self.table.by_pane_mut(pane) else {
+            return;
+        };
         if let Some(change) = workspace
             .live
             .as_mut()
-            .and_then(|live| live.tracker.exit(code, how))
+            .and_then(|live| live.tracker.exit(code, how, focus))
         {
             self.status_changed(&key, &change);
         }
@@ -192,7 +199,8 @@ impl Session {
             let why = match state {
                 State::WaitingForInput => "is waiting for you",
                 State::Idle { .. } => "is done",
-                State::Starting | State::Working | State::Exited { .. } => "needs you",
+                State::Exited { .. } => "exited",
+                State::Starting | State::Working => "needs you",
             };
             // Workspace names are printable (`WorkspaceName`), so the text
             // cannot end the OSC early.

@@ -31,7 +31,10 @@ fn an_agent_that_is_not_idle_gets_its_prompt_at_the_deadline() {
         State::Starting,
         State::Working,
         State::WaitingForInput,
-        State::Exited { code: Some(0) },
+        State::Exited {
+            code: Some(0),
+            seen: Seen::Seen,
+        },
     ] {
         let quiet = Some(Duration::from_secs(60));
         let at = paste_at(
@@ -245,7 +248,10 @@ fn a_task_waits_out_a_question_and_a_reply_answers_it() {
         State::Starting,
         State::Working,
         IDLE,
-        State::Exited { code: None },
+        State::Exited {
+            code: None,
+            seen: Seen::Unseen,
+        },
     ] {
         assert_eq!(deadline_in(deadline, state, task.asking, later), deadline);
     }

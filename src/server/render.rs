@@ -167,7 +167,8 @@ fn full_frame(
                 agent: w.record.agent.as_deref().unwrap_or(""),
                 status,
                 state: w.agent_activity(),
-                reason: w.agent_reason(),
+                // An exited agent's title already says how it ended.
+                reason: w.agent_reason().filter(|_| *status == AgentStatus::Running),
                 scroll: scroll.map(|s| s.marks),
                 screen: scroll
                     .and_then(|s| s.view.as_ref())

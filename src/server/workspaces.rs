@@ -70,32 +70,30 @@ impl Workspace {
         }
     }
 
-    /// What the agent is doing, while its process runs.
-    /// What the agent is doing, while it runs; [`Workspace::agent_state`]
-    /// without copying the reason, for the paths every key and frame take.
+    /// What the agent is doing, or that it exited (and whether that was
+    /// seen), while this server runs it; [`Workspace::agent_state`] without
+    /// copying the reason, for the paths every key and frame take.
     pub fn agent_activity(&self) -> Option<crate::agent::State> {
-        let live = self.live.as_ref()?;
-        match live.status {
-            AgentStatus::Running => Some(live.tracker.status().state),
-            AgentStatus::Exited { .. } | AgentStatus::Stopped => None,
-        }
+        self.tracked().map(|status| status.state)
     }
 
-    /// Why the running agent is in [`Self::agent_activity`]'s state.
+    /// Why the agent is in [`Self::agent_activity`]'s state.
     pub fn agent_reason(&self) -> Option<&str> {
+        self.tracked().map(|status| status.reason.as_str())
+    }
+
+    /// The tracker's status of an agent that runs or ran on its own until
+    /// it exited; none once it was stopped.
+    fn tracked(&self) -> Option<&crate::agent::Status> {
         let live = self.live.as_ref()?;
         match live.status {
-            AgentStatus::Running => Some(live.tracker.status().reason.as_str()),
-            AgentStatus::Exited { .. } | AgentStatus::Stopped => None,
+            AgentStatus::Running | AgentStatus::Exited { .. } => Some(live.tracker.status()),
+            AgentStatus::Stopped => None,
         }
     }
 
     pub fn agent_state(&self) -> Option<crate::agent::Status> {
-        let live = self.live.as_ref()?;
-        match live.status {
-            AgentStatus::Running => Some(live.tracker.status().clone()),
-            AgentStatus::Exited { .. } | AgentStatus::Stopped => None,
-        }
+        self.tracked().cloned()
     }
 
     pub fn info(&self, git: Option<crate::protocol::GitSummary>) -> WorkspaceInfo {

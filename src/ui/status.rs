@@ -12,7 +12,6 @@ use ratatui::text::{Line, Span};
 
 use super::theme;
 use super::{DashboardView, InputMode, LayoutMode};
-use crate::protocol::AgentStatus;
 
 /// `hidden` is how many panes the layout could not show.
 pub fn render(view: &DashboardView<'_>, hidden: usize, area: Rect, buf: &mut Buffer) {
@@ -98,7 +97,6 @@ fn needing_you(view: &DashboardView<'_>) -> Option<String> {
     let names: Vec<String> = view
         .sidebar
         .iter()
-        .filter(|e| matches!(e.status, AgentStatus::Running))
         .filter(|e| e.state.is_some_and(|s| s.needs_attention()))
         .map(|e| match e.repo == view.repo {
             true => e.name.to_owned(),

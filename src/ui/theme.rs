@@ -88,8 +88,12 @@ pub fn status_glyph(status: &AgentStatus, state: Option<State>) -> &'static str 
 
 pub fn status_style(status: &AgentStatus, state: Option<State>) -> Style {
     match (status, running_state(status, state)) {
+        // Bold until the user has seen it, as finished work is.
         (AgentStatus::Exited { .. }, _) | (AgentStatus::Running, Some(State::Exited { .. })) => {
-            Style::new().fg(Color::Red)
+            match state.is_some_and(State::needs_attention) {
+                true => Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+                false => Style::new().fg(Color::Red),
+            }
         }
         (AgentStatus::Stopped, _) | (AgentStatus::Running, Some(State::Starting)) => {
             Style::new().fg(MUTED)

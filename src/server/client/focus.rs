@@ -26,7 +26,7 @@ impl Client {
     }
 
     /// Focuses the agent that needs the user most: a question before
-    /// finished work (a question holds its agent up), and of each the one
+    /// finished work or an exit (a question holds its agent up), and of each the one
     /// that has waited longest. Pressed again, the next in that order,
     /// wrapping: an unanswered question stays on the list.
     pub(super) fn next_attention(&mut self, panes: &[PaneFacts]) -> Vec<Effect> {
@@ -56,11 +56,16 @@ impl Client {
 fn urgency(state: State) -> Option<u8> {
     match state {
         State::WaitingForInput => Some(0),
-        State::Idle { seen: Seen::Unseen } => Some(1),
+        State::Idle { seen: Seen::Unseen }
+        | State::Exited {
+            seen: Seen::Unseen, ..
+        } => Some(1),
         State::Starting
         | State::Working
         | State::Idle { seen: Seen::Seen }
-        | State::Exited { .. } => None,
+        | State::Exited {
+            seen: Seen::Seen, ..
+        } => None,
     }
 }
 
