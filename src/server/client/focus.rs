@@ -2,7 +2,7 @@
 //! that side, as tmux does), and to the agent that needs the user most.
 
 use super::{Client, Effect, PaneFacts};
-use crate::agent::{Seen, State};
+use crate::agent::State;
 use crate::ui::layout::{self, DashboardLayout};
 
 impl Client {
@@ -54,19 +54,10 @@ impl Client {
 /// How soon an agent in `state` needs the user (lower first), or `None`
 /// when it does not.
 fn urgency(state: State) -> Option<u8> {
-    match state {
-        State::WaitingForInput => Some(0),
-        State::Idle { seen: Seen::Unseen }
-        | State::Exited {
-            seen: Seen::Unseen, ..
-        } => Some(1),
-        State::Starting
-        | State::Working
-        | State::Idle { seen: Seen::Seen }
-        | State::Exited {
-            seen: Seen::Seen, ..
-        } => None,
-    }
+    // Questions first: 0; finished work and exits: 1.
+    state
+        .needs_attention()
+        .then_some(u8::from(state != State::WaitingForInput))
 }
 
 /// A direction to move focus in.
