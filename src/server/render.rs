@@ -278,6 +278,7 @@ fn full_frame(
                         agent: pane.agent,
                         status: pane.status,
                         state: pane.state,
+                        reason: pane.reason,
                     })
                 })
                 .collect();

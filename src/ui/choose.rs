@@ -14,8 +14,8 @@ use super::theme;
 use crate::agent::State;
 use crate::protocol::AgentStatus;
 
-/// The widest the box gets.
-const WIDTH: usize = 64;
+/// The widest the box gets: room for each agent's reason.
+const WIDTH: usize = 100;
 const KEYS: &str = "type to filter · ↑↓ choose · Enter focus · Esc close";
 
 /// One workspace in the list.
@@ -27,6 +27,8 @@ pub struct ChooseRow<'a> {
     pub agent: &'a str,
     pub status: &'a AgentStatus,
     pub state: Option<State>,
+    /// Why its agent is in that state, drawn dim after it.
+    pub reason: Option<&'a str>,
 }
 
 /// The positions in `names` of those `filter` picks: every name that
@@ -89,6 +91,7 @@ pub fn render(
     let column = |width: fn(&ChooseRow<'_>) -> usize| rows.iter().map(width).max().unwrap_or(0);
     let names = column(|row| theme::width(row.name));
     let agents = column(|row| theme::width(row.agent));
+    let labels = column(|row| theme::width(&theme::status_label(row.status, row.state)));
     for ((index, row), y) in rows.iter().enumerate().skip(top).zip(first..last_row) {
         let style = match index == selected {
             true => theme::selected(),
@@ -103,17 +106,33 @@ pub fn render(
             )
         };
         let text = format!(
-            "{:>2} {}  {}  {label}",
+            "{:>2} {}  {}  {}",
             row.number,
             pad(row.name, names),
-            pad(row.agent, agents)
+            pad(row.agent, agents),
+            match row.reason {
+                Some(_) => pad(&label, labels),
+                None => label,
+            }
         );
+        let room = text_width.saturating_sub(2);
+        let text = theme::fit(&text, room);
+        let left = room.saturating_sub(theme::width(&text) + 2);
+        let why = match row.reason {
+            Some(reason) if left >= 8 => format!("  {}", theme::fit(reason, left)),
+            Some(_) | None => String::new(),
+        };
+        let why_style = match index == selected {
+            true => style,
+            false => theme::hint(),
+        };
         let line = Line::from(vec![
             Span::styled(
                 format!("{glyph} "),
                 theme::status_style(row.status, row.state),
             ),
-            Span::styled(theme::fit(&text, text_width.saturating_sub(2)), style),
+            Span::styled(text, style),
+            Span::styled(why, why_style),
         ]);
         buf.set_line(inner.x + 1, y, &line, inner.width.saturating_sub(1));
     }
@@ -164,12 +183,18 @@ mod tests {
                 agent: ["claude", "codex", "gemini"][index % 3],
                 status,
                 state: states[index % 4],
+                reason: [
+                    Some("screen shows \"esc to interrupt\" (working rule 1)"),
+                    Some("screen shows \"Do you want to proceed?\" (waiting rule 1)"),
+                    Some("title is \"Ready (\" (title idle rule 1)"),
+                    None,
+                ][index % 4],
             })
             .collect()
     }
 
     fn draw(filter: &str, rows: &[ChooseRow<'_>], selected: usize, height: u16) -> TestBackend {
-        let mut terminal = ratatui::Terminal::new(TestBackend::new(72, height)).unwrap();
+        let mut terminal = ratatui::Terminal::new(TestBackend::new(90, height)).unwrap();
         terminal
             .draw(|frame| {
                 let area = frame.area();
