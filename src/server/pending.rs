@@ -213,12 +213,28 @@ impl PendingPrompt {
     }
 }
 
+/// Whether other prompts wait behind the one being typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Behind {
+    Nothing,
+    Queued,
+}
+
 /// Enter was pressed on `prompt`. A command whose agent was idle (or
-/// starting) waits on until the agent takes the prompt up; otherwise the
-/// prompt is finished (true).
-pub(super) fn entered(prompt: &mut PendingPrompt, state: State, now: Instant) -> bool {
+/// starting) waits on until the agent takes the prompt up, and so does a
+/// prompt with others queued behind it: the agent still shows the idle
+/// screen it was typed into, which would let the next one in at once, to
+/// land on whatever the agent does with the first (its question, say).
+/// Otherwise the prompt is finished (true).
+pub(super) fn entered(
+    prompt: &mut PendingPrompt,
+    state: State,
+    now: Instant,
+    behind: Behind,
+) -> bool {
     let command = matches!(prompt.waiter, Some(PromptWaiter::Command { .. }));
-    if command && !took_up(state) {
+    let waits = command || behind == Behind::Queued;
+    if waits && !took_up(state) {
         prompt.stage = PromptStage::Taken {
             deadline: now + PROMPT_TAKEN,
         };
@@ -287,6 +303,14 @@ impl PromptQueue {
 
     pub fn is_empty(&self) -> bool {
         self.prompts.is_empty()
+    }
+
+    /// Whether prompts wait behind the first.
+    pub fn behind_first(&self) -> Behind {
+        match self.prompts.len() > 1 {
+            true => Behind::Queued,
+            false => Behind::Nothing,
+        }
     }
 }
 

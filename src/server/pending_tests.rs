@@ -151,7 +151,7 @@ fn after_enter_a_command_waits_for_an_idle_agent_to_take_the_prompt_up() {
     // Idle (or starting) when Enter went in: it waits on.
     for state in [IDLE, State::Starting] {
         let (mut prompt, mut answer) = command();
-        assert!(!entered(&mut prompt, state, now));
+        assert!(!entered(&mut prompt, state, now, Behind::Nothing));
         assert_eq!(
             prompt.stage,
             PromptStage::Taken {
@@ -166,14 +166,34 @@ fn after_enter_a_command_waits_for_an_idle_agent_to_take_the_prompt_up() {
     // Busy or asking: it has the prompt.
     for state in [State::Working, State::WaitingForInput] {
         let (mut prompt, _answer) = command();
-        assert!(entered(&mut prompt, state, now));
+        assert!(entered(&mut prompt, state, now, Behind::Nothing));
     }
     // A dashboard is not kept waiting.
-    let mut prompt = PendingPrompt::when_ready("fix it".to_owned(), now);
-    prompt.waiter = Some(PromptWaiter::Dashboard {
-        client: ClientId(3),
-    });
-    assert!(entered(&mut prompt, IDLE, now));
+    let dashboard = || {
+        let mut prompt = PendingPrompt::when_ready("fix it".to_owned(), now);
+        prompt.waiter = Some(PromptWaiter::Dashboard {
+            client: ClientId(3),
+        });
+        prompt
+    };
+    assert!(entered(&mut dashboard(), IDLE, now, Behind::Nothing));
+    // Unless prompts wait behind it: the agent still shows the idle screen
+    // it was typed into, and the next must wait for the turn, not go in
+    // before the agent has even begun it.
+    let mut prompt = dashboard();
+    assert!(!entered(&mut prompt, IDLE, now, Behind::Queued));
+    assert_eq!(
+        prompt.stage,
+        PromptStage::Taken {
+            deadline: now + PROMPT_TAKEN
+        }
+    );
+    assert!(entered(
+        &mut dashboard(),
+        State::Working,
+        now,
+        Behind::Queued
+    ));
 }
 
 #[test]
@@ -201,6 +221,7 @@ fn prompts_queue_and_go_in_one_at_a_time() {
     }
     let extra = PendingPrompt::now("one too many".to_owned(), SendEnter::Press, IDLE, now);
     assert!(queue.push(extra).is_none(), "the queue is bounded");
+    assert_eq!(queue.behind_first(), Behind::Queued);
     // The first goes in; the next is looked at on the next turn.
     assert_eq!(queue.finish_first(later), None);
     assert_eq!(

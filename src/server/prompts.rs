@@ -129,6 +129,7 @@ impl Session {
             };
             let state = live.tracker.status().state;
             let last_output = live.tracker.last_output().map(Instant::from_std);
+            let behind = live.prompts.behind_first();
             let Some(prompt) = live.prompts.first_mut() else {
                 continue;
             };
@@ -171,7 +172,7 @@ impl Session {
                         // the agent to take it in before Enter.
                         (SendEnter::Press, PasteMode::Plain) => {
                             bytes.push(b'\r');
-                            entered(prompt, state, now)
+                            entered(prompt, state, now, behind)
                         }
                         (SendEnter::Press, PasteMode::Bracketed) => {
                             prompt.stage = PromptStage::Enter {
@@ -191,7 +192,7 @@ impl Session {
                     if let Err(error) = live.pane.write(b"\r") {
                         tracing::warn!(workspace = workspace.record.name, %error, "sending Enter after a prompt");
                     }
-                    entered(prompt, state, now)
+                    entered(prompt, state, now, behind)
                 }
                 PromptStage::Taken { deadline } => took_up(state) || deadline <= now,
                 PromptStage::Enter { .. } => false,
