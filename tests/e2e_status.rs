@@ -633,6 +633,63 @@ fn a_start_on_a_screen_no_rule_knows_asks_for_the_user() {
     );
 }
 
+/// Idle as `READY> ` after a second of loading; a line `pick` makes it
+/// work for half a second, then stop on a dialog no rule knows (`Pick a
+/// model:`) and read the answer. Every line it reads goes to
+/// `$1/$GROVE_WORKSPACE.log`.
+const DIALOG_AGENT: &str = r#"log="$1/$GROVE_WORKSPACE.log"
+sleep 1
+printf 'READY> '
+while IFS= read -r line; do
+  echo "read: $line" >> "$log"
+  if [ "$line" = pick ]; then
+    for i in 1 2 3 4 5; do printf '\r- thinking (esc to interrupt)'; sleep 0.1; done
+    printf '\r\033[KPick a model:\r\n  1. fast\r\n  2. smart\r\nchoice? '
+    IFS= read -r answer
+    echo "answer: $answer" >> "$log"
+  fi
+  printf 'READY> '
+done
+"#;
+
+/// A turn that stops on a dialog its profile does not know is a question,
+/// not the end of the turn: the prompt queued behind it is not typed into
+/// the dialog (where it would have answered it), only after the user has.
+#[test]
+fn a_turn_that_stops_on_a_dialog_no_rule_knows_holds_the_next_prompt() {
+    let t = TestRepo::new();
+    let _server = Server(&t);
+    let dir = use_script_agent(&t, DIALOG_AGENT, LOADING_RULES, "");
+    t.grove_ok(&["new", "dlg", "--prompt", "pick"]);
+    // Sent while the agent loads, so queued behind `pick` (a prompt sent
+    // to a busy agent is typed at once, as typing ahead would be); it
+    // answers once it is typed.
+    let mut second = std::process::Command::new(support::grove::GROVE)
+        .args(["send", "dlg", "second"])
+        .current_dir(&t.root)
+        .envs(t.grove_env())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut timeline = Timeline::default();
+    let w = state(&t, "dlg", "waiting", &mut timeline);
+    assert!(
+        reason(&w).starts_with("no status rule knows its screen"),
+        "{w:#}"
+    );
+    let log = || std::fs::read_to_string(dir.join("dlg.log")).unwrap_or_default();
+    assert_eq!(log(), "read: pick\n", "{}", timeline.lines());
+    assert!(second.try_wait().unwrap().is_none(), "second was typed");
+
+    t.grove_ok(&["send", "dlg", "--key", "1", "--key", "Enter"]);
+    let out = second.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    wait_until("the queued prompt to arrive after the answer", || {
+        log() == "read: pick\nanswer: 1\nread: second\n"
+    });
+}
+
 /// An agent that draws its idle screen before it reads pastes gets its
 /// prompt as a paste: typed at once it would arrive as keys, Enter with it,
 /// which Gemini CLI takes without the Enter.

@@ -330,7 +330,10 @@ impl Tracker {
             // The profile knows this agent's screens and none of them is
             // showing (the user is typing into the input box, a tool is
             // printing): output alone changes nothing, but a working agent
-            // that falls silent without its busy marker is done.
+            // that falls silent without its busy marker has stopped. If
+            // the profile can tell its idle screen, that is not it: more
+            // likely a question the profile does not know (a new dialog),
+            // and a prompt held for "idle" typed into it would answer it.
             self.timer = self.last_output.filter(|_| active).map(|at| at + QUIET);
             return match (active, self.status.state) {
                 // A profile that can recognise the idle screen waits for
@@ -358,8 +361,21 @@ impl Tracker {
                 }
                 (false, State::Working | State::WaitingForInput | State::Starting) => {
                     let quiet = quiet_for.map_or(0.0, |q| q.as_secs_f32());
-                    let reason = format!("no status rule matches and no output for {quiet:.1} s");
-                    self.set(State::Idle { seen: Seen::Seen }, reason, focus)
+                    match rules.knows_idle() {
+                        true => self.set(
+                            State::WaitingForInput,
+                            format!(
+                                "no status rule knows its screen and no output for {quiet:.1} s: \
+                                 a question its profile does not know?"
+                            ),
+                            focus,
+                        ),
+                        false => self.set(
+                            State::Idle { seen: Seen::Seen },
+                            format!("no status rule matches and no output for {quiet:.1} s"),
+                            focus,
+                        ),
+                    }
                 }
                 // A blank screen is one being redrawn (Gemini CLI clears
                 // it to open a dialog), not a question gone.

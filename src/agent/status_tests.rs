@@ -480,3 +480,48 @@ fn a_start_that_shows_nothing_is_not_a_question() {
     cleared.observe(late, &screen("  \n "), &r, Focus::Unfocused);
     assert_eq!(cleared.status().state, State::Starting);
 }
+
+/// A working agent that stops on a screen no rule knows, when its profile
+/// can tell its idle screen, stopped on something else: a dialog the
+/// profile does not know. It is asking, not done, so nothing held for
+/// "idle" is typed into it.
+#[test]
+fn a_working_agent_quiet_on_a_screen_no_rule_knows_is_asking() {
+    let t = Clock(Instant::now());
+    let r = rules();
+    let mut tracker = Tracker::new();
+    tracker.output(t.at(0));
+    tracker.observe(t.at(0), &screen("> "), &r, Focus::Unfocused);
+    tracker.output(t.at(100));
+    let busy = screen("thinking (esc to interrupt)");
+    tracker.observe(t.at(100), &busy, &r, Focus::Unfocused);
+    tracker.observe(t.at(100) + WORK_SETTLE, &busy, &r, Focus::Unfocused);
+    assert_eq!(tracker.status().state, State::Working);
+
+    tracker.output(t.at(300));
+    let dialog = screen("Pick a model:\n 1. fast\n 2. smart");
+    tracker.observe(t.at(450), &dialog, &r, Focus::Unfocused);
+    assert_eq!(tracker.status().state, State::Working, "still printing");
+    let quiet = t.at(300) + QUIET;
+    assert_eq!(tracker.due(), Some(quiet));
+    let change = tracker.observe(quiet, &dialog, &r, Focus::Unfocused);
+    assert_eq!(change.map(|c| c.to), Some(State::WaitingForInput));
+    assert!(
+        tracker
+            .status()
+            .reason
+            .starts_with("no status rule knows its screen and no output for 0.7 s"),
+        "{}",
+        tracker.status().reason
+    );
+    // Answered, it draws its prompt: done, and unseen (it had worked).
+    tracker.output(quiet + QUIET);
+    tracker.observe(quiet + QUIET, &screen("> "), &r, Focus::Unfocused);
+    tracker.observe(
+        quiet + QUIET + IDLE_SETTLE,
+        &screen("> "),
+        &r,
+        Focus::Unfocused,
+    );
+    assert_eq!(tracker.status().state, State::Idle { seen: Seen::Unseen });
+}
