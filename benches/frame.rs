@@ -113,6 +113,7 @@ fn view<'a>(screens: &'a [vt100::Parser], status: &'a AgentStatus) -> DashboardV
             branch: pane.branch,
             status,
             state: pane.state,
+            since: 0,
             git: None,
             focused: index == 0,
         })

@@ -101,6 +101,15 @@ impl State {
         }
     }
 
+    /// How soon the user is needed, lower first, or `None` when not: a
+    /// question (which holds its agent up) before finished work or an exit
+    /// not yet seen. `prefix a` and the status bar's list go in this order,
+    /// the longest waiting first within each.
+    pub fn urgency(self) -> Option<u8> {
+        self.needs_attention()
+            .then_some(u8::from(self != State::WaitingForInput))
+    }
+
     /// Whether the user is needed: a question, or finished work or an
     /// exit not yet seen.
     pub fn needs_attention(self) -> bool {

@@ -100,6 +100,7 @@ fn sidebar_source(table: &Table, git: &GitWork) -> Vec<SidebarSource> {
             branch: w.record.branch.clone(),
             status: w.status(),
             state: w.agent_activity(),
+            since: w.agent_state().map_or(0, |s| s.since),
             git: git.summary(&w.key()),
         })
         .collect()
@@ -218,6 +219,7 @@ fn full_frame(
             branch: &source.branch,
             status: &source.status,
             state: source.state,
+            since: source.since,
             git: source.git.as_ref(),
             focused: Some(source.name.as_str()) == focused_name
                 && client_repo.as_ref() == Some(&source.repo),
@@ -438,6 +440,7 @@ struct SidebarSource {
     branch: String,
     status: AgentStatus,
     state: Option<crate::agent::State>,
+    since: u64,
     git: Option<crate::protocol::GitSummary>,
 }
 

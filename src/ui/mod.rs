@@ -103,6 +103,8 @@ pub struct SidebarEntry<'a> {
     pub branch: &'a str,
     pub status: &'a AgentStatus,
     pub state: Option<crate::agent::State>,
+    /// When the agent came to that state (Unix seconds).
+    pub since: u64,
     /// The watcher's view of the branch; `None` until it has looked.
     pub git: Option<&'a crate::protocol::GitSummary>,
     /// Whether the entry is the focused pane of this dashboard.

@@ -208,6 +208,7 @@ mod tests {
             branch: "grove/m2-codex",
             status: &AgentStatus::Running,
             state: None,
+            since: 0,
             git: Some(&git),
             focused: false,
         };

@@ -99,6 +99,7 @@ fn sidebar<'a>(panes: &[PaneView<'a>], focus: Option<usize>) -> Vec<SidebarEntry
             branch: pane.branch,
             status: pane.status,
             state: pane.state,
+            since: 0,
             git: None,
             focused: focus == Some(index),
         })
@@ -186,6 +187,7 @@ fn sidebar_with_two_repos() {
         branch: "grove/other",
         status,
         state: None,
+        since: 0,
         git: None,
         focused: false,
     };
@@ -226,6 +228,7 @@ fn one_that_needs_you_in_another_repository_says_which() {
         branch: "grove/pane-0",
         status: &running,
         state: Some(State::WaitingForInput),
+        since: 0,
         git: None,
         focused: false,
     });
@@ -236,6 +239,37 @@ fn one_that_needs_you_in_another_repository_says_which() {
         .find(|l| l.contains("need"))
         .unwrap_or("");
     assert!(status.contains("pane-0 (shop) needs you"), "{screen}");
+}
+
+/// The status bar names them in the order `prefix a` visits them:
+/// questions first, the longest waiting first.
+#[test]
+fn those_that_need_you_are_named_questions_first_longest_waiting_first() {
+    use crate::agent::{Seen, State};
+    let panes = Panes::new(120, 12, 1, LayoutMode::Tiled, 0);
+    let mut view = view(panes.views(), LayoutMode::Tiled, Some(0));
+    let running = AgentStatus::Running;
+    let entry = |name, state, since| SidebarEntry {
+        repo: "grove",
+        name,
+        branch: "grove/x",
+        status: &running,
+        state: Some(state),
+        since,
+        git: None,
+        focused: false,
+    };
+    view.sidebar = vec![
+        entry("done-early", State::Idle { seen: Seen::Unseen }, 10),
+        entry("asked-late", State::WaitingForInput, 50),
+        entry("busy", State::Working, 1),
+        entry("asked-early", State::WaitingForInput, 30),
+    ];
+    let screen = draw(&view, 120, 12).backend().to_string();
+    assert!(
+        screen.contains("3 need you: asked-early, asked-late, done-early"),
+        "{screen}"
+    );
 }
 
 #[test]

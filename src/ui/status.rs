@@ -90,15 +90,20 @@ fn job_line(job: &super::JobView<'_>) -> String {
     line
 }
 
-/// `2 need you: api, web` when agents wait for input or finished unseen;
-/// one of another repository says which (`web (shop)`), as its name may
-/// be no pane of this dashboard.
+/// `2 need you: api, web` when agents wait for input or finished unseen,
+/// in the order `prefix a` visits them (questions first, the longest
+/// waiting first); one of another repository says which (`web (shop)`),
+/// as its name may be no pane of this dashboard.
 fn needing_you(view: &DashboardView<'_>) -> Option<String> {
-    let names: Vec<String> = view
+    let mut needing: Vec<_> = view
         .sidebar
         .iter()
-        .filter(|e| e.state.is_some_and(|s| s.needs_attention()))
-        .map(|e| match e.repo == view.repo {
+        .filter_map(|e| Some((e.state?.urgency()?, e.since, e)))
+        .collect();
+    needing.sort_by_key(|&(urgency, since, _)| (urgency, since));
+    let names: Vec<String> = needing
+        .into_iter()
+        .map(|(.., e)| match e.repo == view.repo {
             true => e.name.to_owned(),
             false => format!("{} ({})", e.name, e.repo),
         })

@@ -2,7 +2,6 @@
 //! that side, as tmux does), and to the agent that needs the user most.
 
 use super::{Client, Effect, PaneFacts};
-use crate::agent::State;
 use crate::ui::layout::{self, DashboardLayout};
 
 impl Client {
@@ -33,7 +32,7 @@ impl Client {
         let mut needing: Vec<(u8, u64, usize)> = panes
             .iter()
             .enumerate()
-            .filter_map(|(index, pane)| Some((urgency(pane.state?)?, pane.since, index)))
+            .filter_map(|(index, pane)| Some((pane.state?.urgency()?, pane.since, index)))
             .collect();
         needing.sort_unstable();
         let focused = self.focus_index(panes);
@@ -49,15 +48,6 @@ impl Client {
             }
         }
     }
-}
-
-/// How soon an agent in `state` needs the user (lower first), or `None`
-/// when it does not.
-fn urgency(state: State) -> Option<u8> {
-    // Questions first: 0; finished work and exits: 1.
-    state
-        .needs_attention()
-        .then_some(u8::from(state != State::WaitingForInput))
 }
 
 /// A direction to move focus in.
