@@ -78,15 +78,26 @@ impl Session {
                 true => Focus::Focused,
                 false => Focus::Unfocused,
             };
-            let before = live.tracker.status().reason.clone();
+            // The same state for another reason: the pane's border says
+            // why, so it is drawn again. Not while it works: a working
+            // agent's reason quotes its spinner (`title is "⠹"`), new at
+            // nearly every look, and redrawing every dashboard for that
+            // would cost more than the look.
+            let before = match live.tracker.status().state {
+                State::Working => None,
+                State::Starting
+                | State::WaitingForInput
+                | State::Idle { .. }
+                | State::Exited { .. } => Some(live.tracker.status().reason.clone()),
+            };
             match live
                 .tracker
                 .observe(now.into_std(), &seen, &live.rules, focus)
             {
                 Some(change) => changes.push((key, change)),
-                // The same state for another reason: the pane's border
-                // says why, so it is drawn again.
-                None if live.tracker.status().reason != before => reasons.push(key.0),
+                None if before.is_some_and(|b| b != live.tracker.status().reason) => {
+                    reasons.push(key.0);
+                }
                 None => {}
             }
         }
